@@ -1,0 +1,52 @@
+# The two commands of the README: `make run` and `make test`. Both work on a fresh machine with
+# only Python 3.11+ and git: they create .venv, install the pinned requirements and go.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: run test install install-dev lint format migrations-check compilemessages ci clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(PIP) -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import django, rest_framework, telegram"  # fail loudly if install failed
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(PIP) -r requirements-dev.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import django, pytest, pytest_django, moto, playwright"
+	touch $(VENV)/.runtime $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+## run: install, migrate, seed demo data and serve on http://127.0.0.1:8000
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST)
+
+## test: install dev deps and run the whole suite (SQLite unless DATABASE_URL is set)
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: install-dev
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+ci:
+	.ci/run
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,117 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts import services
+from accounts.models import LoginFailure, User
+
+
+class UserCreateForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email"]
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserEditForm
+    add_form = UserCreateForm
+    ordering = ["-date_joined"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "is_verified",
+        "is_staff",
+        "date_joined",
+        "links",
+    ]
+    list_filter = ["is_verified", "is_staff", "is_active"]
+    search_fields = ["email", "first_name", "last_name"]
+    readonly_fields = [
+        "verified_at",
+        "verified_by",
+        "last_login",
+        "date_joined",
+        "telegram_id",
+        "telegram_username",
+    ]
+    actions = ["verify_selected", "unverify_selected"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "avatar", "language"]}),
+        (_("Verification"), {"fields": ["is_verified", "verified_at", "verified_by"]}),
+        (_("Telegram"), {"fields": ["telegram_id", "telegram_username"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    @admin.display(description=_("History"))
+    def links(self, obj: User):
+        try:
+            reservations = reverse("admin:reservations_reservation_changelist")
+            tickets = reverse("admin:tickets_ticket_changelist")
+        except NoReverseMatch:
+            return ""
+        return format_html(
+            '<a href="{}?user__id__exact={}">{}</a> · <a href="{}?author__id__exact={}">{}</a>',
+            reservations,
+            obj.pk,
+            _("reservations"),
+            tickets,
+            obj.pk,
+            _("tickets"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        # Verification goes through the service so who/when are always recorded.
+        if change and "is_verified" in form.changed_data:
+            super().save_model(request, obj, form, change)
+            services.user_verify(user=obj, by=request.user, verified=obj.is_verified)
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Verify selected members"))
+    def verify_selected(self, request, queryset):
+        count = 0
+        for user in queryset.filter(is_verified=False):
+            services.user_verify(user=user, by=request.user, verified=True)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(n)d member verified.", "%(n)d members verified.", count) % {"n": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unverify selected members"))
+    def unverify_selected(self, request, queryset):
+        count = 0
+        for user in queryset.filter(is_verified=True):
+            services.user_verify(user=user, by=request.user, verified=False)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(n)d member unverified.", "%(n)d members unverified.", count) % {"n": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    list_display = ["email", "ip", "created_at"]
+    search_fields = ["email", "ip"]
+    list_filter = ["created_at"]

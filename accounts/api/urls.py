@@ -1,0 +1,18 @@
+from django.urls import re_path
+
+from accounts.api import views
+
+# Trailing slash optional, as the existing frontend calls both forms.
+urlpatterns = [
+    re_path(r"^auth/register/?$", views.RegisterView.as_view(), name="register"),
+    re_path(r"^auth/login/?$", views.LoginView.as_view(), name="login"),
+    re_path(r"^auth/refresh/?$", views.RefreshView.as_view(), name="refresh"),
+    re_path(r"^auth/logout/?$", views.LogoutView.as_view(), name="logout"),
+    re_path(r"^user/me/?$", views.MeView.as_view(), name="me"),
+    re_path(
+        r"^admin/verify_user/(?P<user_id>\d+)/?$",
+        views.AdminVerifyUserView.as_view(),
+        name="admin-verify-user",
+    ),
+    re_path(r"^admin/users/?$", views.AdminUserListView.as_view(), name="admin-users"),
+]

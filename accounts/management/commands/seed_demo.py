@@ -1,0 +1,62 @@
+"""Demo data for local use: verified members and staff, floors with seats, some reservations.
+
+Idempotent: running it again tops up what is missing and changes nothing else.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import User
+
+DEMO_PASSWORD = "password123"
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts (demo_email_0..9, demo_admin_0..9; password password123) and data."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--history", type=int, default=0, help="Also generate this many days of past usage."
+        )
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            created = self.seed_users()
+        self.stdout.write(f"users: {created} created, {User.objects.count()} in total")
+        for step in self.extra_steps():
+            step(self, options)
+        self.stdout.write(self.style.SUCCESS("demo data ready"))
+
+    def seed_users(self) -> int:
+        created = 0
+        for prefix, staff in (("demo_email", False), ("demo_admin", True)):
+            for i in range(10):
+                email = f"{prefix}_{i}@example.com"
+                user, was_created = User.objects.get_or_create(
+                    email=email,
+                    defaults={
+                        "first_name": "Demo" if not staff else "Admin",
+                        "last_name": str(i),
+                        "is_staff": staff,
+                        "is_superuser": staff,
+                        "is_verified": True,
+                    },
+                )
+                if was_created:
+                    user.set_password(DEMO_PASSWORD)
+                    user.save(update_fields=["password"])
+                    created += 1
+        return created
+
+    def extra_steps(self):
+        """Seeding steps of other apps (floors, seats, reservations, history), in order."""
+        from importlib import import_module
+
+        steps = []
+        for module in ("seats.demo", "reservations.demo", "tickets.demo", "integrations.demo"):
+            try:
+                steps.append(import_module(module).seed)
+            except ModuleNotFoundError as exc:
+                if exc.name != module:
+                    raise
+        return steps

@@ -1,0 +1,156 @@
+"""Account rules.
+
+Invariants:
+- email is the login and is unique case-insensitively (stored lower-cased, unique on lower()).
+- only staff verify members; verification records who and when.
+- deleting an account cancels its future reservations, removes its avatar file and personal data,
+  and keeps past reservations and tickets anonymised (their user becomes NULL).
+- a client gets at most LOGIN_MAX_FAILURES_PER_ACCOUNT failed logins per account and
+  LOGIN_MAX_FAILURES_PER_IP per address within LOGIN_FAILURE_WINDOW; the count lives in the
+  database so the lockout holds while Redis is down, and it is checked before the password hasher.
+"""
+
+import logging
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import LoginFailure, User
+from bookit.errors import DomainError, ValidationFailed
+
+logger = logging.getLogger(__name__)
+
+
+class TooManyAttempts(DomainError):
+    status_code = 429
+
+
+class AuthenticationFailed(DomainError):
+    status_code = 401
+    default_message = "Invalid email or password."
+
+
+def user_register(*, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
+    email = User.objects.normalize_email(email)
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        errors["email"] = [_("Enter a valid email address.")]
+    if not errors and User.objects.filter(email__iexact=email).exists():
+        errors["email"] = [_("An account with this email already exists.")]
+    candidate = User(email=email, first_name=first_name, last_name=last_name)
+    try:
+        validate_password(password or "", user=candidate)
+    except DjangoValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                email, password, first_name=first_name.strip(), last_name=last_name.strip()
+            )
+    except IntegrityError:  # a concurrent registration won the unique index
+        raise ValidationFailed(
+            _("An account with this email already exists."),
+            errors={"email": [_("An account with this email already exists.")]},
+        ) from None
+
+
+def user_update(
+    *,
+    user: User,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    language: str | None = None,
+) -> User:
+    fields = []
+    for name, value in (("first_name", first_name), ("last_name", last_name)):
+        if value is not None:
+            setattr(user, name, value.strip())
+            fields.append(name)
+    if language is not None:
+        if language not in dict(settings.LANGUAGES):
+            raise ValidationFailed(
+                _("Unknown language."), errors={"language": [_("Unknown language.")]}
+            )
+        user.language = language
+        fields.append("language")
+    if fields:
+        user.save(update_fields=fields)
+    return user
+
+
+def user_verify(*, user: User, by: User, verified: bool = True) -> User:
+    user.is_verified = verified
+    user.verified_at = timezone.now() if verified else None
+    user.verified_by = by if verified else None
+    user.save(update_fields=["is_verified", "verified_at", "verified_by"])
+    return user
+
+
+def user_delete(*, user: User) -> None:
+    """Delete the account; history stays, anonymised (FKs to the user are SET_NULL)."""
+    from reservations.services import reservations_cancel_future_for_user
+
+    avatar_names = [user.avatar.name] if user.avatar else []
+    with transaction.atomic():
+        reservations_cancel_future_for_user(user=user)
+        user.delete()
+    from accounts.avatars import avatar_delete_files
+
+    transaction.on_commit(lambda: avatar_delete_files(avatar_names))
+
+
+def user_calendar_token(*, user: User) -> str:
+    if not user.calendar_token:
+        user.calendar_token = secrets.token_urlsafe(24)
+        user.save(update_fields=["calendar_token"])
+    return user.calendar_token
+
+
+def login_check_allowed(*, email: str, ip: str | None) -> None:
+    """Raise TooManyAttempts when the account or the address has failed too often recently."""
+    since = timezone.now() - settings.LOGIN_FAILURE_WINDOW
+    recent = LoginFailure.objects.filter(created_at__gte=since)
+    email = User.objects.normalize_email(email)
+    too_many = recent.filter(email=email).count() >= settings.LOGIN_MAX_FAILURES_PER_ACCOUNT or (
+        ip is not None and recent.filter(ip=ip).count() >= settings.LOGIN_MAX_FAILURES_PER_IP
+    )
+    if too_many:
+        minutes = int(settings.LOGIN_FAILURE_WINDOW.total_seconds() // 60)
+        raise TooManyAttempts(
+            _("Too many failed login attempts. Try again in %(minutes)d minutes.")
+            % {"minutes": minutes}
+        )
+
+
+def login_authenticate(*, request, email: str, password: str, ip: str | None) -> User:
+    """The one password login, used by the API and the login page."""
+    email = User.objects.normalize_email(email)
+    login_check_allowed(email=email, ip=ip)
+    user = authenticate(request, email=email, password=password)
+    if user is None:
+        LoginFailure.objects.create(email=email[:254], ip=ip)
+        message = _("Invalid email or password.")
+        raise AuthenticationFailed(message)
+    LoginFailure.objects.filter(email=email).delete()
+    return user
+
+
+def client_ip(request) -> str | None:
+    """The client address; REMOTE_ADDR unless NUM_PROXIES trusted proxies are in front."""
+    num_proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if num_proxies and forwarded:
+        addrs = [a.strip() for a in forwarded.split(",")]
+        return addrs[-min(num_proxies, len(addrs))]
+    return request.META.get("REMOTE_ADDR")

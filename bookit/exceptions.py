@@ -1,0 +1,45 @@
+"""One DRF exception handler: every API error is JSON ``{detail, errors}``."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from bookit.errors import DomainError
+
+
+def _flatten(detail) -> dict:
+    if isinstance(detail, dict):
+        return {key: value if isinstance(value, list) else [value] for key, value in detail.items()}
+    if isinstance(detail, list):
+        return {"non_field_errors": detail}
+    return {}
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = {"detail": str(exc.message), "errors": _flatten(exc.errors), **exc.extra}
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        first = next(iter(errors.values()), ["Invalid input."])
+        response.data = {"detail": str(first[0]) if first else "Invalid input.", "errors": errors}
+        response.status_code = status.HTTP_400_BAD_REQUEST
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+        response.data = {"detail": str(detail), "errors": {}}
+    return response

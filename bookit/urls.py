@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from bookit import health
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("bookit.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", health.healthz, name="healthz"),
+    path("", include("django_prometheus.urls")),
+    path("", include("accounts.urls")),
+    path("", include("tickets.urls")),
+    path("", include("reservations.urls")),
+    path("", include("seats.urls")),
+]
+
+if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    # Local media (avatars) when no S3 bucket is configured; production uses S3/MinIO.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

@@ -1,0 +1,38 @@
+from django.urls import re_path
+
+from reservations.api import views
+
+urlpatterns = [
+    re_path(r"^reservations/?$", views.ReservationListView.as_view(), name="reservations"),
+    re_path(
+        r"^reservations/(?P<pk>\d+)/?$", views.ReservationDetailView.as_view(), name="reservation"
+    ),
+    re_path(
+        r"^reservations/(?P<pk>\d+)/cancel/?$",
+        views.ReservationCancelView.as_view(),
+        name="reservation-cancel",
+    ),
+    re_path(
+        r"^reservations/(?P<pk>\d+)/qr/?$", views.ReservationQRView.as_view(), name="reservation-qr"
+    ),
+    re_path(
+        r"^admin/reservations/?$",
+        views.AdminReservationListView.as_view(),
+        name="admin-reservations",
+    ),
+    re_path(
+        r"^admin/reservation/create/?$",
+        views.AdminReservationCreateView.as_view(),
+        name="admin-reservation-create",
+    ),
+    re_path(
+        r"^admin/reservation/(?P<pk>\d+)/?$",
+        views.AdminReservationDetailView.as_view(),
+        name="admin-reservation",
+    ),
+    re_path(
+        r"^admin/check_qr/(?P<reservation_id>\d+)/?$",
+        views.AdminCheckQRView.as_view(),
+        name="admin-check-qr",
+    ),
+]

@@ -1,0 +1,200 @@
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
+from django.db import models
+from django.db.models import F, Func, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TsTzRange(Func):
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
+class PostgresOnlyExclusionConstraint(ExclusionConstraint):
+    """An exclusion constraint on PostgreSQL, nothing elsewhere: one migration history for both.
+
+    On SQLite the booking service's BEGIN IMMEDIATE transaction does the constraint's job.
+    """
+
+    def constraint_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().constraint_sql(model, schema_editor)
+
+    def create_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().create_sql(model, schema_editor)
+
+    def remove_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().remove_sql(model, schema_editor)
+
+    def validate(self, model, instance, exclude=None, using=None):
+        from django.db import connections
+
+        if connections[using or "default"].vendor != "postgresql":
+            return
+        return super().validate(model, instance, exclude=exclude, using=using)
+
+
+LIVE_STATUSES = ("booked", "checked_in")
+
+
+class ReservationQuerySet(models.QuerySet):
+    def live(self, *, now: dt.datetime | None = None, grace: dt.timedelta | None = None):
+        """Reservations that hold their seat: checked in, or booked and not yet a no-show.
+
+        A booked reservation past its check-in grace is free even before release_no_shows runs.
+        """
+        if grace is None:
+            from reservations.policy import get_policy
+
+            grace = get_policy().checkin_grace
+        now = now or timezone.now()
+        return self.filter(
+            Q(status=Reservation.Status.CHECKED_IN)
+            | Q(status=Reservation.Status.BOOKED, start__gt=now - grace)
+        )
+
+    def overlapping(self, *, start: dt.datetime, end: dt.datetime):
+        """Half-open [start, end): back-to-back reservations do not overlap."""
+        return self.filter(start__lt=end, end__gt=start)
+
+    def upcoming(self, *, now: dt.datetime | None = None):
+        return self.filter(end__gt=now or timezone.now())
+
+
+class Reservation(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        CHECKED_IN = "checked_in", _("Checked in")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("No-show")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        # Deleting an account keeps its past reservations, anonymised, so statistics stay true.
+        on_delete=models.SET_NULL,
+        related_name="reservations",
+    )
+    seat = models.ForeignKey(
+        "seats.Seat", verbose_name=_("seat"), on_delete=models.PROTECT, related_name="reservations"
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.BOOKED
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+
+    objects = ReservationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
+        ordering = ["start", "id"]
+        indexes = [
+            models.Index(fields=["seat", "start"], name="reservation_seat_start"),
+            models.Index(fields=["user", "start"], name="reservation_user_start"),
+            models.Index(fields=["status", "start"], name="reservation_status_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="reservation_end_after_start"
+            ),
+            PostgresOnlyExclusionConstraint(
+                name="reservation_seat_no_overlap",
+                expressions=[
+                    (TsTzRange("start", "end", RangeBoundary()), RangeOperators.OVERLAPS),
+                    ("seat", RangeOperators.EQUAL),
+                ],
+                condition=Q(status__in=LIVE_STATUSES),
+            ),
+            PostgresOnlyExclusionConstraint(
+                name="reservation_user_no_overlap",
+                expressions=[
+                    (TsTzRange("start", "end", RangeBoundary()), RangeOperators.OVERLAPS),
+                    ("user", RangeOperators.EQUAL),
+                ],
+                condition=Q(status__in=LIVE_STATUSES),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.seat_id} {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+
+class BookingPolicy(models.Model):
+    """The booking rules staff can edit. A single row (pk=1)."""
+
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Moscow")
+    opens_at = models.TimeField(_("opens at"), default=dt.time(8, 0))
+    closes_at = models.TimeField(_("closes at"), default=dt.time(22, 0))
+    slot_minutes = models.PositiveIntegerField(_("slot step, minutes"), default=30)
+    min_minutes = models.PositiveIntegerField(_("minimum duration, minutes"), default=30)
+    max_minutes = models.PositiveIntegerField(_("maximum duration, minutes"), default=12 * 60)
+    advance_days = models.PositiveIntegerField(_("book up to N days ahead"), default=14)
+    max_upcoming = models.PositiveIntegerField(_("upcoming reservations per member"), default=3)
+    checkin_grace_minutes = models.PositiveIntegerField(_("check-in grace, minutes"), default=15)
+    checkin_early_minutes = models.PositiveIntegerField(
+        _("check-in opens before start, minutes"), default=15
+    )
+    reminder_minutes = models.PositiveIntegerField(_("reminder before start, minutes"), default=30)
+
+    class Meta:
+        verbose_name = _("booking policy")
+        verbose_name_plural = _("booking policy")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="policy_closes_after_opens"
+            ),
+            models.CheckConstraint(condition=Q(slot_minutes__gt=0), name="policy_slot_positive"),
+            models.CheckConstraint(
+                condition=Q(max_minutes__gte=F("min_minutes")), name="policy_max_ge_min"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Booking policy"))
+
+    @property
+    def checkin_grace(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.checkin_grace_minutes)
+
+    @property
+    def checkin_early(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.checkin_early_minutes)
+
+    @property
+    def slot(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.slot_minutes)
+
+    @property
+    def tz(self):
+        import zoneinfo
+
+        return zoneinfo.ZoneInfo(self.time_zone)

@@ -1,0 +1,29 @@
+"""QR images of the signed check-in token."""
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+
+from reservations.models import Reservation
+from reservations.services import checkin_token
+
+
+def checkin_url(reservation: Reservation) -> str:
+    """What the code encodes: the staff check-in page with the signed token.
+
+    A phone camera opens the page; a USB scanner types it into the check-in field, which
+    accepts either the URL or the bare token.
+    """
+    return f"{settings.SITE_URL}/staff/checkin/?token={checkin_token(reservation)}"
+
+
+def reservation_qr(reservation: Reservation, *, fmt: str = "png") -> tuple[bytes, str]:
+    data = checkin_url(reservation)
+    buffer = io.BytesIO()
+    if fmt == "svg":
+        qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
+        return buffer.getvalue(), "image/svg+xml"
+    qrcode.make(data, box_size=8, border=2).save(buffer, format="PNG")
+    return buffer.getvalue(), "image/png"

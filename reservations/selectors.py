@@ -1,0 +1,153 @@
+"""Read rules: availability of seats in a window, a member's reservations. Constant queries."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from accounts.models import User
+from reservations.models import Reservation
+from reservations.policy import get_policy
+from seats.models import Floor, Seat
+
+
+@dataclass
+class SeatState:
+    seat: Seat
+    available: bool
+    mine: bool
+    busy_until: dt.datetime | None
+
+    @property
+    def state(self) -> str:
+        if not self.seat.is_active:
+            return "inactive"
+        if self.mine:
+            return "mine"
+        return "free" if self.available else "busy"
+
+
+def seats_filtered(
+    *,
+    floor: int | None = None,
+    kind: str | None = None,
+    amenity: str | None = None,
+    include_inactive: bool = False,
+) -> list[Seat]:
+    qs = Seat.objects.select_related("floor")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    if floor:
+        qs = qs.filter(floor_id=floor)
+    if kind:
+        qs = qs.filter(kind=kind)
+    seats = list(qs)
+    if amenity:
+        # Amenities are a short JSON list; filtering in Python keeps SQLite and PostgreSQL alike.
+        wanted = {a for a in amenity.split(",") if a}
+        seats = [s for s in seats if wanted <= set(s.amenities)]
+    return seats
+
+
+def seat_availability(
+    *,
+    seats: list[Seat],
+    start: dt.datetime,
+    end: dt.datetime,
+    user: User | None = None,
+    now: dt.datetime | None = None,
+) -> list[SeatState]:
+    """Each seat with whether it is free for the whole of [start, end). Two queries in all."""
+    busy: dict[int, Reservation] = {}
+    mine: set[int] = set()
+    taken = (
+        Reservation.objects.live(now=now)
+        .overlapping(start=start, end=end)
+        .filter(seat_id__in=[s.pk for s in seats])
+        .only("seat_id", "user_id", "end")
+    )
+    for reservation in taken:
+        current = busy.get(reservation.seat_id)
+        if current is None or reservation.end > current.end:
+            busy[reservation.seat_id] = reservation
+        if user is not None and reservation.user_id == user.pk:
+            mine.add(reservation.seat_id)
+    return [
+        SeatState(
+            seat=seat,
+            available=seat.is_active and seat.pk not in busy,
+            mine=seat.pk in mine,
+            busy_until=busy[seat.pk].end if seat.pk in busy else None,
+        )
+        for seat in seats
+    ]
+
+
+def floors_with_seats(*, include_inactive: bool = False) -> list[Floor]:
+    seats = Seat.objects.all() if include_inactive else Seat.objects.filter(is_active=True)
+    return list(Floor.objects.prefetch_related(Prefetch("seats", queryset=seats.order_by("label"))))
+
+
+def reservations_for_user(
+    *,
+    user: User,
+    status: str | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+):
+    qs = Reservation.objects.filter(user=user).select_related("seat__floor")
+    return _filter_reservations(qs, status=status, start=start, end=end)
+
+
+def reservations_for_staff(
+    *,
+    seat: int | None = None,
+    user: int | None = None,
+    status: str | None = None,
+    floor: int | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+):
+    qs = Reservation.objects.select_related("seat__floor", "user")
+    if seat:
+        qs = qs.filter(seat_id=seat)
+    if user:
+        qs = qs.filter(user_id=user)
+    if floor:
+        qs = qs.filter(seat__floor_id=floor)
+    return _filter_reservations(qs, status=status, start=start, end=end)
+
+
+def _filter_reservations(qs, *, status, start, end):
+    if status:
+        qs = qs.filter(status__in=status.split(","))
+    if start:
+        qs = qs.filter(end__gt=start)
+    if end:
+        qs = qs.filter(start__lt=end)
+    return qs.order_by("start", "id")
+
+
+def seat_day_reservations(*, seat: Seat, day: dt.date) -> list[Reservation]:
+    policy = get_policy()
+    day_start = dt.datetime.combine(day, dt.time(0, 0), policy.tz)
+    day_end = day_start + dt.timedelta(days=1)
+    return list(
+        Reservation.objects.live()
+        .overlapping(start=day_start, end=day_end)
+        .filter(seat=seat)
+        .order_by("start")
+    )
+
+
+def upcoming_split(*, user: User, now: dt.datetime | None = None):
+    """(upcoming, past) reservations of a member for the "my bookings" page; one query."""
+    now = now or timezone.now()
+    rows = list(
+        Reservation.objects.filter(user=user).select_related("seat__floor").order_by("start", "id")
+    )
+    upcoming = [r for r in rows if r.end > now and r.status in ("booked", "checked_in")]
+    past = [r for r in rows if r not in upcoming]
+    past.reverse()
+    return upcoming, past

@@ -1,0 +1,391 @@
+"""Booking rules. The only place they live: API views, pages, admin and commands call these.
+
+Invariants:
+- a seat has at most one live (booked / checked_in) reservation at any instant, and a member
+  holds at most one live reservation at any instant; intervals are half-open [start, end).
+- on PostgreSQL two exclusion constraints enforce both; the service also locks the member and
+  seat rows (SELECT ... FOR UPDATE) before checking, so the common conflict gets a friendly 409
+  instead of an IntegrityError. On SQLite, atomic() opens BEGIN IMMEDIATE (see settings), which
+  serializes every check-and-insert.
+- a booked reservation not checked in by start + grace is a no-show: it no longer holds its seat,
+  even before release_no_shows marks it (the booking path releases such rows it collides with).
+- every rule is re-checked on update; staff bookings for a member obey the same rules.
+"""
+
+import datetime as dt
+import logging
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from bookit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from reservations.models import Reservation
+from reservations.policy import get_policy
+from reservations.signals import reservation_changed, reservation_conflict
+from seats.models import Seat
+
+logger = logging.getLogger(__name__)
+
+Status = Reservation.Status
+CHECKIN_SALT = "bookit.checkin"
+
+
+def _field_error(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, errors={field: [message]})
+
+
+def _local(value: dt.datetime, policy) -> dt.datetime:
+    return timezone.localtime(value, policy.tz)
+
+
+def current_slot_start(now: dt.datetime | None = None) -> dt.datetime:
+    """The start of the slot containing ``now`` in the coworking's time zone."""
+    policy = get_policy()
+    local = _local(now or timezone.now(), policy)
+    minutes = local.hour * 60 + local.minute
+    floored = minutes - minutes % policy.slot_minutes
+    return local.replace(hour=floored // 60, minute=floored % 60, second=0, microsecond=0)
+
+
+def validate_window(
+    *, start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None
+) -> None:
+    """The time rules of the policy; raises ValidationFailed naming the field at fault."""
+    policy = get_policy()
+    now = now or timezone.now()
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise _field_error("start", _("Times must include a UTC offset."))
+    if end <= start:
+        raise _field_error("end", _("The end must be after the start."))
+    local_start, local_end = _local(start, policy), _local(end, policy)
+    for field, value in (("start", local_start), ("end", local_end)):
+        minutes = value.hour * 60 + value.minute
+        if value.second or value.microsecond or minutes % policy.slot_minutes:
+            raise _field_error(
+                field,
+                _("Times must be on a %(step)d-minute step.") % {"step": policy.slot_minutes},
+            )
+    closes_on_start_day = dt.datetime.combine(local_start.date(), policy.closes_at, policy.tz)
+    if local_start.time() < policy.opens_at or local_end > closes_on_start_day:
+        raise _field_error(
+            "start",
+            _("Bookings must be within opening hours, %(opens)s–%(closes)s.")
+            % {
+                "opens": policy.opens_at.strftime("%H:%M"),
+                "closes": policy.closes_at.strftime("%H:%M"),
+            },
+        )
+    minutes = (end - start).total_seconds() / 60
+    if minutes < policy.min_minutes:
+        raise _field_error(
+            "end", _("A booking lasts at least %(n)d minutes.") % {"n": policy.min_minutes}
+        )
+    if minutes > policy.max_minutes:
+        raise _field_error(
+            "end", _("A booking lasts at most %(n)d hours.") % {"n": policy.max_minutes // 60}
+        )
+    if start < current_slot_start(now):
+        raise _field_error("start", _("This time is in the past."))
+    if start > now + dt.timedelta(days=policy.advance_days):
+        raise _field_error(
+            "start",
+            _("You can book at most %(n)d days ahead.") % {"n": policy.advance_days},
+        )
+
+
+def _conflict_payload(reservation: Reservation) -> dict:
+    return {
+        "id": reservation.pk,
+        "seat": reservation.seat_id,
+        "start": reservation.start.isoformat(),
+        "end": reservation.end.isoformat(),
+    }
+
+
+def _release_stale(qs, *, now: dt.datetime) -> None:
+    """Mark booked reservations past their grace as no-shows (they already hold nothing)."""
+    grace = get_policy().checkin_grace
+    stale = list(qs.select_for_update().filter(status=Status.BOOKED, start__lte=now - grace))
+    for reservation in stale:
+        reservation.status = Status.NO_SHOW
+        reservation.save(update_fields=["status"])
+        reservation_changed.send(Reservation, reservation=reservation, action="no_show", by=None)
+
+
+def _check_overlaps(*, user: User, seat: Seat, start, end, exclude_pk=None, now) -> None:
+    others = Reservation.objects.overlapping(start=start, end=end)
+    if exclude_pk:
+        others = others.exclude(pk=exclude_pk)
+    _release_stale(others.filter(seat=seat) | others.filter(user=user), now=now)
+    live = others.live(now=now)
+    clash = live.filter(seat=seat).first()
+    if clash is not None:
+        reservation_conflict.send(Reservation, seat=seat, user=user, kind="seat")
+        raise Conflict(
+            _("Seat %(seat)s is already booked from %(start)s to %(end)s.")
+            % {"seat": seat.label, "start": _fmt(clash.start), "end": _fmt(clash.end)},
+            errors={"seat": [_("This seat is taken at that time.")]},
+            extra={"conflict": _conflict_payload(clash)},
+        )
+    own = live.filter(user=user).first()
+    if own is not None:
+        reservation_conflict.send(Reservation, seat=seat, user=user, kind="member")
+        raise Conflict(
+            _("You already have a booking from %(start)s to %(end)s.")
+            % {"start": _fmt(own.start), "end": _fmt(own.end)},
+            errors={"start": [_("Overlaps another booking of this member.")]},
+            extra={"conflict": _conflict_payload(own)},
+        )
+
+
+def _fmt(value: dt.datetime) -> str:
+    return _local(value, get_policy()).strftime("%d.%m %H:%M")
+
+
+def _lock_and_check(*, user: User, seat: Seat, start, end, exclude_pk, now) -> None:
+    """Lock the member then the seat (always in that order: no deadlocks), then check overlaps.
+
+    Without the locks two transactions could both see "no overlap" and both insert; on
+    PostgreSQL the exclusion constraint would still refuse the second, on SQLite the
+    IMMEDIATE transaction serializes them anyway.
+    """
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    Seat.objects.select_for_update().filter(pk=seat.pk).first()
+    _check_overlaps(user=user, seat=seat, start=start, end=end, exclude_pk=exclude_pk, now=now)
+
+
+def _check_bookable(*, user: User, seat: Seat, by: User) -> None:
+    if not user.is_active:
+        raise _field_error("user", _("This account is not active."))
+    if not (by.is_staff or user.can_book):
+        raise PermissionDenied(_("Your account is waiting for staff verification."))
+    if by != user and not by.is_staff:
+        raise PermissionDenied()
+    if not seat.is_active:
+        raise _field_error("seat", _("This seat is not available for booking."))
+
+
+def _check_upcoming_limit(*, user: User, now, exclude_pk=None) -> None:
+    policy = get_policy()
+    upcoming = Reservation.objects.filter(user=user).live(now=now).upcoming(now=now)
+    if exclude_pk:
+        upcoming = upcoming.exclude(pk=exclude_pk)
+    if upcoming.count() >= policy.max_upcoming:
+        raise _field_error(
+            "non_field_errors",
+            _("You can hold at most %(n)d upcoming bookings.") % {"n": policy.max_upcoming},
+        )
+
+
+def _save_guarded(reservation: Reservation, *, fields: list[str] | None = None) -> None:
+    """Save in a savepoint; a constraint violation (a race the lock did not see) becomes 409."""
+    try:
+        with transaction.atomic():
+            if fields:
+                reservation.save(update_fields=fields)
+            else:
+                reservation.save()
+    except IntegrityError as exc:
+        text = str(exc)
+        if "reservation_seat_no_overlap" in text or "reservation_user_no_overlap" in text:
+            kind = "seat" if "seat_no_overlap" in text else "member"
+            reservation_conflict.send(
+                Reservation, seat=reservation.seat, user=reservation.user, kind=kind
+            )
+            raise Conflict(
+                _("This seat is already booked at that time.")
+                if kind == "seat"
+                else _("You already have a booking at that time."),
+                errors={"seat" if kind == "seat" else "start": [_("Overlaps another booking.")]},
+            ) from None
+        raise
+
+
+def reservation_create(
+    *, user: User, seat: Seat, start: dt.datetime, end: dt.datetime, by: User | None = None
+) -> Reservation:
+    """Book ``seat`` for ``user``. ``by`` is the acting user (staff may book for anyone)."""
+    by = by or user
+    now = timezone.now()
+    _check_bookable(user=user, seat=seat, by=by)
+    validate_window(start=start, end=end, now=now)
+    with transaction.atomic():
+        _lock_and_check(user=user, seat=seat, start=start, end=end, exclude_pk=None, now=now)
+        _check_upcoming_limit(user=user, now=now)
+        reservation = Reservation(
+            user=user, seat=seat, start=start, end=end, created_by=by, created_at=now
+        )
+        _save_guarded(reservation)
+        reservation_changed.send(Reservation, reservation=reservation, action="created", by=by)
+    return reservation
+
+
+def reservation_update(
+    *,
+    reservation: Reservation,
+    by: User,
+    seat: Seat | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> Reservation:
+    """Change seat and/or time; every rule is checked again for the new values."""
+    _check_owner(reservation, by)
+    if reservation.status != Status.BOOKED:
+        raise _field_error("non_field_errors", _("Only a booking that has not started can change."))
+    seat = seat or reservation.seat
+    start = start or reservation.start
+    end = end or reservation.end
+    user = reservation.user
+    now = timezone.now()
+    _check_bookable(user=user, seat=seat, by=by)
+    validate_window(start=start, end=end, now=now)
+    with transaction.atomic():
+        _lock_and_check(
+            user=user, seat=seat, start=start, end=end, exclude_pk=reservation.pk, now=now
+        )
+        locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
+        if locked.status != Status.BOOKED:
+            raise _field_error(
+                "non_field_errors", _("Only a booking that has not started can change.")
+            )
+        locked.seat, locked.start, locked.end = seat, start, end
+        _save_guarded(locked, fields=["seat", "start", "end"])
+        reservation_changed.send(Reservation, reservation=locked, action="updated", by=by)
+    reservation.refresh_from_db()
+    return reservation
+
+
+def reservation_cancel(*, reservation: Reservation, by: User) -> Reservation:
+    """Cancel until the reservation ends. In progress: it ends now and frees the rest."""
+    _check_owner(reservation, by)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
+        if locked.status not in (Status.BOOKED, Status.CHECKED_IN) or locked.end <= now:
+            raise _field_error("non_field_errors", _("This booking can no longer be cancelled."))
+        locked.cancelled_at = now
+        if locked.status == Status.CHECKED_IN:
+            # The member used the seat until now: keep that as history, free the rest.
+            locked.end = max(now, locked.start + dt.timedelta(seconds=1))
+            fields = ["end", "cancelled_at"]
+        else:
+            locked.status = Status.CANCELLED
+            fields = ["status", "cancelled_at"]
+        locked.save(update_fields=fields)
+        reservation_changed.send(Reservation, reservation=locked, action="cancelled", by=by)
+    reservation.refresh_from_db()
+    return reservation
+
+
+def reservations_cancel_future_for_user(*, user: User) -> int:
+    """Cancel every live reservation of ``user`` that has not ended (account deletion)."""
+    now = timezone.now()
+    count = 0
+    for reservation in Reservation.objects.filter(
+        user=user, status__in=(Status.BOOKED, Status.CHECKED_IN), end__gt=now
+    ):
+        reservation_cancel(reservation=reservation, by=user)
+        count += 1
+    return count
+
+
+def _check_owner(reservation: Reservation, by: User) -> None:
+    if not by.is_staff and reservation.user_id != by.pk:
+        raise NotFound()
+
+
+# --- QR check-in ---------------------------------------------------------------------------
+
+
+def checkin_token(reservation: Reservation) -> str:
+    """A signed token for the QR code: proves the code came from us; not a guessable id."""
+    return signing.dumps({"r": reservation.pk}, salt=CHECKIN_SALT)
+
+
+def checkin_reservation_id(token: str) -> int:
+    """The reservation id inside a scanned code: the bare token or the check-in URL."""
+    token = token.strip()
+    if "token=" in token:
+        token = token.split("token=", 1)[1].split("&", 1)[0]
+    try:
+        data = signing.loads(token, salt=CHECKIN_SALT)
+        return int(data["r"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise _field_error("token", _("This QR code is not valid.")) from None
+
+
+def reservation_check_in(
+    *, reservation: Reservation, by: User, now: dt.datetime | None = None
+) -> tuple[Reservation, bool]:
+    """Check in; returns (reservation, changed). A second scan changes nothing."""
+    if not by.is_staff:
+        raise PermissionDenied()
+    policy = get_policy()
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
+        if locked.status == Status.CHECKED_IN:
+            return locked, False
+        if locked.status != Status.BOOKED:
+            raise _field_error(
+                "token",
+                _("This booking is %(status)s.") % {"status": locked.get_status_display()},
+            )
+        if now < locked.start - policy.checkin_early:
+            raise _field_error(
+                "token",
+                _("Check-in opens %(n)d minutes before the start.")
+                % {"n": policy.checkin_early_minutes},
+            )
+        if now > locked.start + policy.checkin_grace:
+            raise _field_error("token", _("The check-in time for this booking has passed."))
+        locked.status = Status.CHECKED_IN
+        locked.checked_in_at = now
+        locked.save(update_fields=["status", "checked_in_at"])
+        reservation_changed.send(Reservation, reservation=locked, action="checked_in", by=by)
+    return locked, True
+
+
+def reservation_check_in_by_token(
+    *, token: str, by: User, reservation_id: int | None = None
+) -> tuple[Reservation, bool]:
+    pk = checkin_reservation_id(token)
+    if reservation_id is not None and pk != reservation_id:
+        raise _field_error("token", _("This QR code belongs to another booking."))
+    reservation = Reservation.objects.select_related("seat", "user").filter(pk=pk).first()
+    if reservation is None:
+        raise _field_error("token", _("This QR code is not valid."))
+    return reservation_check_in(reservation=reservation, by=by)
+
+
+# --- No-shows ------------------------------------------------------------------------------
+
+
+def release_no_shows(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Mark booked reservations past their check-in grace as no-shows.
+
+    Idempotent and safe to run from several processes: rows are claimed with SKIP LOCKED on
+    PostgreSQL (and under the IMMEDIATE write lock on SQLite), so each is processed once.
+    """
+    now = now or timezone.now()
+    grace = get_policy().checkin_grace
+    total = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Reservation.objects.select_for_update(skip_locked=True)
+                .filter(status=Status.BOOKED, start__lte=now - grace)
+                .order_by("start")[:batch]
+            )
+            for reservation in rows:
+                reservation.status = Status.NO_SHOW
+                reservation.save(update_fields=["status"])
+                reservation_changed.send(
+                    Reservation, reservation=reservation, action="no_show", by=None
+                )
+        total += len(rows)
+        if len(rows) < batch:
+            return total

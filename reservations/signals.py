@@ -1,0 +1,15 @@
+"""Booking events, sent inside the booking transaction.
+
+Receivers that write rows (the notification outbox) commit or roll back with the booking;
+receivers that talk to the outside (metrics, HTTP) must defer with transaction.on_commit.
+
+``action`` is one of: created, updated, cancelled, checked_in, no_show.
+``by`` is the user who acted (None for the system, e.g. no-show release).
+"""
+
+from django.dispatch import Signal
+
+reservation_changed = Signal()  # kwargs: reservation, action, by
+
+# A booking was refused because of an overlap (metrics count these); kwargs: seat, user, kind.
+reservation_conflict = Signal()

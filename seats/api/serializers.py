@@ -1,0 +1,58 @@
+from rest_framework import serializers
+
+from seats.models import Floor, Seat
+
+
+class SeatSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Seat
+        fields = ["id", "label", "floor", "kind", "amenities", "x", "y", "is_active"]
+
+
+class SeatAvailabilitySerializer(SeatSerializer):
+    available = serializers.BooleanField()
+    mine = serializers.BooleanField()
+    busy_until = serializers.DateTimeField(allow_null=True)
+
+    class Meta(SeatSerializer.Meta):
+        fields = [*SeatSerializer.Meta.fields, "available", "mine", "busy_until"]
+
+
+class SeatInputSerializer(serializers.Serializer):
+    label = serializers.CharField(max_length=20)
+    floor = serializers.PrimaryKeyRelatedField(queryset=Floor.objects.all(), required=False)
+    kind = serializers.ChoiceField(choices=Seat.Kind.choices, required=False)
+    amenities = serializers.ListField(child=serializers.CharField(), required=False)
+    x = serializers.IntegerField(min_value=0, max_value=100000)
+    y = serializers.IntegerField(min_value=0, max_value=100000)
+    is_active = serializers.BooleanField(required=False)
+
+
+class FloorSerializer(serializers.ModelSerializer):
+    seats = SeatSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Floor
+        fields = ["id", "name", "ordering", "width", "height", "plan_image", "seats"]
+        read_only_fields = ["plan_image"]
+
+
+class FloorInputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Floor
+        fields = ["name", "ordering", "width", "height"]
+
+
+class BookingSlotSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    mine = serializers.BooleanField()
+    status = serializers.CharField()
+
+
+class SeatDetailSerializer(SeatSerializer):
+    day = serializers.DateField()
+    reservations = BookingSlotSerializer(many=True)
+
+    class Meta(SeatSerializer.Meta):
+        fields = [*SeatSerializer.Meta.fields, "day", "reservations"]

@@ -1,0 +1,58 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Floor(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    ordering = models.PositiveIntegerField(_("order"), default=0)
+    width = models.PositiveIntegerField(_("map width"), default=1000)
+    height = models.PositiveIntegerField(_("map height"), default=600)
+    plan_image = models.ImageField(_("plan image"), upload_to="floors/", blank=True)
+
+    class Meta:
+        verbose_name = _("floor")
+        verbose_name_plural = _("floors")
+        ordering = ["ordering", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Seat(models.Model):
+    class Kind(models.TextChoices):
+        DESK = "desk", _("Desk")
+        QUIET_DESK = "quiet_desk", _("Quiet desk")
+        MEETING_ROOM = "meeting_room", _("Meeting room")
+
+    class Amenity(models.TextChoices):
+        MONITOR = "monitor", _("Monitor")
+        WINDOW = "window", _("Window")
+        POWER = "power", _("Power outlet")
+        STANDING = "standing", _("Standing desk")
+        DOCK = "dock", _("Docking station")
+
+    floor = models.ForeignKey(
+        Floor, verbose_name=_("floor"), on_delete=models.PROTECT, related_name="seats"
+    )
+    label = models.CharField(_("label"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DESK)
+    amenities = models.JSONField(_("amenities"), default=list, blank=True)
+    x = models.PositiveIntegerField(_("x"), default=0)
+    y = models.PositiveIntegerField(_("y"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("seat")
+        verbose_name_plural = _("seats")
+        ordering = ["floor__ordering", "floor_id", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["floor", "label"], name="seat_label_unique_per_floor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.floor_id and self.floor.name})"
+
+    @property
+    def amenity_labels(self) -> list[str]:
+        names = dict(self.Amenity.choices)
+        return [str(names.get(a, a)) for a in self.amenities]

@@ -1,0 +1,110 @@
+"""Floors and seats. Invariants: a seat label is unique per floor; a seat or floor with
+reservations is never deleted (history stays): it is deactivated instead."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookit.errors import Conflict, ValidationFailed
+from seats.models import Floor, Seat
+
+SEAT_FIELDS = {"label", "floor", "kind", "amenities", "x", "y", "is_active"}
+
+
+def _clean_amenities(amenities) -> list[str]:
+    valid = set(Seat.Amenity.values)
+    if not isinstance(amenities, list) or not all(isinstance(a, str) for a in amenities):
+        raise ValidationFailed(
+            _("Amenities must be a list."), errors={"amenities": [_("Amenities must be a list.")]}
+        )
+    unknown = sorted(set(amenities) - valid)
+    if unknown:
+        message = _("Unknown amenities: %(names)s.") % {"names": ", ".join(unknown)}
+        raise ValidationFailed(message, errors={"amenities": [message]})
+    return sorted(set(amenities))
+
+
+def _save_seat(seat: Seat) -> Seat:
+    try:
+        with transaction.atomic():
+            seat.save()
+    except IntegrityError:
+        message = _("A seat with this label already exists on this floor.")
+        raise ValidationFailed(message, errors={"label": [message]}) from None
+    return seat
+
+
+def default_floor() -> Floor:
+    floor = Floor.objects.order_by("ordering", "id").first()
+    return floor or Floor.objects.create(name=_("Main floor"))
+
+
+def seat_create(
+    *,
+    label: str,
+    x: int,
+    y: int,
+    floor: Floor | None = None,
+    kind: str = Seat.Kind.DESK,
+    amenities: list | None = None,
+    is_active: bool = True,
+) -> Seat:
+    seat = Seat(
+        label=label.strip(),
+        x=x,
+        y=y,
+        floor=floor or default_floor(),
+        kind=kind,
+        amenities=_clean_amenities(amenities or []),
+        is_active=is_active,
+    )
+    return _save_seat(seat)
+
+
+def seat_update(*, seat: Seat, **changes) -> Seat:
+    for name, value in changes.items():
+        if name not in SEAT_FIELDS:
+            continue
+        if name == "amenities":
+            value = _clean_amenities(value)
+        setattr(seat, name, value)
+    return _save_seat(seat)
+
+
+def seat_delete(*, seat: Seat) -> None:
+    from reservations.models import Reservation
+
+    reservations = Reservation.objects.filter(seat=seat)
+    if reservations.live().filter(end__gt=timezone.now()).exists():
+        raise Conflict(
+            _(
+                "Seat %(label)s has upcoming bookings and cannot be deleted. Deactivate it instead "
+                "(set is_active to false), then cancel or move its bookings."
+            )
+            % {"label": seat.label}
+        )
+    if reservations.exists():
+        raise Conflict(
+            _(
+                "Seat %(label)s has booking history and cannot be deleted. Deactivate it instead "
+                "(set is_active to false); its history stays."
+            )
+            % {"label": seat.label}
+        )
+    seat.delete()
+
+
+def floor_delete(*, floor: Floor) -> None:
+    from reservations.models import Reservation
+
+    if Reservation.objects.filter(seat__floor=floor).exists():
+        raise Conflict(
+            _(
+                "Floor %(name)s has seats with bookings and cannot be deleted; deactivate its "
+                "seats instead."
+            )
+            % {"name": floor.name}
+        )
+    with transaction.atomic():
+        floor.seats.all().delete()
+        floor.delete()
