@@ -32,6 +32,7 @@ run: install
 
 ## test: install dev deps and run the whole suite (SQLite unless DATABASE_URL is set)
 test: install-dev
+	scripts/ensure-system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

@@ -154,3 +154,15 @@ def client_ip(request) -> str | None:
         addrs = [a.strip() for a in forwarded.split(",")]
         return addrs[-min(num_proxies, len(addrs))]
     return request.META.get("REMOTE_ADDR")
+
+
+def cleanup_expired_tokens() -> int:
+    """Periodic: drop expired JWT records and login failures older than the lockout window."""
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    now = timezone.now()
+    expired, _deleted = OutstandingToken.objects.filter(expires_at__lte=now).delete()
+    old, _deleted = LoginFailure.objects.filter(
+        created_at__lt=now - settings.LOGIN_FAILURE_WINDOW
+    ).delete()
+    return expired + old

@@ -324,6 +324,15 @@ TELEGRAM_BOT_SECRET = env("TELEGRAM_BOT_SECRET", "")
 TELEGRAM_API_BASE_URL = env("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot")
 TELEGRAM_ENABLED = bool(TELEGRAM_BOT_TOKEN)
 
+# The scheduler process (manage.py scheduler) runs these periodically: (dotted path, seconds).
+# Every task is safe to run from several scheduler instances at once.
+SCHEDULER_TASKS = [
+    ("reservations.services.release_no_shows", 60),
+    ("integrations.telegram.outbox.enqueue_due_reminders", 60),
+    ("integrations.telegram.outbox.send_pending", 10),
+    ("accounts.services.cleanup_expired_tokens", 3600),
+]
+
 # Metrics (issue 9): /metrics requires this bearer token when set.
 METRICS_TOKEN = env("METRICS_TOKEN", "")
 PROMETHEUS_EXPORT_MIGRATIONS = False

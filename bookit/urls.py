@@ -12,6 +12,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", include("django_prometheus.urls")),
     path("", include("accounts.urls")),
+    path("staff/", include("reservations.staff_urls")),
+    path("staff/", include("integrations.stats.urls")),
     path("", include("tickets.urls")),
     path("", include("reservations.urls")),
     path("", include("seats.urls")),
