@@ -1,1 +1,10 @@
-urlpatterns: list = []
+from django.urls import path
+
+from tickets import views
+
+app_name = "tickets"
+urlpatterns = [
+    path("tickets/", views.ticket_list, name="list"),
+    path("tickets/new/", views.ticket_new, name="new"),
+    path("tickets/<int:pk>/", views.ticket_detail, name="detail"),
+]
