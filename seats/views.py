@@ -1,6 +1,229 @@
-from django.shortcuts import render
+"""The home page: a landing page for visitors, the floor map for members.
+
+The map is one server-rendered page that works without JavaScript: every seat is drawn in an
+inline SVG; a free seat is a link to a confirmation panel whose form POSTs the booking back to
+this page (static/js/floor_map.js turns that panel into a <dialog>). The list below the map has a
+submit button per free seat. Booking goes through reservations.services.reservation_create.
+"""
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from bookit.errors import DomainError
+from reservations import selectors, services
+from reservations.policy import get_policy
+from seats.forms import BookForm, MapForm, add_service_error, default_window
+from seats.models import Floor, Seat
+
+# Seat glyph sizes in map units (the floor's own coordinate system), centred on Seat.x/y.
+GLYPH = {Seat.Kind.MEETING_ROOM: (104, 64)}
+DEFAULT_GLYPH = (64, 44)
+FILTER_FIELDS = ("date", "start", "end", "floor", "kind", "amenity")
 
 
-def home(request):
-    """The landing page; the floor map (issue 5) takes over for logged-in members."""
-    return render(request, "seats/landing.html")
+@require_http_methods(["GET", "POST"])
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect(f"{reverse('accounts:login')}?next=/")
+        return render(request, "seats/landing.html")
+    return floor_map(request)
+
+
+def _map_form(data, policy, floors) -> MapForm:
+    """The map form over the query, with the default window and first floor filled in."""
+    day, start, end = default_window(policy)
+    data = data.copy()
+    for name, value in (
+        ("date", day.isoformat()),
+        ("start", start.strftime("%H:%M")),
+        ("end", end.strftime("%H:%M")),
+        ("floor", str(floors[0].pk) if floors else ""),
+    ):
+        if not data.get(name):
+            data[name] = value
+    form = MapForm(data, policy=policy, floors=floors)
+    form.is_valid()
+    return form
+
+
+def _window(form, policy) -> tuple[dt.datetime, dt.datetime]:
+    """The form's window when it parsed, else the default one (the errors are shown)."""
+    if not any(form.has_error(name) for name in ("date", "start", "end")):
+        return form.window()
+    day, start, end = default_window(policy)
+    return dt.datetime.combine(day, start, policy.tz), dt.datetime.combine(day, end, policy.tz)
+
+
+def _query(form, start: dt.datetime, end: dt.datetime, tz) -> list[tuple[str, str]]:
+    """The page's state as query pairs: for links, redirects and hidden inputs."""
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    pairs = [
+        ("date", local_start.date().isoformat()),
+        ("start", local_start.strftime("%H:%M")),
+        ("end", local_end.strftime("%H:%M")),
+    ]
+    data = form.cleaned_data
+    if data.get("floor"):
+        pairs.append(("floor", str(data["floor"])))
+    if data.get("kind"):
+        pairs.append(("kind", data["kind"]))
+    pairs += [("amenity", a) for a in data.get("amenity") or []]
+    return pairs
+
+
+def _describe(state, tz) -> tuple[str, str]:
+    """(short status, full description) of a seat, for the map, list, title and aria-label."""
+    seat = state.seat
+    if state.state == "inactive":
+        status = _("not available")
+    elif state.state == "mine":
+        status = _("booked by you")
+    elif state.state == "busy":
+        until = timezone.localtime(state.busy_until, tz)
+        status = _("busy until %(time)s") % {"time": until.strftime("%H:%M")}
+    else:
+        status = _("free")
+    parts = [seat.label, seat.get_kind_display()]
+    if seat.amenities:
+        parts.append(", ".join(seat.amenity_labels))
+    return status, f"{' · '.join(parts)} — {status}"
+
+
+def _seat_rows(states, tz, base_query: str) -> list[dict]:
+    rows = []
+    for state in states:
+        seat = state.seat
+        width, height = GLYPH.get(seat.kind, DEFAULT_GLYPH)
+        status, description = _describe(state, tz)
+        rows.append(
+            {
+                "seat": seat,
+                "state": state.state,
+                "status": status,
+                "description": description,
+                "x": seat.x - width // 2,
+                "y": seat.y - height // 2,
+                "w": width,
+                "h": height,
+                "cx": seat.x,
+                "cy": seat.y,
+                "confirm_url": f"?{base_query}&seat={seat.pk}#confirm",
+            }
+        )
+    return rows
+
+
+def _window_label(start: dt.datetime, end: dt.datetime, tz) -> str:
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    day = formats.date_format(local_start.date(), "D, j E")
+    return f"{day}, {local_start:%H:%M}–{local_end:%H:%M}"
+
+
+@require_http_methods(["GET", "POST"])
+def floor_map(request: HttpRequest) -> HttpResponse:
+    policy = get_policy()
+    floors = list(Floor.objects.all())
+    source = request.POST if request.method == "POST" else request.GET
+    form = _map_form(source, policy, floors)
+    start, end = _window(form, policy)
+
+    book_form, status = None, 200
+    if request.method == "POST":
+        book_form = BookForm(request.POST, policy=policy)
+        response = _book(request, book_form, form, policy)
+        if response is not None:
+            return response
+        status = book_form.status_code
+
+    window_ok = True
+    if not form.errors:
+        try:
+            services.validate_window(start=start, end=end)
+        except DomainError as exc:
+            add_service_error(form, exc)
+            window_ok = False
+    else:
+        window_ok = False
+
+    floor_id = form.cleaned_data.get("floor") or (floors[0].pk if floors else None)
+    floor = next((f for f in floors if f.pk == floor_id), floors[0] if floors else None)
+    states = []
+    if floor is not None:
+        seats = selectors.seats_filtered(
+            floor=floor.pk,
+            kind=form.cleaned_data.get("kind") or None,
+            amenity=",".join(form.cleaned_data.get("amenity") or []) or None,
+            include_inactive=True,
+        )
+        states = selectors.seat_availability(seats=seats, start=start, end=end, user=request.user)
+
+    query = _query(form, start, end, policy.tz)
+    base_query = urlencode(query)
+    rows = _seat_rows(states, policy.tz, base_query)
+    can_book = request.user.can_book and window_ok
+    confirm = None
+    wanted = book_form.data.get("seat") if book_form is not None else request.GET.get("seat")
+    confirm = next((r for r in rows if str(r["seat"].pk) == str(wanted or "")), None)
+    if book_form is None and not (can_book and confirm and confirm["state"] == "free"):
+        confirm = None  # a GET confirmation only for a seat that can be booked now
+    context = {
+        "form": form,
+        "book_form": book_form,
+        "floors": floors,
+        "floor": floor,
+        "rows": rows,
+        "counts": {s: sum(1 for r in rows if r["state"] == s) for s in ("free", "busy", "mine")},
+        "hidden": [(k, v) for k, v in query if k in FILTER_FIELDS],
+        "base_query": base_query,
+        "floor_links": [
+            (f, urlencode([(k, v) for k, v in query if k != "floor"] + [("floor", f.pk)]))
+            for f in floors
+        ],
+        "window_label": _window_label(start, end, policy.tz),
+        "can_book": can_book,
+        "confirm": confirm,
+        "policy": policy,
+    }
+    return render(request, "seats/floor_map.html", context, status=status)
+
+
+def _book(request, book_form: BookForm, map_form: MapForm, policy) -> HttpResponse | None:
+    """Book the posted seat. A redirect on success; None (errors on the form) otherwise."""
+    book_form.status_code = 400
+    if not book_form.is_valid():
+        return None
+    seat = Seat.objects.select_related("floor").filter(pk=book_form.cleaned_data["seat"]).first()
+    if seat is None:
+        book_form.add_error(None, _("This seat does not exist."))
+        return None
+    start, end = book_form.window()
+    try:
+        services.reservation_create(user=request.user, seat=seat, start=start, end=end)
+    except DomainError as exc:
+        add_service_error(book_form, exc)
+        book_form.status_code = exc.status_code
+        return None
+    messages.success(
+        request,
+        _("Booked: seat %(seat)s, %(floor)s, %(window)s.")
+        % {
+            "seat": seat.label,
+            "floor": seat.floor.name,
+            "window": _window_label(start, end, policy.tz),
+        },
+    )
+    pairs = [("date", book_form.data["date"]), ("start", book_form.data["start"])]
+    pairs += [("end", book_form.data["end"]), ("floor", str(seat.floor_id))]
+    if map_form.cleaned_data.get("kind"):
+        pairs.append(("kind", map_form.cleaned_data["kind"]))
+    pairs += [("amenity", a) for a in map_form.cleaned_data.get("amenity") or []]
+    return redirect(f"{reverse('seats:home')}?{urlencode(pairs)}")
