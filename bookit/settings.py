@@ -313,8 +313,30 @@ SOCIAL_AUTH_JSONFIELD_ENABLED = True
 SOCIAL_AUTH_URL_NAMESPACE = "social"
 SOCIAL_AUTH_USERNAME_IS_FULL_EMAIL = True
 SOCIAL_AUTH_USER_FIELDS = ["email", "first_name", "last_name"]
-SOCIAL_AUTH_LOGIN_REDIRECT_URL = "/accounts/jwt-bridge/"
+# The callback (integrations/yandex/views.py) adds the API's JWT cookies to this redirect.
+SOCIAL_AUTH_LOGIN_REDIRECT_URL = "/"
 SOCIAL_AUTH_LOGIN_ERROR_URL = "/login/"
+# social-core's DEFAULT_AUTH_PIPELINE plus our steps (integrations/yandex/pipeline.py): a
+# lower-cased, required email, and linking to an existing account by email, which is safe only
+# because Yandex verifies emails.
+SOCIAL_AUTH_PIPELINE = (
+    "social_core.pipeline.social_auth.social_details",
+    "social_core.pipeline.social_auth.social_names",
+    "integrations.yandex.pipeline.normalize_email",
+    "social_core.pipeline.social_auth.social_uid",
+    "social_core.pipeline.social_auth.auth_allowed",
+    "social_core.pipeline.social_auth.social_user",
+    "integrations.yandex.pipeline.require_email",
+    "integrations.yandex.pipeline.associate_by_email",
+    "integrations.yandex.pipeline.reject_inactive",
+    "social_core.pipeline.user.get_username",
+    "social_core.pipeline.user.create_user",
+    "social_core.pipeline.social_auth.associate_user",
+    "social_core.pipeline.social_auth.load_extra_data",
+    "social_core.pipeline.user.user_details",
+)
+# Names from Yandex fill empty fields only; names a member edited in the profile stay.
+SOCIAL_AUTH_IMMUTABLE_USER_FIELDS = ["first_name", "last_name"]
 SOCIAL_AUTH_REDIRECT_IS_HTTPS = env_bool("SOCIAL_AUTH_REDIRECT_IS_HTTPS", not DEBUG)
 
 # Telegram (issue 8): off unless the token is set.
