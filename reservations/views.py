@@ -1,0 +1,158 @@
+"""My bookings: upcoming and past, with QR, cancel, change time and calendar files.
+
+Every page and action looks the booking up among the member's own (another member's answers
+404, never 403), and every change goes through reservations.services.
+"""
+
+import base64
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from accounts.services import user_calendar_token
+from bookit.errors import DomainError
+from reservations import qr, selectors, services
+from reservations.calendar import build_calendar
+from reservations.forms import ChangeTimeForm
+from reservations.models import Reservation
+from reservations.policy import get_policy
+from seats.forms import add_service_error
+
+Status = Reservation.Status
+
+
+def _get_reservation_for_user(request: HttpRequest, pk: int) -> Reservation:
+    reservation = (
+        Reservation.objects.select_related("seat__floor").filter(pk=pk, user=request.user).first()
+    )
+    if reservation is None:
+        raise Http404
+    return reservation
+
+
+def _when(reservation: Reservation, tz) -> str:
+    start = timezone.localtime(reservation.start, tz)
+    end = timezone.localtime(reservation.end, tz)
+    return f"{formats.date_format(start.date(), 'D, j E')}, {start:%H:%M}–{end:%H:%M}"
+
+
+def _qr_data_uri(reservation: Reservation) -> str:
+    """The check-in QR inline, so the page needs no second authenticated request per code."""
+    content, content_type = qr.reservation_qr(reservation, fmt="svg")
+    return f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+@login_required
+@require_GET
+def booking_list(request: HttpRequest) -> HttpResponse:
+    policy = get_policy()
+    upcoming, past = selectors.upcoming_split(user=request.user)
+    now = timezone.now()
+    cards = [
+        {
+            "reservation": r,
+            "when": _when(r, policy.tz),
+            "qr": _qr_data_uri(r),
+            "can_change": r.status == Status.BOOKED and r.start > now,
+            "form": ChangeTimeForm.for_reservation(r, policy=policy),
+        }
+        for r in upcoming
+    ]
+    history = [{"reservation": r, "when": _when(r, policy.tz)} for r in past]
+    token = user_calendar_token(user=request.user)
+    context = {
+        "cards": cards,
+        "history": history,
+        "feed_url": request.build_absolute_uri(reverse("reservations:feed", args=[token])),
+        "policy": policy,
+    }
+    return render(request, "reservations/booking_list.html", context)
+
+
+@login_required
+@require_POST
+def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    reservation = _get_reservation_for_user(request, pk)
+    try:
+        services.reservation_cancel(reservation=reservation, by=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("Cancelled: seat %(seat)s, %(when)s.")
+            % {"seat": reservation.seat.label, "when": _when(reservation, get_policy().tz)},
+        )
+    return redirect("reservations:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_change(request: HttpRequest, pk: int) -> HttpResponse:
+    reservation = _get_reservation_for_user(request, pk)
+    policy = get_policy()
+    data = request.POST if request.method == "POST" else None
+    form = ChangeTimeForm.for_reservation(reservation, policy=policy, data=data)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            start, end = form.window()
+            try:
+                services.reservation_update(
+                    reservation=reservation, by=request.user, start=start, end=end
+                )
+            except DomainError as exc:
+                add_service_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(
+                    request,
+                    _("Changed: seat %(seat)s, %(when)s.")
+                    % {"seat": reservation.seat.label, "when": _when(reservation, policy.tz)},
+                )
+                return redirect("reservations:list")
+    context = {"reservation": reservation, "form": form, "when": _when(reservation, policy.tz)}
+    return render(request, "reservations/booking_change.html", context, status=status)
+
+
+def _ics_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text.encode("utf-8"), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def booking_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    reservation = _get_reservation_for_user(request, pk)
+    text = build_calendar([reservation], name=_("BookIT bookings"))
+    return _ics_response(text, f"bookit-{reservation.pk}.ics")
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A member's secret feed of upcoming live bookings. The URL is the credential."""
+    user = User.objects.filter(calendar_token=token, is_active=True).first()
+    if user is None:
+        raise Http404
+    now = timezone.now()
+    reservations = (
+        Reservation.objects.filter(user=user)
+        .live(now=now)
+        .upcoming(now=now)
+        .select_related("seat__floor")
+        .order_by("start")
+    )
+    with translation.override(user.language):
+        text = build_calendar(reservations, name=_("BookIT bookings"), now=now)
+    response = _ics_response(text, "bookit.ics")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
