@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", include("django_prometheus.urls")),
     path("", include("accounts.urls")),
+    path("", include("integrations.urls_pages")),
     path("staff/", include("reservations.staff_urls")),
     path("staff/", include("integrations.stats.urls")),
     path("", include("tickets.urls")),

@@ -1,0 +1,87 @@
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TelegramLinkToken(models.Model):
+    """A one-time deep-link token (``/start <token>``). Only its SHA-256 is stored.
+
+    A token is good once, for LINK_TOKEN_TTL; a database leak does not reveal live tokens.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="telegram_link_tokens",
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Telegram link token")
+        verbose_name_plural = _("Telegram link tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    def is_usable(self, now: dt.datetime) -> bool:
+        return self.used_at is None and self.expires_at > now
+
+
+class Notification(models.Model):
+    """The outbox: a message to deliver to a member's Telegram chat.
+
+    Rows are written in the same transaction as the event they announce, so a booking that
+    rolls back leaves no message and a committed one always has its message.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    class Kind(models.TextChoices):
+        BOOKING_CREATED = "booking_created", _("Booking created by staff")
+        BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled by staff")
+        CHECKED_IN = "checked_in", _("Check-in confirmed")
+        NO_SHOW = "no_show", _("No-show")
+        REMINDER = "reminder", _("Reminder before start")
+        TICKET_STATUS = "ticket_status", _("Ticket status changed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    # One event, one row: a second enqueue of the same key is ignored (ON CONFLICT DO NOTHING).
+    dedupe_key = models.CharField(_("dedupe key"), max_length=128, unique=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Due time; a sender that claims a row moves it forward by a lease (see outbox.py).
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.user_id} ({self.status})"

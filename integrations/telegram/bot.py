@@ -1,0 +1,120 @@
+"""The Telegram bot: python-telegram-bot's Application with async handlers.
+
+Handlers only shuttle between Telegram and the sync views in bot_views.py, which run in
+Django's thread-sensitive executor (the ORM is sync-only; calling it from the event loop raises
+SynchronousOnlyOperation). ``manage.py runbot`` polls; a webhook is not wired (see
+docs/telegram.md): polling needs no public HTTPS endpoint and the bot runs as one replica.
+"""
+
+import logging
+from collections.abc import Callable
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import close_old_connections
+from telegram import BotCommand, Update
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+)
+
+from integrations.telegram import bot_views, outbox
+
+logger = logging.getLogger(__name__)
+
+COMMANDS = ["start", "help", "book", "bookings", "tickets"]
+OUTBOX_INTERVAL = 5.0  # seconds between outbox sweeps run by the bot process
+
+
+def _command(view: Callable[..., bot_views.Reply]):
+    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_user is None or update.effective_message is None:
+            return
+        reply = await sync_to_async(view, thread_sensitive=True)(
+            update.effective_user, list(context.args or [])
+        )
+        await update.effective_message.reply_text(reply.text, reply_markup=reply.markup)
+
+    return handler
+
+
+async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    reply = await sync_to_async(bot_views.callback_view, thread_sensitive=True)(
+        update.effective_user, query.data or ""
+    )
+    await query.answer()
+    try:
+        await query.edit_message_text(reply.text, reply_markup=reply.markup)
+    except BadRequest as exc:
+        # "message is not modified" on a double tap, or a message too old to edit.
+        logger.info("Could not edit the message, sending a new one: %s", exc)
+        if query.message is not None:
+            await query.message.reply_text(reply.text, reply_markup=reply.markup)
+
+
+async def send_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """JobQueue job: deliver pending notifications from the bot process too.
+
+    send_pending runs its own event loop (asyncio.run) with its own Bot, so it runs in a worker
+    thread, not in this loop; concurrent runs with the scheduler are safe (see outbox.py).
+    """
+    try:
+        await sync_to_async(_send_pending_in_thread, thread_sensitive=False)()
+    except Exception:
+        logger.exception("Outbox delivery failed")
+
+
+def _send_pending_in_thread() -> int:
+    # Worker threads keep their own DB connections: drop stale ones like a request would.
+    close_old_connections()
+    try:
+        return outbox.send_pending()
+    finally:
+        close_old_connections()
+
+
+async def _set_commands(application: Application) -> None:
+    await application.bot.set_my_commands(
+        [
+            BotCommand("book", "Book a seat / Забронировать место"),
+            BotCommand("bookings", "My bookings / Мои брони"),
+            BotCommand("tickets", "My tickets / Мои обращения"),
+            BotCommand("help", "Help / Помощь"),
+        ]
+    )
+
+
+def build_application(
+    *,
+    token: str | None = None,
+    base_url: str | None = None,
+    polling: bool = True,
+    outbox_interval: float | None = None,
+) -> Application:
+    """The bot's Application. Tests pass ``polling=False`` and drive it with process_update."""
+    builder = (
+        ApplicationBuilder()
+        .token(token or settings.TELEGRAM_BOT_TOKEN)
+        .base_url(base_url or settings.TELEGRAM_API_BASE_URL)
+    )
+    if polling:
+        builder = builder.post_init(_set_commands)
+    else:
+        builder = builder.updater(None).job_queue(None)
+    application = builder.build()
+    application.add_handler(CommandHandler("start", _command(bot_views.start_view)))
+    application.add_handler(CommandHandler("help", _command(bot_views.help_view)))
+    application.add_handler(CommandHandler("bookings", _command(bot_views.bookings_view)))
+    application.add_handler(CommandHandler("book", _command(bot_views.book_view)))
+    application.add_handler(CommandHandler("tickets", _command(bot_views.tickets_view)))
+    application.add_handler(CallbackQueryHandler(on_callback))
+    if outbox_interval and application.job_queue is not None:
+        application.job_queue.run_repeating(send_outbox, interval=outbox_interval, first=1.0)
+    return application
