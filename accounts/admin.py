@@ -1,13 +1,17 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts import services
-from accounts.models import LoginFailure, User
+from accounts import services, services_avatar
+from accounts.avatars import avatar_prepare, default_avatar_info
+from accounts.models import DefaultAvatar, LoginFailure, User
+from bookit.errors import DomainError
 
 
 class UserCreateForm(AdminUserCreationForm):
@@ -115,3 +119,73 @@ class LoginFailureAdmin(admin.ModelAdmin):
     list_display = ["email", "ip", "created_at"]
     search_fields = ["email", "ip"]
     list_filter = ["created_at"]
+
+
+class DefaultAvatarForm(forms.ModelForm):
+    upload = forms.FileField(
+        label=_("New picture"),
+        required=False,
+        help_text=_("PNG, JPEG or WEBP; cropped to a square and re-encoded."),
+    )
+    remove = forms.BooleanField(label=_("Use the built-in picture"), required=False)
+
+    class Meta:
+        model = DefaultAvatar
+        fields: list[str] = []
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        self.prepared = None
+        if upload:
+            # The same validation and re-encoding as every other avatar upload.
+            try:
+                self.prepared = avatar_prepare(upload=upload)
+            except DomainError as exc:
+                raise forms.ValidationError(
+                    [str(m) for m in exc.errors.get("avatar", [exc.message])]
+                ) from None
+        return upload
+
+
+@admin.register(DefaultAvatar)
+class DefaultAvatarAdmin(admin.ModelAdmin):
+    """A singleton: the list opens the one row; writes go through services_avatar."""
+
+    form = DefaultAvatarForm
+    fields = ["preview", "upload", "remove", "updated_at", "updated_by"]
+    readonly_fields = ["preview", "updated_at", "updated_by"]
+
+    @admin.display(description=_("Current picture"))
+    def preview(self, obj: DefaultAvatar):
+        return format_html(
+            '<img src="{}" width="128" height="128" alt="">', default_avatar_info()["avatar_url"]
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        row, _created = DefaultAvatar.objects.get_or_create(pk=DefaultAvatar.SINGLETON_PK)
+        return HttpResponseRedirect(reverse("admin:accounts_defaultavatar_change", args=[row.pk]))
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if form.prepared is not None:
+                row = services_avatar.default_avatar_set(upload=form.prepared, by=request.user)
+            elif form.cleaned_data.get("remove"):
+                row = services_avatar.default_avatar_remove(by=request.user)
+            else:
+                return
+        except DomainError as exc:  # storage down: say so instead of a 500
+            request._default_avatar_failed = True
+            self.message_user(request, str(exc.message), messages.ERROR)
+            return
+        obj.image, obj.updated_by, obj.updated_at = row.image, row.updated_by, row.updated_at
+
+    def response_change(self, request, obj):
+        if getattr(request, "_default_avatar_failed", False):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)

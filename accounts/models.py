@@ -98,3 +98,33 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} from {self.ip} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DefaultAvatar(models.Model):
+    """The one avatar shown for members without their own (a singleton row, pk=1).
+
+    Written only through accounts.services_avatar.default_avatar_set/remove, which validate and
+    re-encode the image like a member's avatar; an empty image means the built-in picture.
+    """
+
+    SINGLETON_PK = 1
+
+    image = models.ImageField(
+        _("default avatar"), upload_to="avatars/default/", blank=True, max_length=255
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("default avatar")
+        verbose_name_plural = _("default avatar")
+
+    def __str__(self) -> str:
+        return str(_("Default avatar"))

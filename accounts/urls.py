@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import views, views_avatar
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("profile/", views.profile_view, name="profile"),
     path("profile/delete/", views.delete_account_view, name="delete"),
+    path("profile/avatar/", views_avatar.avatar_upload_view, name="avatar-upload"),
+    path("profile/avatar/remove/", views_avatar.avatar_remove_view, name="avatar-remove"),
 ]

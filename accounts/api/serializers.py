@@ -84,3 +84,24 @@ class MeUpdateSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     language = serializers.CharField(max_length=8, required=False)
+
+
+class AvatarUploadSerializer(serializers.Serializer):
+    """Schema only: the view reads the file itself (field ``avatar``, or ``file``)."""
+
+    avatar = serializers.ImageField(help_text=_("PNG, JPEG or WEBP; stored re-encoded as WEBP."))
+
+
+class AvatarUrlsSerializer(serializers.Serializer):
+    avatar_url = serializers.CharField(help_text=_("The 256x256 picture."))
+    avatar_urls = serializers.DictField(
+        child=serializers.CharField(), help_text=_("Edge length in pixels -> URL.")
+    )
+
+
+class AvatarSerializer(AvatarUrlsSerializer):
+    is_default = serializers.BooleanField(help_text=_("True when the member has no own avatar."))
+
+
+class DefaultAvatarSerializer(AvatarUrlsSerializer):
+    is_builtin = serializers.BooleanField(help_text=_("True when staff set no default picture."))

@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from accounts.api import views
+from accounts.api import avatar_views, views
 
 # Trailing slash optional, as the existing frontend calls both forms.
 urlpatterns = [
@@ -15,4 +15,11 @@ urlpatterns = [
         name="admin-verify-user",
     ),
     re_path(r"^admin/users/?$", views.AdminUserListView.as_view(), name="admin-users"),
+    re_path(r"^avatar/?$", avatar_views.AvatarView.as_view(), name="avatar"),
+    re_path(r"^avatar/upload/?$", avatar_views.AvatarUploadView.as_view(), name="avatar-upload"),
+    re_path(
+        r"^admin/default_avatar/?$",
+        avatar_views.AdminDefaultAvatarView.as_view(),
+        name="admin-default-avatar",
+    ),
 ]
