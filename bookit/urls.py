@@ -4,13 +4,14 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from bookit import health
+from integrations.metrics import metrics_view
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("bookit.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
-    path("", include("django_prometheus.urls")),
+    re_path(r"^metrics/?$", metrics_view, name="prometheus-django-metrics"),
     path("", include("accounts.urls")),
     path("", include("integrations.urls_pages")),
     path("staff/", include("reservations.staff_urls")),

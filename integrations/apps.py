@@ -7,5 +7,8 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("Integrations")
 
     def ready(self) -> None:
+        # Business metrics: counters on booking events, the scrape-time state collector.
+        from integrations import metrics  # noqa: F401
+
         # Connects the notification outbox to booking and ticket events.
         from integrations.telegram import receivers  # noqa: F401

@@ -1,0 +1,275 @@
+"""Business metrics for Prometheus, next to django-prometheus's request/DB/cache metrics.
+
+Two kinds:
+- counters of events (bookings created, cancelled, checked in, no-shows; 409 conflicts), fed by
+  the reservation signals. Booking events are sent inside the booking transaction, so they are
+  counted in ``transaction.on_commit``: a rolled-back booking never counts. Conflicts are
+  counted at once, because the 409 rolls the transaction back.
+- gauges of database state (occupancy, upcoming bookings, members, tickets, outbox backlog),
+  computed by a custom collector at scrape time with a few aggregate queries. That works because
+  every container runs one gunicorn process (gthread workers, see docs/metrics.md), so the
+  global registry is the process's whole truth. A database error never breaks ``/metrics``: the
+  collector reports ``bookit_collector_up 0`` and skips the gauges it could not compute.
+
+Imported once from ``IntegrationsConfig.ready()``, which connects the receivers.
+"""
+
+import datetime as dt
+import hmac
+import logging
+from collections.abc import Callable, Iterable
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django_prometheus.exports import ExportToDjangoView
+from prometheus_client import REGISTRY, Counter
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from accounts.models import User
+from reservations.models import Reservation
+from reservations.signals import reservation_changed, reservation_conflict
+from seats.models import Floor, Seat
+
+logger = logging.getLogger(__name__)
+
+SEAT_LABELS = ["kind", "floor"]
+
+RESERVATIONS_CREATED = Counter(
+    "bookit_reservations_created_total", "Reservations created.", SEAT_LABELS
+)
+RESERVATIONS_CANCELLED = Counter(
+    "bookit_reservations_cancelled_total", "Reservations cancelled.", SEAT_LABELS
+)
+RESERVATIONS_CHECKED_IN = Counter(
+    "bookit_reservations_checked_in_total", "Reservations checked in by QR.", SEAT_LABELS
+)
+RESERVATIONS_NO_SHOW = Counter(
+    "bookit_reservations_no_show_total", "Reservations released as no-shows.", SEAT_LABELS
+)
+BOOKING_CONFLICTS = Counter(
+    "bookit_booking_conflicts_total",
+    "Bookings refused with 409 because of an overlap (kind: seat or member).",
+    ["kind"],
+)
+
+_COUNTER_BY_ACTION = {
+    "created": RESERVATIONS_CREATED,
+    "cancelled": RESERVATIONS_CANCELLED,
+    "checked_in": RESERVATIONS_CHECKED_IN,
+    "no_show": RESERVATIONS_NO_SHOW,
+}
+
+TICKET_STATUSES = ("open", "in_progress", "resolved", "rejected")
+NOTIFICATION_STATUSES = ("pending", "sent", "failed")
+
+
+def _seat_labels(reservation) -> tuple[str, str]:
+    """(kind, floor name) of the reservation's seat, without a query when already loaded."""
+    seat_field = type(reservation)._meta.get_field("seat")
+    if seat_field.is_cached(reservation):
+        seat = reservation.seat
+        floor_field = type(seat)._meta.get_field("floor")
+        if floor_field.is_cached(seat):
+            return seat.kind, seat.floor.name
+    row = Seat.objects.filter(pk=reservation.seat_id).values_list("kind", "floor__name").first()
+    return row if row else ("unknown", "unknown")
+
+
+@receiver(reservation_changed, dispatch_uid="integrations.metrics.reservation_changed")
+def _on_reservation_changed(sender, *, reservation, action: str, **kwargs) -> None:
+    counter = _COUNTER_BY_ACTION.get(action)
+    if counter is None:
+        return
+    try:
+        kind, floor = _seat_labels(reservation)
+    except Exception:  # metrics must never break a booking
+        logger.exception("metrics: could not read the seat of reservation %s", reservation.pk)
+        return
+    child = counter.labels(kind=kind, floor=floor)
+    # robust: a failing callback must not stop the others (notifications) from running.
+    transaction.on_commit(child.inc, robust=True)
+
+
+@receiver(reservation_conflict, dispatch_uid="integrations.metrics.reservation_conflict")
+def _on_reservation_conflict(sender, *, kind: str, **kwargs) -> None:
+    BOOKING_CONFLICTS.labels(kind=kind).inc()
+
+
+def _model(label: str):
+    """A model that another app may not have shipped yet (tickets, the notification outbox)."""
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+class BookitStateCollector(Collector):
+    """Gauges computed from the database at scrape time, each group isolated from the others."""
+
+    def describe(self) -> Iterable[GaugeMetricFamily]:
+        # Names only: without describe() the registry would call collect(), i.e. query the
+        # database, at import time.
+        return [
+            GaugeMetricFamily("bookit_collector_up", ""),
+            GaugeMetricFamily("bookit_seat_occupancy_ratio", "", labels=["floor"]),
+            GaugeMetricFamily("bookit_seats_active", "", labels=["floor"]),
+            GaugeMetricFamily("bookit_seats_occupied", "", labels=["floor"]),
+            GaugeMetricFamily("bookit_reservations_upcoming", ""),
+            GaugeMetricFamily("bookit_members", "", labels=["status"]),
+            GaugeMetricFamily("bookit_tickets", "", labels=["status"]),
+            GaugeMetricFamily("bookit_notification_outbox_backlog", ""),
+            GaugeMetricFamily("bookit_notification_outbox_failed", ""),
+        ]
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        now = timezone.now()
+        ok = True
+        groups: list[Callable[[dt.datetime], list[GaugeMetricFamily]]] = [
+            _occupancy,
+            _upcoming,
+            _members,
+            _tickets,
+            _outbox,
+        ]
+        families: list[GaugeMetricFamily] = []
+        for group in groups:
+            try:
+                families.extend(group(now))
+            except Exception:
+                ok = False
+                logger.warning("metrics: %s failed", group.__name__, exc_info=True)
+        up = GaugeMetricFamily(
+            "bookit_collector_up", "1 if every database-backed gauge was computed."
+        )
+        up.add_metric([], 1.0 if ok else 0.0)
+        yield up
+        yield from families
+
+
+def _occupancy(now: dt.datetime) -> list[GaugeMetricFamily]:
+    floors = Floor.objects.annotate(
+        active=Count("seats", filter=Q(seats__is_active=True))
+    ).values_list("name", "active")
+    occupied = dict(
+        Reservation.objects.live(now=now)
+        .filter(start__lte=now, end__gt=now, seat__is_active=True)
+        .values_list("seat__floor__name")
+        .annotate(n=Count("seat", distinct=True))
+        .values_list("seat__floor__name", "n")
+    )
+    ratio = GaugeMetricFamily(
+        "bookit_seat_occupancy_ratio",
+        "Share of active seats held by a live reservation right now.",
+        labels=["floor"],
+    )
+    active_family = GaugeMetricFamily("bookit_seats_active", "Active seats.", labels=["floor"])
+    occupied_family = GaugeMetricFamily(
+        "bookit_seats_occupied", "Active seats held by a live reservation now.", labels=["floor"]
+    )
+    totals: dict[str, int] = {}
+    for name, active in floors:  # two floors may share a name: add them up
+        totals[name] = totals.get(name, 0) + active
+    for name, active in totals.items():
+        held = occupied.get(name, 0)
+        ratio.add_metric([name], held / active if active else 0.0)
+        active_family.add_metric([name], active)
+        occupied_family.add_metric([name], held)
+    return [ratio, active_family, occupied_family]
+
+
+def _upcoming(now: dt.datetime) -> list[GaugeMetricFamily]:
+    family = GaugeMetricFamily(
+        "bookit_reservations_upcoming", "Booked reservations that have not started yet."
+    )
+    family.add_metric(
+        [], Reservation.objects.filter(status=Reservation.Status.BOOKED, start__gt=now).count()
+    )
+    return [family]
+
+
+def _members(now: dt.datetime) -> list[GaugeMetricFamily]:
+    counts = dict(
+        User.objects.filter(is_active=True, is_staff=False)
+        .values_list("is_verified")
+        .annotate(n=Count("id"))
+        .values_list("is_verified", "n")
+    )
+    family = GaugeMetricFamily(
+        "bookit_members", "Active members by verification status.", labels=["status"]
+    )
+    family.add_metric(["verified"], counts.get(True, 0))
+    family.add_metric(["pending"], counts.get(False, 0))
+    return [family]
+
+
+def _count_by_status(model) -> dict[str, int]:
+    return dict(
+        model.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+
+
+def _tickets(now: dt.datetime) -> list[GaugeMetricFamily]:
+    ticket = _model("tickets.Ticket")
+    if ticket is None:
+        return []
+    counts = _count_by_status(ticket)
+    family = GaugeMetricFamily("bookit_tickets", "Tickets by status.", labels=["status"])
+    for status in sorted(set(TICKET_STATUSES) | set(counts)):
+        family.add_metric([status], counts.get(status, 0))
+    return [family]
+
+
+def _outbox(now: dt.datetime) -> list[GaugeMetricFamily]:
+    notification = _model("integrations.Notification")
+    if notification is None:
+        return []
+    counts = _count_by_status(notification)
+    backlog = GaugeMetricFamily(
+        "bookit_notification_outbox_backlog", "Notifications waiting to be sent."
+    )
+    backlog.add_metric([], counts.get("pending", 0))
+    failed = GaugeMetricFamily(
+        "bookit_notification_outbox_failed", "Notifications that failed for good."
+    )
+    failed.add_metric([], counts.get("failed", 0))
+    return [backlog, failed]
+
+
+_collector: BookitStateCollector | None = None
+
+
+def register_collector() -> BookitStateCollector:
+    """Register the state collector in the global registry once per process."""
+    global _collector
+    if _collector is None:
+        _collector = BookitStateCollector()
+        REGISTRY.register(_collector)
+    return _collector
+
+
+register_collector()
+
+
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """``/metrics``: django-prometheus's exporter, behind a bearer token when one is set.
+
+    Without METRICS_TOKEN it is open (local use); production sets the token or keeps the path
+    off the public proxy. compare_digest: no timing side channel on the token.
+    """
+    token = settings.METRICS_TOKEN
+    if token:
+        header = request.headers.get("Authorization", "")
+        scheme, _, supplied = header.partition(" ")
+        if scheme.lower() != "bearer" or not supplied:
+            response = HttpResponse("Authentication required.\n", status=401)
+            response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+            return response
+        if not hmac.compare_digest(supplied.strip().encode(), token.encode()):
+            return HttpResponse("Forbidden.\n", status=403)
+    return ExportToDjangoView(request)
