@@ -92,6 +92,10 @@ class ReservationCancelView(APIView):
 
 
 class ReservationQRView(APIView):
+    def perform_content_negotiation(self, request, force=False):
+        # ?format=svg picks the image type here, not a DRF renderer.
+        return super().perform_content_negotiation(request, force=True)
+
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["png", "svg"])],
         responses={(200, "image/png"): bytes, (200, "image/svg+xml"): bytes},
@@ -157,7 +161,7 @@ class AdminCheckQRView(APIView):
         data = s.CheckInInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reservation, changed = services.reservation_check_in_by_token(
-            token=data.validated_data["token"], by=request.user, reservation_id=reservation_id
+            token=data.validated_data["token"], by=request.user, reservation_id=int(reservation_id)
         )
         return Response(
             {

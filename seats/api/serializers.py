@@ -52,7 +52,7 @@ class BookingSlotSerializer(serializers.Serializer):
 
 class SeatDetailSerializer(SeatSerializer):
     day = serializers.DateField()
-    reservations = BookingSlotSerializer(many=True)
+    reservations = BookingSlotSerializer(many=True, source="day_reservations")
 
     class Meta(SeatSerializer.Meta):
         fields = [*SeatSerializer.Meta.fields, "day", "reservations"]

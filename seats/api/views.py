@@ -91,16 +91,10 @@ class SeatListView(APIView):
         if start is None:
             return Response(s.SeatSerializer(seats, many=True).data)
         states = selectors.seat_availability(seats=seats, start=start, end=end, user=request.user)
-        rows = [
-            {
-                **s.SeatSerializer(st.seat).data,
-                "available": st.available,
-                "mine": st.mine,
-                "busy_until": st.busy_until,
-            }
-            for st in states
-        ]
-        return Response(s.SeatAvailabilitySerializer(rows, many=True).data)
+        for state in states:
+            state.seat.available, state.seat.mine = state.available, state.mine
+            state.seat.busy_until = state.busy_until
+        return Response(s.SeatAvailabilitySerializer(seats, many=True).data)
 
     @extend_schema(request=s.SeatInputSerializer, responses={201: s.SeatSerializer})
     def post(self, request):
@@ -122,21 +116,17 @@ class SeatDetailView(APIView):
         day = date_param(request.query_params, "date") or timezone.localdate(
             timezone=get_policy().tz
         )
-        reservations = selectors.seat_day_reservations(seat=seat, day=day)
-        data = {
-            **s.SeatSerializer(seat).data,
-            "day": day,
-            "reservations": [
-                {
-                    "start": r.start,
-                    "end": r.end,
-                    "mine": r.user_id == request.user.pk,
-                    "status": r.status,
-                }
-                for r in reservations
-            ],
-        }
-        return Response(s.SeatDetailSerializer(data).data)
+        seat.day = day
+        seat.day_reservations = [
+            {
+                "start": r.start,
+                "end": r.end,
+                "mine": r.user_id == request.user.pk,
+                "status": r.status,
+            }
+            for r in selectors.seat_day_reservations(seat=seat, day=day)
+        ]
+        return Response(s.SeatDetailSerializer(seat).data)
 
     @extend_schema(request=s.SeatInputSerializer(partial=True), responses=s.SeatSerializer)
     def patch(self, request, pk: int):
