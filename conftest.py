@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import make_user
@@ -11,8 +12,11 @@ from accounts.tests.factories import make_user
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tests read messages in English; the product default (Russian) is tested explicitly.
+    settings.LANGUAGE_CODE = "en"
     cache.clear()
-    yield
+    with translation.override("en"):
+        yield
     cache.clear()
 
 
