@@ -359,11 +359,13 @@ SCHEDULER_TASKS = [
 METRICS_TOKEN = env("METRICS_TOKEN", "")
 PROMETHEUS_EXPORT_MIGRATIONS = False
 
-# Security. Secure-by-default when DEBUG is off; SECURE_PROXY_SSL_HEADER only behind a proxy
-# that sets X-Forwarded-Proto (see README, production).
+# Security. Secure-by-default when DEBUG is off; the headers Django does not set itself
+# (Content-Security-Policy with frame-ancestors, Permissions-Policy) come from
+# bookit.middleware.SecurityHeadersMiddleware. docs/deployment.md explains every switch.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -371,13 +373,34 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Probes and the Prometheus scrape talk plain HTTP inside the compose network.
     SECURE_SSL_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$", r"^metrics/?$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+# Only behind a TLS-terminating proxy that overwrites X-Forwarded-Proto from clients: otherwise a
+# client could claim "https" and get secure-only behaviour over plain HTTP.
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def _internal_addresses() -> list[str]:
+    import socket
+
+    try:
+        addresses = socket.gethostbyname_ex(socket.gethostname())[2]
+    except OSError:
+        addresses = []
+    return ["127.0.0.1", "localhost", *addresses]
+
+
+# In a container, probes reach a replica by its own address, not the public host name: the
+# healthcheck by 127.0.0.1 and Prometheus, which finds every web replica by DNS and scrapes it
+# by IP. Without these in ALLOWED_HOSTS both would get 400 (DisallowedHost).
+if env_bool("ALLOW_INTERNAL_HOSTS", False) and ALLOWED_HOSTS:
+    ALLOWED_HOSTS = [*ALLOWED_HOSTS, *_internal_addresses()]
 JWT_COOKIE_SECURE = not DEBUG
 
 LOGGING = {
@@ -390,11 +413,22 @@ LOGGING = {
 
 if not DEBUG:
     # Refuse to start an unsafe production configuration, with a message that says what to set.
+    # The key rules are Django's own deploy check (security.W009), enforced at startup.
     _problems = []
-    if not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 40:
-        _problems.append("SECRET_KEY must be set to a random value of at least 40 characters")
+    if (
+        not SECRET_KEY
+        or SECRET_KEY.startswith("django-insecure")
+        or len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+    ):
+        _problems.append(
+            "SECRET_KEY must be set to a random value of at least 50 characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
     if not ALLOWED_HOSTS:
         _problems.append("ALLOWED_HOSTS must list the host names the site is served on")
+    elif "*" in ALLOWED_HOSTS:
+        _problems.append("ALLOWED_HOSTS must not contain '*': list the real host names")
     if _problems:
         from django.core.exceptions import ImproperlyConfigured
 

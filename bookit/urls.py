@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("bookit.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     re_path(r"^metrics/?$", metrics_view, name="prometheus-django-metrics"),
     path("", include("accounts.urls")),
     path("", include("integrations.urls_pages")),
