@@ -221,3 +221,12 @@ def test_default_window_is_the_next_slot_inside_opening_hours(db, now, expected)
 
     policy = get_policy()
     assert default_window(policy, now) == expected
+
+
+def test_the_map_speaks_russian_by_default(frozen, member_client, settings, seats):
+    settings.LANGUAGE_CODE = "ru"
+    html = member_client.get("/", window()).content.decode()
+    assert '<html lang="ru">' in html
+    assert "Карта этажа" in html and "Забронировать" in html
+    response = member_client.post("/", {**window(day=0, start="08:00", end="09:00"), "seat": 1})
+    assert "Это время уже прошло." in response.content.decode()

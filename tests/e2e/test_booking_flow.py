@@ -1,0 +1,157 @@
+"""A member's whole journey in a real browser: register, get verified, log in, book, cancel.
+
+Nothing is frozen: the window is tomorrow 10:00-11:00, always inside opening hours.
+"""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.services import user_verify
+from accounts.tests.factories import make_user
+from reservations.models import Reservation
+from reservations.policy import get_policy
+from seats.models import Floor, Seat
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "Quiet-Desk-4242"
+
+
+@pytest.fixture
+def seats(transactional_db):
+    floor = Floor.objects.create(name="Floor 1", width=600, height=300)
+    return [
+        Seat.objects.create(floor=floor, label="A1", x=100, y=100, amenities=["monitor"]),
+        Seat.objects.create(floor=floor, label="A2", x=250, y=100),
+        Seat.objects.create(floor=floor, label="M1", x=450, y=150, kind=Seat.Kind.MEETING_ROOM),
+    ]
+
+
+def tomorrow() -> str:
+    return (timezone.localdate(timezone=get_policy().tz) + dt.timedelta(days=1)).isoformat()
+
+
+def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_email", email)
+    page.fill("#id_password", password)
+    page.click("main form button[type=submit].primary")
+    page.wait_for_url(f"{base}/")
+
+
+def choose_window(page) -> None:
+    page.fill("#id_date", tomorrow())
+    page.select_option("#id_start", "10:00")
+    page.select_option("#id_end", "11:00")
+    page.click(".map-filters button[type=submit]")
+    page.wait_for_url("**/?date=*")
+
+
+def seat_class(page, seat: Seat) -> str:
+    return page.get_attribute(f"#seat-{seat.pk}", "class")
+
+
+def cancel_first_booking(page, base: str, reservation: Reservation) -> None:
+    page.goto(f"{base}/bookings/")
+    card = page.locator(f"#booking-{reservation.pk}")
+    qr = card.locator(".qr img")
+    assert qr.get_attribute("src").startswith("data:image/svg+xml;base64,")
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 0") in (True, None)
+    card.locator("button.danger").click()
+    page.wait_for_url(f"{base}/bookings/")
+    reservation.refresh_from_db()
+    assert reservation.status == Reservation.Status.CANCELLED
+    assert page.locator(f"#booking-{reservation.pk} .status-cancelled").count() == 1
+
+
+def test_register_verify_log_in_book_and_cancel(page, live_server, seats):
+    base = live_server.url
+    page.goto(f"{base}/register/")
+    page.fill("#id_email", "new.member@example.com")
+    page.fill("#id_first_name", "Nina")
+    page.fill("#id_last_name", "Novak")
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button[type=submit].primary")
+    page.wait_for_url(f"{base}/")
+    # Not verified yet: a read-only map with a banner, no seat can be booked.
+    assert page.locator("#verify-banner").is_visible()
+    assert page.locator(".floor-map a.seat.free").count() == 0
+
+    user = User.objects.get(email="new.member@example.com")
+    user_verify(user=user, by=make_user("staff@example.com", is_staff=True))
+
+    page.click("header nav form button")  # log out
+    page.wait_for_url(f"{base}/login/")
+    log_in(page, base, "new.member@example.com")
+    assert page.locator("#verify-banner").count() == 0
+    choose_window(page)
+
+    page.click(f"#seat-{seats[0].pk}")
+    dialog = page.locator("#book-dialog")
+    assert dialog.is_visible()
+    assert "A1" in dialog.locator("[data-field=seat]").inner_text()
+    dialog.locator("button[type=submit]").click()
+    page.wait_for_url("**/?date=*")
+    assert "seat mine" in seat_class(page, seats[0])
+    reservation = Reservation.objects.get(user=user)
+    assert reservation.seat == seats[0]
+    assert timezone.localtime(reservation.start, get_policy().tz).hour == 10
+
+    cancel_first_booking(page, base, reservation)
+    page.goto(f"{base}/?date={tomorrow()}&start=10:00&end=11:00")
+    assert "seat free" in seat_class(page, seats[0])
+
+
+def test_keyboard_enter_on_a_seat_books_it(page, live_server, seats):
+    make_user("kb@example.com", password=PASSWORD, verified=True)
+    base = live_server.url
+    log_in(page, base, "kb@example.com")
+    choose_window(page)
+    page.focus(f"#seat-{seats[1].pk}")
+    page.keyboard.press("Enter")
+    assert page.locator("#book-dialog").is_visible()
+    page.keyboard.press("Enter")  # the dialog's Book button has the focus
+    page.wait_for_url("**/?date=*")
+    assert "seat mine" in seat_class(page, seats[1])
+
+
+def test_booking_works_without_javascript(nojs_page, live_server, seats):
+    page = nojs_page
+    make_user("nojs@example.com", password=PASSWORD, verified=True)
+    base = live_server.url
+    log_in(page, base, "nojs@example.com")
+    choose_window(page)
+
+    page.click(f"#seat-{seats[2].pk}")  # a link to the confirmation panel
+    page.wait_for_url("**seat=*")
+    confirm = page.locator("#confirm")
+    assert "M1" in confirm.inner_text()
+    confirm.locator("button[type=submit]").click()
+    page.wait_for_url("**/?date=*")
+    assert "seat mine" in seat_class(page, seats[2])
+
+    reservation = Reservation.objects.get(user__email="nojs@example.com")
+    cancel_first_booking(page, base, reservation)
+
+
+def test_switching_the_language_to_english_and_back(page, live_server, seats):
+    make_user("lang@example.com", password=PASSWORD, verified=True)
+    base = live_server.url
+    log_in(page, base, "lang@example.com")
+    assert page.get_attribute("html", "lang") == "ru"
+    assert page.inner_text("main h1") == "Карта этажа"
+
+    page.select_option("#lang-select", "en")
+    page.click(".lang-switch button")
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.inner_text("main h1") == "Floor map"
+
+    page.select_option("#lang-select", "ru")
+    page.click(".lang-switch button")
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "ru"
+    assert page.inner_text("main h1") == "Карта этажа"
