@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 from django.urls import resolve
 from django.views.static import serve
+from rest_framework.test import APIClient
 
+from accounts.avatars import install_upload_limit
 from accounts.models import User
 from accounts.tests import avatar_images as img
 
@@ -92,6 +94,31 @@ class TestRejections:
         assert body["detail"] and body["errors"]["avatar"]
         assert media_files(settings) == []
         assert not User.objects.get(pk=member.pk).avatar
+
+    def test_with_session_auth_the_oversized_file_is_dropped_while_streaming(
+        self, member, settings, monkeypatch
+    ):
+        # Session auth runs the CSRF check, which parses the body: the limit must come first.
+        from accounts.api import avatar_views
+
+        installed = []
+
+        def spy(request):
+            installed.append(install_upload_limit(request))
+            return installed[-1]
+
+        monkeypatch.setattr(avatar_views, "install_upload_limit", spy)
+        settings.AVATAR_MAX_BYTES = 10_000
+        client = APIClient(enforce_csrf_checks=True)
+        client.force_login(member)
+        client.get("/profile/")
+        token = client.cookies["csrftoken"].value
+        data = img.image_bytes() + b"\0" * 200_000
+        response = client.post(
+            UPLOAD, {"avatar": img.upload(data), "csrfmiddlewaretoken": token}, format="multipart"
+        )
+        assert response.status_code == 413
+        assert installed and installed[0].too_large
 
     @pytest.mark.parametrize(
         ("data", "name", "content_type"),
