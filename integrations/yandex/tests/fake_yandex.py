@@ -4,7 +4,10 @@ social-core talks to Yandex through ``requests``; ``responses`` answers those ca
 so the whole OAuth flow runs offline through the real views, pipeline and session.
 """
 
-from urllib.parse import parse_qs, urlsplit
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import responses
 from django.test import Client
@@ -61,3 +64,80 @@ def login_with_yandex(client: Client, *, profile: dict | None = None, **begin_da
     _, query = start(client, **begin_data)
     response, _ = callback(client, {"code": "auth-code", "state": query["state"]}, profile=profile)
     return response
+
+
+class FakeYandexServer:
+    """Yandex ID's three endpoints over real HTTP on loopback (for live runs of the protocol).
+
+    /authorize sends the browser straight back with a code (as if the member consented),
+    /token swaps that code for a token when the client credentials match, and /info answers
+    only to ``Authorization: OAuth <token>``, as Yandex does.
+    """
+
+    CODE = "loopback-code"
+    TOKEN = "loopback-token"
+
+    def __init__(self, *, client_id: str, client_secret: str, profile: dict | None = None):
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.profile = profile or yandex_profile()
+        self.requests: list[tuple[str, str]] = []
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> "FakeYandexServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # keep test output quiet
+                pass
+
+            def _json(self, status: int, body: dict) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                url = urlsplit(self.path)
+                query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                fake.requests.append(("GET", url.path))
+                if url.path == "/authorize":
+                    if query.get("client_id") != fake.client_id:
+                        return self._json(400, {"error": "invalid_client"})
+                    answer = urlencode({"code": fake.CODE, "state": query["state"]})
+                    back = f"{query['redirect_uri']}?{answer}"
+                    self.send_response(302)
+                    self.send_header("Location", back)
+                    self.end_headers()
+                    return None
+                if url.path == "/info":
+                    if self.headers.get("Authorization") != f"OAuth {fake.TOKEN}":
+                        return self._json(401, {"error": "invalid_token"})
+                    return self._json(200, fake.profile)
+                return self._json(404, {"error": "not_found"})
+
+            def do_POST(self) -> None:
+                fake.requests.append(("POST", self.path))
+                length = int(self.headers.get("Content-Length") or 0)
+                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                credentials = (form.get("client_id"), form.get("client_secret"))
+                if credentials != (fake.client_id, fake.client_secret):
+                    return self._json(401, {"error": "invalid_client"})
+                if form.get("code") != fake.CODE:
+                    return self._json(400, {"error": "invalid_grant"})
+                return self._json(200, {"access_token": fake.TOKEN, "token_type": "bearer"})
+
+        return Handler
