@@ -1,12 +1,13 @@
 """Avatar rules on the local default storage: validation, re-encoding, file lifecycle."""
 
+import io
 import re
 from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
 from django.utils import translation
-from PIL import ImageFile
+from PIL import Image, ImageFile
 
 from accounts import services, services_avatar
 from accounts.avatars import (
@@ -59,6 +60,19 @@ class TestPrepare:
         for data in prepared.renditions.values():
             assert b"SpyCam" not in data and b"secret-firmware" not in data
             assert dict(img.decode(data).getexif()) == {}
+
+    def test_it_honours_the_exif_orientation_before_dropping_it(self):
+        # A phone photo stored sideways: red left half, blue right, "rotate 90 clockwise".
+        sideways = Image.new("RGB", (200, 100), (255, 0, 0))
+        sideways.paste((0, 0, 255), (100, 0, 200, 100))
+        exif = Image.Exif()
+        exif[0x0112] = 6
+        out = io.BytesIO()
+        sideways.save(out, format="JPEG", exif=exif)
+        prepared = avatar_prepare(upload=img.upload(out.getvalue(), name="phone.jpg"))
+        image = img.decode(prepared.renditions[256]).convert("RGB")
+        assert image.getpixel((128, 10))[0] > 200  # red on top
+        assert image.getpixel((128, 245))[2] > 200  # blue at the bottom
 
     def test_it_keeps_transparency(self):
         prepared = avatar_prepare(upload=img.upload(img.image_bytes(color=(0, 0, 0, 0))))
