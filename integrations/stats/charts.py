@@ -75,11 +75,22 @@ def _blend(ratio: float) -> str:
     return "#" + "".join(f"{c:02x}" for c in channels)
 
 
+def ratio_scale_top(values: list[float]) -> float:
+    """The smallest of 10%, 20%, 25%, 50%, 100% that fits every value: low occupancy stays
+    readable instead of a row of slivers under a 100% line."""
+    peak = max(values, default=0.0)
+    return next((top for top in (0.1, 0.2, 0.25, 0.5) if peak <= top), 1.0)
+
+
 def heatmap(matrix: list[list[float | None]], weekday_names: list[str]) -> dict:
-    """7 x 24 occupancy cells, trimmed to the hours the coworking is open on some day."""
+    """7 x 24 occupancy cells, trimmed to the hours the coworking is open on some day.
+
+    Colours are relative to the busiest cell (shown in the legend), numbers are absolute %.
+    """
     open_hours = [h for h in range(24) if any(row[h] is not None for row in matrix)]
     if not open_hours:
         open_hours = list(range(8, 22))
+    peak = max((v for row in matrix for v in row if v is not None), default=0.0) or 1.0
     first = open_hours[0]
     last = open_hours[-1]
     hours = list(range(first, last + 1))
@@ -93,10 +104,10 @@ def heatmap(matrix: list[list[float | None]], weekday_names: list[str]) -> dict:
                     "y": HEATMAP_TOP + w * CELL,
                     "text_x": HEATMAP_LEFT + column * CELL + (CELL - 2) / 2,
                     "text_y": HEATMAP_TOP + w * CELL + CELL / 2 + 2,
-                    "fill": "#f6f8fa" if value is None else _blend(value),
+                    "fill": "#f6f8fa" if value is None else _blend(value / peak),
                     "title": f"{weekday_names[w]} {h:02d}:00 — "
                     + ("—" if value is None else f"{value:.0%}"),
-                    "dark": value is not None and value > 0.55,
+                    "dark": value is not None and value / peak > 0.55,
                     "text": "" if value is None else f"{round(value * 100)}",
                 }
             )
@@ -111,6 +122,7 @@ def heatmap(matrix: list[list[float | None]], weekday_names: list[str]) -> dict:
             {"label": f"{h:02d}", "x": HEATMAP_LEFT + i * CELL + CELL / 2}
             for i, h in enumerate(hours)
         ],
+        "peak": peak,
         "width": HEATMAP_LEFT + len(hours) * CELL + 10,
         "height": HEATMAP_TOP + 7 * CELL + 10,
     }

@@ -44,7 +44,7 @@ def _charts(report: StatsReport) -> dict:
     return {
         "by_day": charts.bar_chart(
             [(day.strftime("%d.%m"), ratio) for day, _b, _a, ratio in days],
-            max_value=1.0,
+            max_value=charts.ratio_scale_top([ratio for *_rest, ratio in days]),
             value_format=_percent,
             every_nth_label=max(1, len(days) // 15),
         ),
@@ -69,12 +69,15 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         filters = parse_filters({}, today=_today())
     report = stats_report(filters)
     labels = _ticket_labels()
+    chart_data = _charts(report)
     context = {
         "report": report,
         "filters": filters,
         "errors": errors,
         "floors": Floor.objects.all(),
-        "charts": _charts(report),
+        "charts": chart_data,
+        "heatmap_peak": round(chart_data["heatmap"]["peak"] * 100),
+        "median_resolve": _duration(report.median_resolve_hours),
         "tickets": [
             (labels.get(status, status), count)
             for status, count in report.tickets_by_status.items()
@@ -85,6 +88,14 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         else round(report.no_show_rate * 100),
     }
     return render(request, "integrations/stats.html", context, status=400 if errors else 200)
+
+
+def _duration(hours: float | None) -> str:
+    if hours is None:
+        return "—"
+    if hours < 1:
+        return _("%(n)d min") % {"n": round(hours * 60)}
+    return _("%(n)s h") % {"n": f"{hours:.1f}"}
 
 
 def _ticket_labels() -> dict[str, str]:
