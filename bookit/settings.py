@@ -301,6 +301,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status": name each choice set once in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ReservationStatusEnum": "reservations.models.Reservation.Status",
+        "TicketStatusEnum": "tickets.models.Ticket.Status",
+        "TicketCategoryEnum": "tickets.models.Ticket.Category",
+        "SeatKindEnum": "seats.models.Seat.Kind",
+    },
 }
 
 # Yandex ID (issue 7): off unless both are set.
@@ -353,6 +360,7 @@ SCHEDULER_TASKS = [
     ("integrations.telegram.outbox.enqueue_due_reminders", 60),
     ("integrations.telegram.outbox.send_pending", 10),
     ("accounts.services.cleanup_expired_tokens", 3600),
+    ("integrations.yandex.services.oauth_state_cleanup", 3600),
 ]
 
 # Metrics (issue 9): /metrics requires this bearer token when set.
