@@ -35,9 +35,33 @@ class ProfileForm(forms.Form):
 
 
 class DeleteAccountForm(forms.Form):
+    """Confirms deletion with the password, or with the email for accounts without one
+    (members who only ever logged in with Yandex ID)."""
+
     password = forms.CharField(
         label=_("Your password, to confirm"), strip=False, widget=forms.PasswordInput
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user is not None and not user.has_usable_password():
+            del self.fields["password"]
+            self.fields["confirm_email"] = forms.CharField(
+                label=_("Type your email address to confirm"), max_length=254
+            )
+
+    def clean(self):
+        data = super().clean()
+        if self.user is None or self.errors:
+            return data
+        if "password" in self.fields and not self.user.check_password(data.get("password")):
+            self.add_error("password", _("Wrong password."))
+        if "confirm_email" in self.fields and (
+            data.get("confirm_email", "").strip().lower() != self.user.email.lower()
+        ):
+            self.add_error("confirm_email", _("This is not your email address."))
+        return data
 
 
 def add_domain_error(form: forms.Form, exc) -> None:

@@ -103,21 +103,21 @@ def profile_view(request):
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
         return response
     return render(
-        request, "accounts/profile.html", {"form": form, "delete_form": DeleteAccountForm()}
+        request,
+        "accounts/profile.html",
+        {"form": form, "delete_form": DeleteAccountForm(user=user)},
     )
 
 
 @login_required
 @require_POST
 def delete_account_view(request):
-    form = DeleteAccountForm(request.POST)
-    if form.is_valid() and request.user.check_password(form.cleaned_data["password"]):
+    form = DeleteAccountForm(request.POST, user=request.user)
+    if form.is_valid():
         services.user_delete(user=request.user)
         logout(request)
         messages.info(request, _("Your account has been deleted."))
         return delete_jwt_cookies(redirect("/"))
-    if form.is_valid():
-        form.add_error("password", _("Wrong password."))
     profile = ProfileForm(
         initial={
             "first_name": request.user.first_name,

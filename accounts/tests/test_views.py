@@ -89,6 +89,18 @@ class TestProfile:
             == 400
         )
 
+    def test_account_without_password_confirms_with_its_email(self, client, member):
+        member.set_unusable_password()
+        member.save()
+        client.force_login(member)
+        assert "Type your email address" in client.get("/profile/").content.decode()
+        response = client.post("/profile/delete/", {"confirm_email": "someone@example.com"})
+        assert response.status_code == 400
+        assert "This is not your email address." in response.content.decode()
+        response = client.post("/profile/delete/", {"confirm_email": "MEMBER@example.com"})
+        assert response.status_code == 302
+        assert not User.objects.filter(pk=member.pk).exists()
+
     def test_logout_is_a_post(self, client, member):
         client.force_login(member)
         assert client.get("/logout/").status_code == 200  # a confirmation page, no logout
