@@ -5,12 +5,14 @@ Messages live here (or are passed in already translated) so every surface says t
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 
 class DomainError(Exception):
     """A rule was broken. ``errors`` maps a field name to a list of messages."""
 
     status_code = 400
-    default_message = "Invalid request."
+    default_message = _("Invalid request.")
 
     def __init__(
         self,
@@ -31,16 +33,16 @@ class ValidationFailed(DomainError):
 
 class PermissionDenied(DomainError):
     status_code = 403
-    default_message = "You are not allowed to do this."
+    default_message = _("You are not allowed to do this.")
 
 
 class NotFound(DomainError):
     status_code = 404
-    default_message = "Not found."
+    default_message = _("Not found.")
 
 
 class Conflict(DomainError):
     """The request conflicts with the current state (a booking overlap, a seat still in use)."""
 
     status_code = 409
-    default_message = "Conflict."
+    default_message = _("Conflict.")
