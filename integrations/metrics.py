@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 
 from django.apps import apps
 from django.conf import settings
+from django.core import checks
 from django.db import transaction
 from django.db.models import Count, Q
 from django.dispatch import receiver
@@ -254,6 +255,21 @@ def register_collector() -> BookitStateCollector:
 
 
 register_collector()
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_metrics_token(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """``check --deploy``: an open /metrics tells anyone the booking volume and the view names."""
+    if settings.METRICS_TOKEN:
+        return []
+    return [
+        checks.Warning(
+            "METRICS_TOKEN is not set: /metrics is readable by anyone who can reach the app.",
+            hint="Set METRICS_TOKEN (or METRICS_TOKEN_FILE) and give Prometheus the same token, "
+            "or keep /metrics off the public proxy. See docs/metrics.md.",
+            id="bookit.W009",
+        )
+    ]
 
 
 def metrics_view(request: HttpRequest) -> HttpResponse:

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -181,11 +182,13 @@ class StatsAPIView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("start", str, description="YYYY-MM-DD, first day"),
-            OpenApiParameter("end", str, description="YYYY-MM-DD, last day (inclusive)"),
+            OpenApiParameter("start", OpenApiTypes.DATE, description="YYYY-MM-DD, first day"),
+            OpenApiParameter(
+                "end", OpenApiTypes.DATE, description="YYYY-MM-DD, last day (inclusive)"
+            ),
             OpenApiParameter("floor", int, description="floor id"),
         ],
-        responses={200: dict},
+        responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
         filters = parse_filters(request.query_params, today=_today())

@@ -205,3 +205,12 @@ class TestMetricsToken:
         response = client.get("/metrics", headers={"authorization": "Bearer s3cret-token"})
         assert response.status_code == 200
         assert b"bookit_collector_up" in response.content
+
+
+def test_deploy_check_warns_about_an_open_metrics_endpoint(settings):
+    from integrations.metrics import check_metrics_token
+
+    settings.METRICS_TOKEN = ""
+    assert [m.id for m in check_metrics_token()] == ["bookit.W009"]
+    settings.METRICS_TOKEN = "s3cret-token"
+    assert check_metrics_token() == []
