@@ -3,6 +3,8 @@ import itertools
 
 import pytest
 import time_machine
+from asgiref.sync import sync_to_async
+from django.db import connections
 from telegram import Update
 
 from integrations.telegram.bot import build_application
@@ -95,6 +97,9 @@ def run_updates(*updates: dict) -> None:
         async with app:
             for data in updates:
                 await app.process_update(Update.de_json(data, app.bot))
+        # The handlers' executor thread keeps its own connection: close it, or PostgreSQL
+        # refuses to drop the test database at the end of the run.
+        await sync_to_async(connections.close_all, thread_sensitive=True)()
 
     asyncio.run(scenario())
     if errors:  # the Application swallows handler errors; a test must not

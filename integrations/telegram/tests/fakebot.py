@@ -23,6 +23,7 @@ BLOCKED = {"ok": False, "error_code": 403, "description": "Forbidden: bot was bl
 class Call:
     method: str
     params: dict[str, Any]
+    status: int = 200
 
 
 @dataclass
@@ -114,10 +115,11 @@ class FakeBotServer(ThreadingHTTPServer):
             return [c for c in self.state.calls if method is None or c.method == method]
 
     def sent_texts(self, chat_id: int | None = None) -> list[str]:
+        """Texts of the messages delivered (answered 200), optionally to one chat."""
         return [
             c.params["text"]
             for c in self.calls("sendMessage")
-            if chat_id is None or int(c.params["chat_id"]) == chat_id
+            if c.status == 200 and (chat_id is None or int(c.params["chat_id"]) == chat_id)
         ]
 
     def reset(self) -> None:
@@ -129,16 +131,19 @@ class FakeBotServer(ThreadingHTTPServer):
     # --- answers ---------------------------------------------------------------------------
 
     def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        call = Call(method, params)
         with self.state.lock:
-            self.state.calls.append(Call(method, params))
+            self.state.calls.append(call)
             queue = self.state.failures.get(method) or []
             if queue:
                 failure = queue[0]
                 failure.times -= 1
                 if failure.times <= 0:
                     queue.pop(0)
+                call.status = failure.status
                 return failure.status, failure.body
         if method == "sendMessage" and int(params.get("chat_id", 0)) in self.state.blocked_chats:
+            call.status = 403
             return 403, BLOCKED
         if self.state.delay and method == "sendMessage":
             time.sleep(self.state.delay)  # widens the window in which two senders overlap
