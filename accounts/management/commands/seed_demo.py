@@ -3,6 +3,7 @@
 Idempotent: running it again tops up what is missing and changes nothing else.
 """
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("demo data ready"))
 
     def seed_users(self) -> int:
+        # Hash once: the password hasher is deliberately slow and every demo account shares it.
+        hashed = make_password(DEMO_PASSWORD)
         created = 0
         for prefix, staff in (("demo_email", False), ("demo_admin", True)):
             for i in range(10):
@@ -43,7 +46,7 @@ class Command(BaseCommand):
                     },
                 )
                 if was_created:
-                    user.set_password(DEMO_PASSWORD)
+                    user.password = hashed
                     user.save(update_fields=["password"])
                     created += 1
         return created
