@@ -10,5 +10,5 @@ class IntegrationsConfig(AppConfig):
         # Business metrics: counters on booking events, the scrape-time state collector.
         from integrations import metrics  # noqa: F401
 
-        # Connects the notification outbox to booking and ticket events.
-        from integrations.telegram import receivers  # noqa: F401
+        # Connects the notification outbox to booking and ticket events; the settings check.
+        from integrations.telegram import checks, receivers  # noqa: F401

@@ -193,9 +193,10 @@ def _slot_starts(day: dt.date, now: dt.datetime) -> list[dt.datetime]:
     last = dt.datetime.combine(day, policy.closes_at, policy.tz) - dt.timedelta(
         minutes=policy.min_minutes
     )
+    latest = now + dt.timedelta(days=policy.advance_days)
     starts = []
     while start <= last:
-        if start >= earliest:
+        if earliest <= start <= latest:
             starts.append(start)
         start += policy.slot
     return starts

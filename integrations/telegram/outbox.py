@@ -9,7 +9,8 @@ send and the mark, the lease expires and the row is sent again: a member may rar
 message twice, but never loses one. (At-most-once would mark rows sent when claiming and
 silently drop a message on a crash; the Bot API has no idempotency key to make this exact.)
 
-The lease outlasts a whole batch: BATCH_SIZE messages x the HTTP timeouts below.
+The lease outlasts a whole batch: BATCH_SIZE messages x the HTTP timeouts of client.py
+(20 x 25 s < 10 min). One event loop, and one Bot, per batch.
 """
 
 import asyncio
@@ -22,12 +23,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
-from telegram.request import HTTPXRequest
 
 from accounts.models import User
 from integrations.models import Notification
+from integrations.telegram.client import make_bot
 from integrations.telegram.messages import render_notification, reservation_payload
 from reservations.models import Reservation
 from reservations.policy import get_policy
@@ -42,8 +43,6 @@ CLAIM_LEASE = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 10
 BACKOFF_BASE = dt.timedelta(seconds=30)
 BACKOFF_MAX = dt.timedelta(hours=1)
-# Per request: 5 s connect + 10 s write + 10 s read at worst, so 20 messages fit in the lease.
-HTTP_TIMEOUTS = {"connect_timeout": 5.0, "read_timeout": 10.0, "write_timeout": 10.0}
 
 
 # --- Enqueue -------------------------------------------------------------------------------
@@ -139,15 +138,6 @@ class Outcome:
     item: Outgoing
     error: BaseException | None = None
     attempted: bool = True
-
-
-def make_bot() -> Bot:
-    """A fresh Bot per event loop: its httpx client is bound to the loop that opened it."""
-    return Bot(
-        settings.TELEGRAM_BOT_TOKEN,
-        base_url=settings.TELEGRAM_API_BASE_URL,
-        request=HTTPXRequest(**HTTP_TIMEOUTS),
-    )
 
 
 def send_pending(*, batch_size: int = BATCH_SIZE, max_batches: int = 10) -> int:

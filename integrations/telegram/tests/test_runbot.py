@@ -1,0 +1,52 @@
+"""The bot process as deployed: long polling plus the JobQueue outbox sweep."""
+
+import asyncio
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from integrations.models import Notification
+from integrations.telegram import outbox
+from integrations.telegram.bot import build_application
+from integrations.telegram.tests.conftest import message_update
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_polling_bot_answers_updates_and_delivers_the_outbox(telegram_on, member):
+    member.telegram_id, member.language = 5001, "en"
+    member.save()
+    outbox.enqueue(
+        user=member,
+        kind=Notification.Kind.TICKET_STATUS,
+        dedupe_key="ticket:1:resolved",
+        payload={"ticket": 1, "subject": "Lamp", "status": "resolved", "comment": ""},
+    )
+    telegram_on.state.updates.append(message_update("/help", user_id=5001))
+
+    def done() -> bool:
+        texts = telegram_on.sent_texts(chat_id=5001)
+        return any("/bookings" in t for t in texts) and any("Lamp" in t for t in texts)
+
+    async def scenario() -> None:
+        app = build_application(outbox_interval=0.2)
+        async with app:
+            await app.updater.start_polling(poll_interval=0.0, timeout=0)
+            await app.start()
+            for _ in range(200):
+                if done():
+                    break
+                await asyncio.sleep(0.05)
+            await app.updater.stop()
+            await app.stop()
+
+    asyncio.run(scenario())
+    assert done()
+    assert telegram_on.calls("getUpdates")
+    assert Notification.objects.get().status == Notification.Status.SENT
+
+
+def test_runbot_refuses_to_start_without_a_token(settings):
+    settings.TELEGRAM_BOT_TOKEN = ""
+    with pytest.raises(CommandError, match="TELEGRAM_BOT_TOKEN"):
+        call_command("runbot")
