@@ -263,11 +263,11 @@ def check_metrics_token(app_configs=None, **kwargs) -> list[checks.CheckMessage]
     if settings.METRICS_TOKEN:
         return []
     return [
-        checks.Warning(
+        checks.Info(
             "METRICS_TOKEN is not set: /metrics is readable by anyone who can reach the app.",
             hint="Set METRICS_TOKEN (or METRICS_TOKEN_FILE) and give Prometheus the same token, "
             "or keep /metrics off the public proxy. See docs/metrics.md.",
-            id="bookit.W009",
+            id="bookit.I009",
         )
     ]
 

@@ -211,6 +211,6 @@ def test_deploy_check_warns_about_an_open_metrics_endpoint(settings):
     from integrations.metrics import check_metrics_token
 
     settings.METRICS_TOKEN = ""
-    assert [m.id for m in check_metrics_token()] == ["bookit.W009"]
+    assert [m.id for m in check_metrics_token()] == ["bookit.I009"]
     settings.METRICS_TOKEN = "s3cret-token"
     assert check_metrics_token() == []
