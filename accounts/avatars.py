@@ -26,7 +26,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from bookit.errors import DomainError, ValidationFailed
 
@@ -40,6 +40,16 @@ ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP")
 BUILTIN_DEFAULT = "img/default-avatar.svg"
 FIELD = "avatar"
 
+EXIF_ORIENTATION = 0x0112
+_ORIENTATION_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 _NAME_RE = re.compile(r"^(?P<stem>.+)_(?P<size>\d+)\.(?P<ext>[a-z0-9]+)$")
 
 
@@ -49,6 +59,10 @@ class AvatarTooLarge(DomainError):
 
 class StorageUnavailable(DomainError):
     status_code = 503
+
+
+class TooManyUploads(DomainError):
+    status_code = 429
 
 
 @dataclass(frozen=True)
@@ -117,12 +131,34 @@ def _read_capped(upload) -> bytes:
 
 def _to_rgb(image: Image.Image) -> Image.Image:
     has_alpha = image.mode in {"RGBA", "LA", "PA", "RGBa", "La"} or "transparency" in image.info
+    if image.mode == ("RGBA" if has_alpha else "RGB"):
+        return image  # no full-size copy
     if has_alpha:
         return image.convert("RGBA")
     if image.mode in {"I", "I;16", "I;16B", "I;16L", "F"}:
         # 16-bit and float greyscale: scale into 8 bits before colour conversion.
         image = image.point(lambda v: v / 256).convert("L")
     return image.convert("RGB")
+
+
+def _center_square(image: Image.Image, edge: int) -> Image.Image:
+    """Crop the centred square and scale it to edge x edge in one pass.
+
+    reducing_gap lets Pillow shrink by whole factors first, several times faster than a plain
+    LANCZOS over a large photo, with no visible difference at avatar sizes.
+    """
+    width, height = image.size
+    side = min(width, height)
+    left, top = (width - side) / 2, (height - side) / 2
+    box = (left, top, left + side, top + side)
+    return image.resize((edge, edge), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+
+
+def _oriented(square: Image.Image, orientation) -> Image.Image:
+    # Applied to the small square rather than the full image: every EXIF orientation maps the
+    # centred square onto itself, so the result is the same and no full-size copy is made.
+    method = _ORIENTATION_TRANSPOSE.get(orientation)
+    return square.transpose(method) if method is not None else square
 
 
 def avatar_prepare(*, upload) -> PreparedAvatar:
@@ -158,17 +194,15 @@ def avatar_prepare(*, upload) -> PreparedAvatar:
             if image.format == "JPEG":
                 # Let libjpeg decode at a reduced scale: far less memory and time for big photos.
                 image.draft("RGB", (AVATAR_SIZES[0] * 2, AVATAR_SIZES[0] * 2))
+            orientation = image.getexif().get(EXIF_ORIENTATION)
             image.load()
-            image = ImageOps.exif_transpose(image)
-            image = _to_rgb(image)
             renditions = {}
-            for edge in AVATAR_SIZES:
-                square = ImageOps.fit(
-                    image, (edge, edge), method=Image.Resampling.LANCZOS, centering=(0.5, 0.5)
-                )
+            square = _to_rgb(image)
+            for edge in AVATAR_SIZES:  # largest first: each size is made from the one before
+                square = _center_square(square, edge)
                 out = io.BytesIO()
                 # A fresh encode from pixels: no exif, no icc_profile, nothing from the original.
-                square.save(out, format=AVATAR_FORMAT, quality=85, method=4)
+                _oriented(square, orientation).save(out, format=AVATAR_FORMAT, quality=85, method=4)
                 renditions[edge] = out.getvalue()
         except Image.DecompressionBombError:
             raise _invalid(too_many_pixels) from None

@@ -8,7 +8,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from accounts import services_avatar
-from accounts.avatars import install_upload_limit, too_large_error
+from accounts.api.avatar_views import AvatarUploadThrottle
+from accounts.avatars import TooManyUploads, install_upload_limit, too_large_error
 from accounts.forms import DeleteAccountForm, ProfileForm
 from bookit.errors import DomainError
 
@@ -42,6 +43,9 @@ def avatar_upload_view(request):
 def _avatar_upload(request, limit):
     upload = request.FILES.get("avatar")
     try:
+        if not AvatarUploadThrottle().allow_request(request, None):
+            message = _("Too many uploads. Please try again later.")
+            raise TooManyUploads(message, errors={"avatar": [message]})
         if upload is None and limit.too_large:
             raise too_large_error()
         services_avatar.avatar_set(user=request.user, upload=upload)

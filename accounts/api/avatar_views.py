@@ -3,6 +3,8 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services_avatar
@@ -13,10 +15,21 @@ from accounts.permissions import IsStaff
 UPLOAD_FIELDS = ("avatar", "file")
 
 
+class AvatarUploadThrottle(UserRateThrottle):
+    """Decoding a large photo costs up to a few CPU seconds: a tighter per-user budget."""
+
+    scope = "avatar_upload"
+    rate = "30/hour"
+
+    def allow_request(self, request, view) -> bool:
+        return request.method != "POST" or super().allow_request(request, view)
+
+
 class UploadMixin:
     """Caps file parts before DRF parses the body (authentication's CSRF check may parse it)."""
 
     parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, AvatarUploadThrottle]
 
     def initial(self, request, *args, **kwargs):
         self.upload_limit = install_upload_limit(request)

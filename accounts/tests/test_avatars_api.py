@@ -7,6 +7,7 @@ from django.urls import resolve
 from django.views.static import serve
 from rest_framework.test import APIClient
 
+from accounts.api.avatar_views import AvatarUploadThrottle
 from accounts.avatars import install_upload_limit
 from accounts.models import User
 from accounts.tests import avatar_images as img
@@ -235,3 +236,14 @@ class TestDefaultAvatar:
             DEFAULT, {"avatar": img.upload(img.image_bytes())}, format="multipart"
         )
         assert response.status_code == 403
+
+
+class TestThrottle:
+    def test_uploads_have_their_own_budget(self, member_api, monkeypatch):
+        monkeypatch.setattr(AvatarUploadThrottle, "rate", "2/hour")
+        assert post_image(member_api, img.image_bytes()).status_code == 200
+        assert post_image(member_api, img.image_bytes()).status_code == 200
+        response = post_image(member_api, img.image_bytes())
+        assert response.status_code == 429
+        assert response.json()["detail"]
+        assert member_api.get(AVATAR).status_code == 200

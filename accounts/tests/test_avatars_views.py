@@ -99,6 +99,15 @@ class TestProfileAvatar:
         assert response.status_code == 413
         assert installed and installed[0].too_large
 
+    def test_uploads_through_the_page_share_the_budget(self, browser, monkeypatch):
+        from accounts.api.avatar_views import AvatarUploadThrottle
+
+        monkeypatch.setattr(AvatarUploadThrottle, "rate", "1/hour")
+        assert submit(browser, img.image_bytes()).status_code == 302
+        response = submit(browser, img.image_bytes())
+        assert response.status_code == 429
+        assert 'id="id_avatar-error"' in response.content.decode()
+
     def test_remove_goes_back_to_the_default(
         self, browser, member, settings, django_capture_on_commit_callbacks
     ):
