@@ -80,22 +80,24 @@ def _query(form, start: dt.datetime, end: dt.datetime, tz) -> list[tuple[str, st
     return pairs
 
 
-def _describe(state, tz) -> tuple[str, str]:
-    """(short status, full description) of a seat, for the map, list, title and aria-label."""
+def _describe(state, tz) -> tuple[str, str, str]:
+    """(status, description, caption) of a seat: for the list, title/aria-label, the glyph."""
     seat = state.seat
+    caption = ""
     if state.state == "inactive":
-        status = _("not available")
+        status, caption = _("not available"), "—"
     elif state.state == "mine":
-        status = _("booked by you")
+        status, caption = _("booked by you"), "★ " + _("yours")
     elif state.state == "busy":
-        until = timezone.localtime(state.busy_until, tz)
-        status = _("busy until %(time)s") % {"time": until.strftime("%H:%M")}
+        until = timezone.localtime(state.busy_until, tz).strftime("%H:%M")
+        status = _("busy until %(time)s") % {"time": until}
+        caption = _("until %(time)s") % {"time": until}
     else:
         status = _("free")
     parts = [seat.label, seat.get_kind_display()]
     if seat.amenities:
         parts.append(", ".join(seat.amenity_labels))
-    return status, f"{' · '.join(parts)} — {status}"
+    return status, f"{' · '.join(parts)} — {status}", caption
 
 
 def _seat_rows(states, tz, base_query: str) -> list[dict]:
@@ -103,13 +105,14 @@ def _seat_rows(states, tz, base_query: str) -> list[dict]:
     for state in states:
         seat = state.seat
         width, height = GLYPH.get(seat.kind, DEFAULT_GLYPH)
-        status, description = _describe(state, tz)
+        status, description, caption = _describe(state, tz)
         rows.append(
             {
                 "seat": seat,
                 "state": state.state,
                 "status": status,
                 "description": description,
+                "caption": caption,
                 "x": seat.x - width // 2,
                 "y": seat.y - height // 2,
                 "w": width,

@@ -155,3 +155,25 @@ def test_switching_the_language_to_english_and_back(page, live_server, seats):
     page.wait_for_load_state()
     assert page.get_attribute("html", "lang") == "ru"
     assert page.inner_text("main h1") == "Карта этажа"
+
+
+def test_pages_fit_a_phone_screen(page, live_server, seats):
+    make_user("phone@example.com", password=PASSWORD, verified=True)
+    base = live_server.url
+    page.set_viewport_size({"width": 375, "height": 740})
+    log_in(page, base, "phone@example.com")
+    choose_window(page)
+    for path in ("", "/bookings/"):
+        if path:
+            page.goto(f"{base}{path}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path or '/'} scrolls sideways by {overflow}px"
+    page.goto(f"{base}/?date={tomorrow()}&start=10:00&end=11:00")
+    box = page.locator("svg.floor-map").bounding_box()
+    assert box["width"] <= 375
+    # The list below the map is the phone fallback: every free seat has its Book button.
+    buttons = page.locator(".seat-list button[name=seat]")
+    assert buttons.count() == len(seats)
+    for i in range(buttons.count()):
+        box = buttons.nth(i).bounding_box()
+        assert box["x"] + box["width"] <= 375, "a Book button is cut off on a phone"
