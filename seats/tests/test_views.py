@@ -230,3 +230,21 @@ def test_the_map_speaks_russian_by_default(frozen, member_client, settings, seat
     assert "Карта этажа" in html and "Забронировать" in html
     response = member_client.post("/", {**window(day=0, start="08:00", end="09:00"), "seat": 1})
     assert "Это время уже прошло." in response.content.decode()
+
+
+def test_every_seat_is_focusable_and_labelled(frozen, member_client, other_member, seats):
+    make_reservation(other_member, seats["A2"], at(1, 9), at(1, 12))
+    html = member_client.get("/", window()).content.decode()
+    assert "href=" in seat_markup(html, seats["A1"])  # links are focusable by nature
+    for label in ("A2", "X1"):
+        tag = seat_markup(html, seats[label])
+        assert 'tabindex="0"' in tag and "aria-label=" in tag
+
+
+def test_a_past_window_is_explained_and_cannot_be_booked(frozen, member_client, seats):
+    response = member_client.get("/", window(day=-1))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This time is in the past." in html
+    assert "<a" not in seat_markup(html, seats["A1"])
+    assert 'name="seat" value=' not in html
