@@ -1,5 +1,7 @@
 """Read rules for tickets: a member's own tickets, the staff list with filters. Constant queries."""
 
+import datetime as dt
+
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
@@ -12,9 +14,12 @@ def _with_history(qs: QuerySet) -> QuerySet:
     )
 
 
-def tickets_for_user(*, user: User) -> QuerySet:
+def tickets_for_user(*, user: User, status: list[str] | None = None) -> QuerySet:
     """The member's own tickets, newest first, each with its history (three queries)."""
-    return _with_history(Ticket.objects.filter(author=user)).order_by("-created_at", "-id")
+    qs = Ticket.objects.filter(author=user)
+    if status:
+        qs = qs.filter(status__in=status)
+    return _with_history(qs).order_by("-created_at", "-id")
 
 
 def ticket_for_user(*, user: User, pk: int) -> Ticket | None:
@@ -28,7 +33,10 @@ def tickets_for_staff(
     category: list[str] | None = None,
     author: int | None = None,
     seat: int | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
 ) -> QuerySet:
+    """Staff list; ``start``/``end`` bound the filing time (start inclusive, end exclusive)."""
     qs = Ticket.objects.all()
     if status:
         qs = qs.filter(status__in=status)
@@ -38,4 +46,8 @@ def tickets_for_staff(
         qs = qs.filter(author_id=author)
     if seat:
         qs = qs.filter(seat_id=seat)
+    if start:
+        qs = qs.filter(created_at__gte=start)
+    if end:
+        qs = qs.filter(created_at__lt=end)
     return _with_history(qs).order_by("-created_at", "-id")

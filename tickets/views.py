@@ -46,7 +46,10 @@ def ticket_new(request):
         prefill_reservation=reservation_id,
         initial={"seat": seat_id, "reservation": reservation_id},
     )
-    if not form.fields["reservation"].queryset.filter(pk=reservation_id).exists():
+    if (
+        reservation_id
+        and not form.fields["reservation"].queryset.filter(pk=reservation_id).exists()
+    ):
         # A pre-fill naming someone else's booking is ignored, not shown.
         form.initial["reservation"] = None
     if request.method == "POST" and form.is_valid():

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsStaff
 from bookit.errors import ValidationFailed
-from bookit.params import int_param
+from bookit.params import datetime_param, int_param
 from tickets import selectors, services
 from tickets.api import serializers as s
 from tickets.models import Ticket
@@ -36,12 +36,19 @@ class TicketCreateView(APIView):
         return Response(s.TicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
 
 
+STATUS_FILTER = OpenApiParameter("status", str, description="Comma-separated statuses.")
+
+
 class MyTicketListView(generics.GenericAPIView):
     serializer_class = s.TicketSerializer
 
-    @extend_schema(responses=s.TicketSerializer(many=True))
+    @extend_schema(parameters=[STATUS_FILTER], responses=s.TicketSerializer(many=True))
     def get(self, request):
-        page = self.paginate_queryset(selectors.tickets_for_user(user=request.user))
+        qs = selectors.tickets_for_user(
+            user=request.user,
+            status=_choice_list(request.query_params, "status", Ticket.Status.values),
+        )
+        page = self.paginate_queryset(qs)
         return self.get_paginated_response(s.TicketSerializer(page, many=True).data)
 
 
@@ -60,10 +67,12 @@ class AdminTicketListView(generics.GenericAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", str, description="Comma-separated statuses."),
+            STATUS_FILTER,
             OpenApiParameter("category", str, description="Comma-separated categories."),
             OpenApiParameter("author", int),
             OpenApiParameter("seat", int),
+            OpenApiParameter("start", str, description="Filed at or after (ISO 8601)."),
+            OpenApiParameter("end", str, description="Filed before (ISO 8601)."),
         ],
         responses=s.StaffTicketSerializer(many=True),
     )
@@ -74,6 +83,8 @@ class AdminTicketListView(generics.GenericAPIView):
             category=_choice_list(params, "category", Ticket.Category.values),
             author=int_param(params, "author"),
             seat=int_param(params, "seat"),
+            start=datetime_param(params, "start"),
+            end=datetime_param(params, "end"),
         )
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(s.StaffTicketSerializer(page, many=True).data)

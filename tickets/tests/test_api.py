@@ -1,4 +1,7 @@
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from tickets import services
 from tickets.models import Ticket
@@ -112,6 +115,14 @@ class TestMyTickets:
         assert len(response.json()["results"]) == 25
         assert member_api.get(MY).json()["next"]
 
+    def test_my_tickets_filter_by_status(self, member_api, member, staff):
+        done = make_ticket(author=member)
+        make_ticket(author=member)
+        services.ticket_set_status(ticket=done, status=S.RESOLVED, by=staff)
+        response = member_api.get(MY, {"status": "resolved"})
+        assert [t["id"] for t in response.json()["results"]] == [done.pk]
+        assert member_api.get(MY, {"status": "nope"}).status_code == 400
+
     def test_one_ticket_of_mine_and_404_for_others(self, member_api, member, other_member):
         mine = make_ticket(author=member)
         theirs = make_ticket(author=other_member)
@@ -144,9 +155,20 @@ class TestAdminList:
         item = staff_api.get(ADMIN_LIST, {"seat": seat.pk}).json()["results"][0]
         assert item["author_email"] == "other@example.com"
 
+    def test_staff_filter_by_filing_time(self, staff_api, member):
+        old = make_ticket(author=member, subject="Old")
+        new = make_ticket(author=member, subject="New")
+        Ticket.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=10))
+        since = (timezone.now() - dt.timedelta(days=1)).isoformat()
+        response = staff_api.get(ADMIN_LIST, {"start": since})
+        assert [t["id"] for t in response.json()["results"]] == [new.pk]
+        response = staff_api.get(ADMIN_LIST, {"end": since})
+        assert [t["id"] for t in response.json()["results"]] == [old.pk]
+
     def test_bad_filters_are_400(self, staff_api):
         assert staff_api.get(ADMIN_LIST, {"status": "closed"}).status_code == 400
         assert staff_api.get(ADMIN_LIST, {"author": "me"}).status_code == 400
+        assert staff_api.get(ADMIN_LIST, {"start": "yesterday"}).status_code == 400
 
     def test_member_gets_403_and_anonymous_401(self, member_api, api):
         assert member_api.get(ADMIN_LIST).status_code == 403
