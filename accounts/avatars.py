@@ -37,6 +37,9 @@ AVATAR_FORMAT = "WEBP"
 AVATAR_EXTENSION = "webp"
 AVATAR_CONTENT_TYPE = "image/webp"
 ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP")
+# Pillow reports JPEGs with an MPF segment (phone photos with depth or gain maps) as "MPO"; they
+# are JPEGs and only their first picture is used.
+_OPENED_FORMATS = {*ALLOWED_FORMATS, "MPO"}
 BUILTIN_DEFAULT = "img/default-avatar.svg"
 FIELD = "avatar"
 
@@ -182,7 +185,7 @@ def avatar_prepare(*, upload) -> PreparedAvatar:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise _invalid(not_an_image) from None
     with image:
-        if image.format not in ALLOWED_FORMATS:
+        if image.format not in _OPENED_FORMATS:
             raise _invalid(not_an_image)
         width, height = image.size
         # Checked from the header, before load(): this is what stops a decompression bomb.
@@ -191,7 +194,7 @@ def avatar_prepare(*, upload) -> PreparedAvatar:
         if width * height > settings.AVATAR_MAX_PIXELS:
             raise _invalid(too_many_pixels)
         try:
-            if image.format == "JPEG":
+            if image.format in {"JPEG", "MPO"}:
                 # Let libjpeg decode at a reduced scale: far less memory and time for big photos.
                 image.draft("RGB", (AVATAR_SIZES[0] * 2, AVATAR_SIZES[0] * 2))
             orientation = image.getexif().get(EXIF_ORIENTATION)

@@ -46,6 +46,14 @@ class TestPrepare:
             prepared = avatar_prepare(upload=img.upload(img.image_bytes(fmt), name=f"a.{fmt}"))
             assert img.decode(prepared.renditions[256]).size == (256, 256)
 
+    def test_it_accepts_a_phone_jpeg_with_extra_pictures(self):
+        # Phones add depth/gain-map pictures (MPF); Pillow calls such a JPEG "MPO".
+        first, second = Image.new("RGB", (90, 60), (255, 0, 0)), Image.new("RGB", (90, 60), 0)
+        out = io.BytesIO()
+        first.save(out, format="MPO", save_all=True, append_images=[second])
+        prepared = avatar_prepare(upload=img.upload(out.getvalue(), name="IMG_0001.jpg"))
+        assert img.decode(prepared.renditions[64]).convert("RGB").getpixel((32, 32))[0] > 200
+
     def test_it_crops_the_centre(self):
         prepared = avatar_prepare(upload=img.upload(img.striped_png(300, 100)))
         image = img.decode(prepared.renditions[256]).convert("RGB")
