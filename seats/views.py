@@ -119,7 +119,9 @@ def _seat_rows(states, tz, base_query: str) -> list[dict]:
                 "h": height,
                 "cx": seat.x,
                 "cy": seat.y,
-                "confirm_url": f"?{base_query}&seat={seat.pk}#confirm",
+                # No #fragment: a document with a :target element skips autofocus, and the
+                # confirmation's autofocused Book button is what makes Enter-Enter book.
+                "confirm_url": f"?{base_query}&seat={seat.pk}",
             }
         )
     return rows

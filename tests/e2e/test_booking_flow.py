@@ -177,3 +177,19 @@ def test_pages_fit_a_phone_screen(page, live_server, seats):
     for i in range(buttons.count()):
         box = buttons.nth(i).bounding_box()
         assert box["x"] + box["width"] <= 375, "a Book button is cut off on a phone"
+
+
+def test_keyboard_booking_works_without_javascript(nojs_page, live_server, seats):
+    page = nojs_page
+    make_user("kbnojs@example.com", password=PASSWORD, verified=True)
+    base = live_server.url
+    log_in(page, base, "kbnojs@example.com")
+    choose_window(page)
+    page.focus(f"#seat-{seats[0].pk}")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**seat=*")
+    # The confirmation's Book button takes the focus, so a second Enter books.
+    assert page.evaluate("document.activeElement.closest('#confirm') !== null")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/?date=*")
+    assert "seat mine" in seat_class(page, seats[0])
