@@ -8,6 +8,7 @@ docs/telegram.md): polling needs no public HTTPS endpoint and the bot runs as on
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 COMMANDS = ["start", "help", "book", "bookings", "tickets"]
 OUTBOX_INTERVAL = 5.0  # seconds between outbox sweeps run by the bot process
+OUTBOX_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="telegram-outbox")
 
 
 def _command(view: Callable[..., bot_views.Reply]):
@@ -63,10 +65,14 @@ async def send_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
     """JobQueue job: deliver pending notifications from the bot process too.
 
     send_pending runs its own event loop (asyncio.run) with its own Bot, so it runs in a worker
-    thread, not in this loop; concurrent runs with the scheduler are safe (see outbox.py).
+    thread, not in this loop, and not in the handlers' thread (a slow batch must not hold up
+    replies). One dedicated thread keeps one DB connection. Concurrent runs with the scheduler
+    are safe (see outbox.py).
     """
     try:
-        await sync_to_async(_send_pending_in_thread, thread_sensitive=False)()
+        await sync_to_async(
+            _send_pending_in_thread, thread_sensitive=False, executor=OUTBOX_EXECUTOR
+        )()
     except Exception:
         logger.exception("Outbox delivery failed")
 

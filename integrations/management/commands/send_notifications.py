@@ -22,10 +22,14 @@ class Command(BaseCommand):
             for sig in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(sig, lambda *_: stop.set())
         while True:
-            close_old_connections()
             reminders = outbox.enqueue_due_reminders()
             sent = outbox.send_pending()
             if reminders or sent or once:
                 self.stdout.write(f"reminders enqueued: {reminders}, notifications sent: {sent}")
-            if once or stop.wait(interval):
+            if once:
+                return
+            # A long-running loop must drop connections the server closed or past CONN_MAX_AGE:
+            # Django only does this around HTTP requests.
+            close_old_connections()
+            if stop.wait(interval):
                 return

@@ -3,11 +3,13 @@
 import asyncio
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.core.management import CommandError, call_command
+from django.db import connections
 
 from integrations.models import Notification
 from integrations.telegram import outbox
-from integrations.telegram.bot import build_application
+from integrations.telegram.bot import OUTBOX_EXECUTOR, build_application
 from integrations.telegram.tests.conftest import message_update
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,8 +41,11 @@ def test_polling_bot_answers_updates_and_delivers_the_outbox(telegram_on, member
                 await asyncio.sleep(0.05)
             await app.updater.stop()
             await app.stop()
+        # Both worker threads keep a DB connection; PostgreSQL cannot drop a database in use.
+        await sync_to_async(connections.close_all, thread_sensitive=True)()
 
     asyncio.run(scenario())
+    OUTBOX_EXECUTOR.submit(connections.close_all).result()
     assert done()
     assert telegram_on.calls("getUpdates")
     assert Notification.objects.get().status == Notification.Status.SENT
