@@ -42,7 +42,9 @@ class UserAdmin(BaseUserAdmin):
     ]
     list_filter = ["is_verified", "is_staff", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
+    # Avatars only change through the avatar service (validated, re-encoded); staff may remove.
     readonly_fields = [
+        "avatar",
         "verified_at",
         "verified_by",
         "last_login",
@@ -50,7 +52,7 @@ class UserAdmin(BaseUserAdmin):
         "telegram_id",
         "telegram_username",
     ]
-    actions = ["verify_selected", "unverify_selected"]
+    actions = ["verify_selected", "unverify_selected", "remove_avatars"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Personal info"), {"fields": ["first_name", "last_name", "avatar", "language"]}),
@@ -88,6 +90,21 @@ class UserAdmin(BaseUserAdmin):
             services.user_verify(user=obj, by=request.user, verified=obj.is_verified)
             return
         super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Remove the avatar of selected members"))
+    def remove_avatars(self, request, queryset):
+        count = 0
+        for user in queryset.exclude(avatar=""):
+            try:
+                services_avatar.avatar_remove(user=user)
+                count += 1
+            except DomainError as exc:
+                self.message_user(request, f"{user.email}: {exc.message}", messages.ERROR)
+        self.message_user(
+            request,
+            ngettext("%(n)d avatar removed.", "%(n)d avatars removed.", count) % {"n": count},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Verify selected members"))
     def verify_selected(self, request, queryset):

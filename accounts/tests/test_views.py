@@ -145,3 +145,25 @@ class TestUserAdmin:
     def test_change_form_renders(self, client, staff, member):
         client.force_login(staff)
         assert client.get(f"/admin/accounts/user/{member.pk}/change/").status_code == 200
+
+
+def test_admin_removes_an_avatar_through_the_service(
+    client, staff, member, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from accounts.services_avatar import avatar_set
+    from accounts.tests.avatar_images import image_bytes, upload
+
+    avatar_set(user=member, upload=upload(image_bytes()))
+    member.refresh_from_db()
+    name = member.avatar.name
+    assert default_storage.exists(name)
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/accounts/user/", {"action": "remove_avatars", "_selected_action": [member.pk]}
+        )
+    member.refresh_from_db()
+    assert not member.avatar
+    assert not default_storage.exists(name)
