@@ -21,13 +21,13 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    filters,
 )
 
 from integrations.telegram import bot_views, outbox
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = ["start", "help", "book", "bookings", "tickets"]
 OUTBOX_INTERVAL = 5.0  # seconds between outbox sweeps run by the bot process
 OUTBOX_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="telegram-outbox")
 
@@ -87,14 +87,14 @@ def _send_pending_in_thread() -> int:
 
 
 async def _set_commands(application: Application) -> None:
-    await application.bot.set_my_commands(
-        [
-            BotCommand("book", "Book a seat / Забронировать место"),
-            BotCommand("bookings", "My bookings / Мои брони"),
-            BotCommand("tickets", "My tickets / Мои обращения"),
-            BotCommand("help", "Help / Помощь"),
-        ]
-    )
+    """The command menu, in each language; Telegram picks it by the user's app language."""
+    # The default menu (for app languages we do not speak) is in the site's default language.
+    menus = [(None, settings.LANGUAGE_CODE)] + [(code, code) for code, _n in settings.LANGUAGES]
+    for language_code, language in menus:
+        commands = await sync_to_async(bot_views.command_menu)(language)
+        await application.bot.set_my_commands(
+            [BotCommand(name, text) for name, text in commands], language_code=language_code
+        )
 
 
 def build_application(
@@ -115,11 +115,17 @@ def build_application(
     else:
         builder = builder.updater(None).job_queue(None)
     application = builder.build()
-    application.add_handler(CommandHandler("start", _command(bot_views.start_view)))
-    application.add_handler(CommandHandler("help", _command(bot_views.help_view)))
-    application.add_handler(CommandHandler("bookings", _command(bot_views.bookings_view)))
-    application.add_handler(CommandHandler("book", _command(bot_views.book_view)))
-    application.add_handler(CommandHandler("tickets", _command(bot_views.tickets_view)))
+    # Private chats only: in a group the bot would show a member's bookings to everyone.
+    private = filters.ChatType.PRIVATE
+    views = {
+        "start": bot_views.start_view,
+        "help": bot_views.help_view,
+        "bookings": bot_views.bookings_view,
+        "book": bot_views.book_view,
+        "tickets": bot_views.tickets_view,
+    }
+    for name, view in views.items():
+        application.add_handler(CommandHandler(name, _command(view), filters=private))
     application.add_handler(CallbackQueryHandler(on_callback))
     if outbox_interval and application.job_queue is not None:
         application.job_queue.run_repeating(send_outbox, interval=outbox_interval, first=1.0)

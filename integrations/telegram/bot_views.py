@@ -100,6 +100,17 @@ def _reservation_line(reservation: Reservation) -> str:
 # --- commands ------------------------------------------------------------------------------
 
 
+def command_menu(language: str) -> list[tuple[str, str]]:
+    """(command, description) pairs for Telegram's command menu in ``language``."""
+    with override(language):
+        return [
+            ("book", _("book a seat")),
+            ("bookings", _("your upcoming bookings, with cancel buttons")),
+            ("tickets", _("your tickets and their status")),
+            ("help", _("this list")),
+        ]
+
+
 def help_text() -> str:
     return "\n".join(
         [
@@ -180,6 +191,8 @@ def tickets_view(user: User, args: list[str] | None = None) -> Reply:
 
 @member_view
 def book_view(user: User, args: list[str] | None = None) -> Reply:
+    if not user.can_book:
+        return Reply(_("Your account is waiting for staff verification."))
     return _pick_date(user)
 
 

@@ -41,7 +41,14 @@ def frozen():
 _ids = itertools.count(1)
 
 
-def message_update(text: str, *, user_id: int, username: str = "maria", lang: str = "en") -> dict:
+def message_update(
+    text: str,
+    *,
+    user_id: int,
+    username: str = "maria",
+    lang: str = "en",
+    chat: dict | None = None,
+) -> dict:
     entities = []
     if text.startswith("/"):
         entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
@@ -50,7 +57,7 @@ def message_update(text: str, *, user_id: int, username: str = "maria", lang: st
         "message": {
             "message_id": next(_ids),
             "date": int(NOW.timestamp()),
-            "chat": {"id": user_id, "type": "private"},
+            "chat": chat or {"id": user_id, "type": "private"},
             "from": {
                 "id": user_id,
                 "is_bot": False,

@@ -72,6 +72,13 @@ def test_unlinked_chat_is_told_how_to_link(telegram_on, frozen, db, command):
     assert "not linked" in last_text(telegram_on) and "/profile/" in last_text(telegram_on)
 
 
+def test_commands_in_group_chats_are_ignored(telegram_on, frozen, linked):
+    make_reservation(linked, make_seat("A1"), at(1, 10), at(1, 12))
+    group = {"id": -100500, "type": "supergroup", "title": "Coworking chat"}
+    run_updates(message_update("/bookings", user_id=CHAT, chat=group))
+    assert telegram_on.calls("sendMessage") == []
+
+
 def test_help_lists_commands(telegram_on, frozen, linked):
     run_updates(message_update("/help", user_id=CHAT))
     text = last_text(telegram_on)
@@ -162,6 +169,9 @@ def test_booking_a_seat_taken_meanwhile_reports_the_conflict(
 def test_unverified_member_cannot_book(telegram_on, frozen, unverified):
     unverified.telegram_id, unverified.language = CHAT, "en"
     unverified.save()
+    run_updates(message_update("/book", user_id=CHAT))
+    assert "verification" in last_text(telegram_on)
+    assert "reply_markup" not in telegram_on.calls("sendMessage")[-1].params
     seat = make_seat("A1")
     run_updates(callback_update(f"b:s:202612021000:120:{seat.pk}", user_id=CHAT))
     assert not Reservation.objects.exists()

@@ -9,7 +9,7 @@ from django.db import connections
 
 from integrations.models import Notification
 from integrations.telegram import outbox
-from integrations.telegram.bot import OUTBOX_EXECUTOR, build_application
+from integrations.telegram.bot import OUTBOX_EXECUTOR, _set_commands, build_application
 from integrations.telegram.tests.conftest import message_update
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -55,3 +55,21 @@ def test_runbot_refuses_to_start_without_a_token(settings):
     settings.TELEGRAM_BOT_TOKEN = ""
     with pytest.raises(CommandError, match="TELEGRAM_BOT_TOKEN"):
         call_command("runbot")
+
+
+def test_command_menu_is_set_per_language(telegram_on, db):
+    async def scenario() -> None:
+        app = build_application(polling=False)
+        async with app:
+            await _set_commands(app)
+
+    asyncio.run(scenario())
+    calls = telegram_on.calls("setMyCommands")
+    assert [c.params.get("language_code") for c in calls] == [None, "ru", "en"]
+    english = {c["command"]: c["description"] for c in calls[2].params["commands"]}
+    assert english["book"] == "book a seat" and set(english) == {
+        "book",
+        "bookings",
+        "tickets",
+        "help",
+    }
