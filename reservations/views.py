@@ -67,10 +67,13 @@ def booking_list(request: HttpRequest) -> HttpResponse:
     ]
     history = [{"reservation": r, "when": _when(r, policy.tz)} for r in past]
     token = user_calendar_token(user=request.user)
+    feed_url = request.build_absolute_uri(reverse("reservations:feed", args=[token]))
     context = {
         "cards": cards,
         "history": history,
-        "feed_url": request.build_absolute_uri(reverse("reservations:feed", args=[token])),
+        "feed_url": feed_url,
+        # webcal:// makes the browser hand the feed to the calendar app as a subscription.
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
         "policy": policy,
     }
     return render(request, "reservations/booking_list.html", context)

@@ -56,7 +56,8 @@ def test_list_shows_upcoming_with_qr_and_past_with_status(
     assert "No-show" in past and "Cancelled" in past
     assert f'id="booking-{cancelled.pk}"' in past
     member.refresh_from_db()
-    assert f"/calendar/{member.calendar_token}.ics" in html
+    assert f'value="http://testserver/calendar/{member.calendar_token}.ics"' in html
+    assert f'href="webcal://testserver/calendar/{member.calendar_token}.ics"' in html
 
 
 def test_list_never_shows_another_members_bookings(frozen, member_client, others_booking):
