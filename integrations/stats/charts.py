@@ -9,6 +9,8 @@ from dataclasses import dataclass
 BAR_AREA_HEIGHT = 160
 BAR_WIDTH = 24
 BAR_GAP = 6
+# Long periods get thinner bars so a year stays about this wide instead of 11,000 px.
+MAX_BARS_WIDTH = 1000
 LEFT_AXIS = 40
 BOTTOM_AXIS = 44
 CELL = 26
@@ -39,24 +41,26 @@ def bar_chart(
     """Vertical bars; ``max_value`` fixes the scale (1.0 for ratios), else the largest value."""
     top = max_value if max_value is not None else max((v for _, v in items), default=0)
     top = top or 1
+    pitch = min(BAR_WIDTH + BAR_GAP, MAX_BARS_WIDTH / max(len(items), 1))
+    bar_width = pitch * BAR_WIDTH / (BAR_WIDTH + BAR_GAP)
     bars = []
     for index, (label, value) in enumerate(items):
         height = BAR_AREA_HEIGHT * min(max(value, 0) / top, 1)
-        x = LEFT_AXIS + BAR_GAP + index * (BAR_WIDTH + BAR_GAP)
+        x = LEFT_AXIS + BAR_GAP + index * pitch
         bars.append(
             Bar(
-                x=x,
-                y=BAR_AREA_HEIGHT - height + 10,
-                width=BAR_WIDTH,
-                height=height,
+                x=round(x, 2),
+                y=round(BAR_AREA_HEIGHT - height + 10, 2),
+                width=round(bar_width, 2),
+                height=round(height, 2),
                 label=label,
                 value_text=value_format(value),
                 show_label=index % every_nth_label == 0,
-                label_x=x + BAR_WIDTH / 2,
+                label_x=round(x + bar_width / 2, 2),
                 label_y=BAR_AREA_HEIGHT + 24,
             )
         )
-    width = LEFT_AXIS + BAR_GAP + len(items) * (BAR_WIDTH + BAR_GAP) + 10
+    width = round(LEFT_AXIS + BAR_GAP + len(items) * pitch + 10)
     return {
         "bars": bars,
         "width": max(width, 200),

@@ -47,7 +47,7 @@ def _charts(report: StatsReport) -> dict:
             [(day.strftime("%d.%m"), ratio) for day, _b, _a, ratio in days],
             max_value=charts.ratio_scale_top([ratio for *_rest, ratio in days]),
             value_format=_percent,
-            every_nth_label=max(1, len(days) // 15),
+            every_nth_label=-(-len(days) // 15),
         ),
         "heatmap": charts.heatmap(
             report.heatmap,

@@ -86,3 +86,12 @@ def test_csv_export_neutralises_formulas(staff_client, usage):
 def test_csv_export_rejects_bad_filters(staff_client, db):
     response = staff_client.get("/staff/stats/export.csv?start=nope")
     assert response.status_code == 400
+
+
+def test_a_year_of_days_stays_a_readable_chart(staff_client, db):
+    response = staff_client.get("/staff/stats/?start=2025-11-27&end=2026-11-26")
+    assert response.status_code == 200
+    chart = response.context["charts"]["by_day"]
+    assert len(chart["bars"]) == 365
+    assert chart["width"] <= 1100
+    assert sum(bar.show_label for bar in chart["bars"]) <= 15
