@@ -26,6 +26,7 @@ from reservations.policy import get_policy
 from seats.forms import add_service_error
 
 Status = Reservation.Status
+PAST_SHOWN = 50  # the latest ones; the full history is in the API and the admin
 
 
 def _get_reservation_for_user(request: HttpRequest, pk: int) -> Reservation:
@@ -65,12 +66,13 @@ def booking_list(request: HttpRequest) -> HttpResponse:
         }
         for r in upcoming
     ]
-    history = [{"reservation": r, "when": _when(r, policy.tz)} for r in past]
+    history = [{"reservation": r, "when": _when(r, policy.tz)} for r in past[:PAST_SHOWN]]
     token = user_calendar_token(user=request.user)
     feed_url = request.build_absolute_uri(reverse("reservations:feed", args=[token]))
     context = {
         "cards": cards,
         "history": history,
+        "history_cut": len(past) > PAST_SHOWN,
         "feed_url": feed_url,
         # webcal:// makes the browser hand the feed to the calendar app as a subscription.
         "webcal_url": "webcal://" + feed_url.split("://", 1)[1],

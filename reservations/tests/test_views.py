@@ -66,7 +66,7 @@ def test_list_never_shows_another_members_bookings(frozen, member_client, others
     assert "No upcoming bookings." in html
 
 
-@pytest.mark.parametrize("count", [1, 30])
+@pytest.mark.parametrize("count", [1, 50])
 def test_list_uses_a_constant_number_of_queries(
     frozen, member_client, member, seat, count, django_assert_max_num_queries
 ):
@@ -183,3 +183,12 @@ def test_calendar_feed_lists_upcoming_live_bookings_of_the_token_owner(
 
 def test_unknown_calendar_token_is_404(client, member):
     assert client.get("/calendar/not-a-token.ics").status_code == 404
+
+
+def test_only_the_latest_past_bookings_are_listed(frozen, member_client, member, seat):
+    for day in range(1, 53):
+        make_reservation(member, seat, at(-day, 10), at(-day, 11), status=Status.NO_SHOW)
+    html = member_client.get("/bookings/").content.decode()
+    assert html.count("No-show") == 50
+    assert "Showing the latest 50." in html
+    assert "Mon, 30 November" in html  # yesterday, the most recent, comes first
