@@ -6,7 +6,6 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -29,7 +28,8 @@ def qr_svg(data: str) -> str:
 def telegram_link_view(request):
     # A token is created only on an explicit POST, never when the profile page is viewed.
     if not services.telegram_enabled():
-        raise Http404
+        messages.error(request, _("Telegram is not configured on this server."))
+        return redirect("accounts:profile")
     link = services.link_token_create(user=request.user)
     context = {"link": link, "qr": qr_svg(link.url)}
     return render(request, "integrations/telegram_link.html", context)

@@ -1,4 +1,5 @@
-"""Two senders at once never deliver the same outbox row twice (PostgreSQL: SKIP LOCKED)."""
+"""Races on PostgreSQL: two senders never deliver one outbox row twice (SKIP LOCKED), and one
+link token links one chat even when two /start calls race (FOR UPDATE on the token row)."""
 
 import threading
 
@@ -6,8 +7,9 @@ import pytest
 from django.db import connection, connections
 
 from accounts.tests.factories import make_user
+from bookit.errors import ValidationFailed
 from integrations.models import Notification
-from integrations.telegram import outbox
+from integrations.telegram import outbox, services
 
 pytestmark = [
     pytest.mark.postgres,
@@ -61,3 +63,34 @@ def test_two_concurrent_senders_send_each_row_once(telegram_on):
     chats = [int(c.params["chat_id"]) for c in telegram_on.calls("sendMessage")]
     assert sorted(chats) == [70000 + i for i in range(ROWS)]  # each exactly once
     assert Notification.objects.filter(status=Notification.Status.SENT).count() == ROWS
+
+
+def test_one_token_links_once_when_used_twice_at_once(db_token_owner):
+    link = services.link_token_create(user=db_token_owner)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def start(telegram_id: int) -> None:
+        try:
+            barrier.wait()
+            services.telegram_link(token=link.token, telegram_id=telegram_id)
+            outcomes.append("linked")
+        except ValidationFailed:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=start, args=(80000 + i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["linked", "refused"]
+    db_token_owner.refresh_from_db()
+    assert db_token_owner.telegram_id in (80000, 80001)
+
+
+@pytest.fixture
+def db_token_owner(settings):
+    settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_BOT_USERNAME = "1:x", "bookit_test_bot"
+    return make_user("owner@example.com")

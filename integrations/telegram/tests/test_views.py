@@ -48,9 +48,12 @@ def test_link_page_refuses_get(tg_settings, browser):
     assert not TelegramLinkToken.objects.exists()
 
 
-def test_link_page_when_off_is_404(settings, browser):
+def test_link_page_when_off_explains_and_creates_nothing(settings, browser):
     settings.TELEGRAM_BOT_TOKEN = ""
-    assert browser.post("/profile/telegram/link/").status_code == 404
+    response = browser.post("/profile/telegram/link/", follow=True)
+    assert response.redirect_chain == [("/profile/", 302)]
+    assert "not configured" in response.content.decode()
+    assert not TelegramLinkToken.objects.exists()
 
 
 def test_link_page_needs_login(tg_settings, client, db):
