@@ -36,6 +36,11 @@ class BotView(APIView):
     permission_classes = [HasBotSecret]
 
 
+BOT_SECRET_HEADER = OpenApiParameter(
+    "X-Bot-Secret", str, OpenApiParameter.HEADER, required=True, description="TELEGRAM_BOT_SECRET"
+)
+
+
 class GetTokenView(APIView):
     @extend_schema(responses={200: s.LinkTokenSerializer})
     def get(self, request):
@@ -53,7 +58,11 @@ class UnlinkView(APIView):
 
 
 class ConnectView(BotView):
-    @extend_schema(request=s.ConnectInputSerializer, responses={200: s.ConnectOutputSerializer})
+    @extend_schema(
+        request=s.ConnectInputSerializer,
+        responses={200: s.ConnectOutputSerializer},
+        parameters=[BOT_SECRET_HEADER],
+    )
     def post(self, request):
         data = s.ConnectInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -64,7 +73,7 @@ class ConnectView(BotView):
 
 class ExistsView(BotView):
     @extend_schema(
-        parameters=[OpenApiParameter("telegram_id", int, required=True)],
+        parameters=[OpenApiParameter("telegram_id", int, required=True), BOT_SECRET_HEADER],
         responses={200: s.ExistsOutputSerializer},
     )
     def get(self, request):
