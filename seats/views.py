@@ -144,20 +144,18 @@ def floor_map(request: HttpRequest) -> HttpResponse:
     book_form, status = None, 200
     if request.method == "POST":
         book_form = BookForm(request.POST, policy=policy)
-        response = _book(request, book_form, form, policy)
+        response, status = _book(request, book_form, form, policy)
         if response is not None:
             return response
-        status = book_form.status_code
 
-    window_ok = True
-    if not form.errors:
+    # The rules are not re-implemented here: the service says why a window cannot be booked.
+    window_ok = not form.errors
+    if window_ok:
         try:
             services.validate_window(start=start, end=end)
         except DomainError as exc:
             add_service_error(form, exc)
             window_ok = False
-    else:
-        window_ok = False
 
     floor_id = form.cleaned_data.get("floor") or (floors[0].pk if floors else None)
     floor = next((f for f in floors if f.pk == floor_id), floors[0] if floors else None)
@@ -175,7 +173,6 @@ def floor_map(request: HttpRequest) -> HttpResponse:
     base_query = urlencode(query)
     rows = _seat_rows(states, policy.tz, base_query)
     can_book = request.user.can_book and window_ok
-    confirm = None
     wanted = book_form.data.get("seat") if book_form is not None else request.GET.get("seat")
     confirm = next((r for r in rows if str(r["seat"].pk) == str(wanted or "")), None)
     if book_form is None and not (can_book and confirm and confirm["state"] == "free"):
@@ -201,22 +198,22 @@ def floor_map(request: HttpRequest) -> HttpResponse:
     return render(request, "seats/floor_map.html", context, status=status)
 
 
-def _book(request, book_form: BookForm, map_form: MapForm, policy) -> HttpResponse | None:
-    """Book the posted seat. A redirect on success; None (errors on the form) otherwise."""
-    book_form.status_code = 400
+def _book(
+    request, book_form: BookForm, map_form: MapForm, policy
+) -> tuple[HttpResponse | None, int]:
+    """Book the posted seat: (redirect, 302) on success, else (None, status) with form errors."""
     if not book_form.is_valid():
-        return None
+        return None, 400
     seat = Seat.objects.select_related("floor").filter(pk=book_form.cleaned_data["seat"]).first()
     if seat is None:
         book_form.add_error(None, _("This seat does not exist."))
-        return None
+        return None, 400
     start, end = book_form.window()
     try:
         services.reservation_create(user=request.user, seat=seat, start=start, end=end)
     except DomainError as exc:
         add_service_error(book_form, exc)
-        book_form.status_code = exc.status_code
-        return None
+        return None, exc.status_code
     messages.success(
         request,
         _("Booked: seat %(seat)s, %(floor)s, %(window)s.")
@@ -231,4 +228,4 @@ def _book(request, book_form: BookForm, map_form: MapForm, policy) -> HttpRespon
     if map_form.cleaned_data.get("kind"):
         pairs.append(("kind", map_form.cleaned_data["kind"]))
     pairs += [("amenity", a) for a in map_form.cleaned_data.get("amenity") or []]
-    return redirect(f"{reverse('seats:home')}?{urlencode(pairs)}")
+    return redirect(f"{reverse('seats:home')}?{urlencode(pairs)}"), 302
