@@ -122,6 +122,7 @@ class BookitStateCollector(Collector):
             GaugeMetricFamily("bookit_seats_active", "", labels=["floor"]),
             GaugeMetricFamily("bookit_seats_occupied", "", labels=["floor"]),
             GaugeMetricFamily("bookit_reservations_upcoming", ""),
+            GaugeMetricFamily("bookit_reservations_started_24h", "", labels=["status"]),
             GaugeMetricFamily("bookit_members", "", labels=["status"]),
             GaugeMetricFamily("bookit_tickets", "", labels=["status"]),
             GaugeMetricFamily("bookit_notification_outbox_backlog", ""),
@@ -134,6 +135,7 @@ class BookitStateCollector(Collector):
         groups: list[Callable[[dt.datetime], list[GaugeMetricFamily]]] = [
             _occupancy,
             _upcoming,
+            _started_24h,
             _members,
             _tickets,
             _outbox,
@@ -191,6 +193,28 @@ def _upcoming(now: dt.datetime) -> list[GaugeMetricFamily]:
     family.add_metric(
         [], Reservation.objects.filter(status=Reservation.Status.BOOKED, start__gt=now).count()
     )
+    return [family]
+
+
+def _started_24h(now: dt.datetime) -> list[GaugeMetricFamily]:
+    """Outcome of the last day's reservations, from the database.
+
+    The counters only see events of the process they run in, and no-shows are released by the
+    scheduler process, which is not scraped: this gauge is right whoever changed the rows.
+    """
+    counts = dict(
+        Reservation.objects.filter(start__gte=now - dt.timedelta(hours=24), start__lt=now)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    family = GaugeMetricFamily(
+        "bookit_reservations_started_24h",
+        "Reservations that started in the last 24 hours, by their status now.",
+        labels=["status"],
+    )
+    for status in Reservation.Status.values:
+        family.add_metric([status], counts.get(status, 0))
     return [family]
 
 

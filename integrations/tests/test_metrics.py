@@ -121,6 +121,29 @@ def test_occupancy_gauge_reflects_seats_held_now(member, other_member, desk, des
     assert sample("bookit_seats_occupied", **floor) == 1
 
 
+def test_last_day_outcomes_come_from_the_database(member, other_member, desk, desk2):
+    before = {
+        status: sample("bookit_reservations_started_24h", status=status)
+        for status in ("booked", "checked_in", "no_show", "cancelled")
+    }
+    now = timezone.now()
+    make_reservation(
+        member, desk, now - dt.timedelta(hours=3), now - dt.timedelta(hours=2), "checked_in"
+    )
+    make_reservation(
+        other_member, desk2, now - dt.timedelta(hours=3), now - dt.timedelta(hours=2), "no_show"
+    )
+    make_reservation(member, desk, now - dt.timedelta(hours=30), now - dt.timedelta(hours=29))
+    make_reservation(member, desk, now + dt.timedelta(hours=3), now + dt.timedelta(hours=4))
+    after = {status: sample("bookit_reservations_started_24h", status=status) for status in before}
+    assert after == {
+        "booked": before["booked"],
+        "checked_in": before["checked_in"] + 1,
+        "no_show": before["no_show"] + 1,
+        "cancelled": before["cancelled"],
+    }
+
+
 def test_members_gauge_counts_verified_and_pending(db):
     verified = sample("bookit_members", status="verified")
     pending = sample("bookit_members", status="pending")

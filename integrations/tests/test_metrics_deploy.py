@@ -84,7 +84,8 @@ def test_every_dashboard_query_names_an_exported_metric(client, db):
     for required in (
         "bookit_seat_occupancy_ratio",
         "bookit_reservations_created_total",
-        "bookit_reservations_no_show_total",
+        "bookit_reservations_checked_in_total",
+        "bookit_reservations_started_24h",
         "bookit_tickets",
         "bookit_notification_outbox_backlog",
         "django_http_requests_total_by_view_transport_method_total",
