@@ -134,13 +134,19 @@ def _opening_window(day: dt.date, policy) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
+def _minutes(start: dt.datetime, end: dt.datetime) -> float:
+    """Elapsed minutes. Subtracting two datetimes of the same zone gives wall-clock time, which
+    is wrong across a DST change; timestamps are not."""
+    return (end.timestamp() - start.timestamp()) / 60
+
+
 def _hour_chunks(start: dt.datetime, end: dt.datetime):
     """Split a local interval at hour boundaries: (weekday, hour, minutes) pieces."""
     cursor = start
     while cursor < end:
         boundary = cursor.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
         piece_end = min(boundary, end)
-        yield cursor.weekday(), cursor.hour, (piece_end - cursor).total_seconds() / 60
+        yield cursor.weekday(), cursor.hour, _minutes(cursor, piece_end)
         cursor = piece_end
 
 
@@ -171,7 +177,7 @@ def stats_report(filters: StatsFilters) -> StatsReport:
     )
 
     opens, closes = _opening_window(filters.start, policy)
-    opening_hours = (closes - opens).total_seconds() / 3600
+    opening_hours = _minutes(opens, closes) / 60
     seat_count = len(seat_rows)
 
     day_minutes: dict[dt.date, float] = defaultdict(float)
@@ -194,7 +200,7 @@ def stats_report(filters: StatsFilters) -> StatsReport:
             day_open, day_close = _opening_window(day, policy)
             piece_start, piece_end = max(local_start, day_open), min(local_end, day_close)
             if piece_end > piece_start:
-                minutes = (piece_end - piece_start).total_seconds() / 60
+                minutes = _minutes(piece_start, piece_end)
                 day_minutes[day] += minutes
                 seat_minutes[seat_id] += minutes
                 for weekday, hour, chunk in _hour_chunks(piece_start, piece_end):
