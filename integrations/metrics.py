@@ -67,7 +67,6 @@ _COUNTER_BY_ACTION = {
 }
 
 TICKET_STATUSES = ("open", "in_progress", "resolved", "rejected")
-NOTIFICATION_STATUSES = ("pending", "sent", "failed")
 
 
 def _seat_labels(reservation) -> tuple[str, str]:
