@@ -251,8 +251,10 @@ def reservation_update(
             raise _field_error(
                 "non_field_errors", _("Only a booking that has not started can change.")
             )
+        if start != locked.start:
+            locked.reminded_at = None  # a moved booking gets its reminder again
         locked.seat, locked.start, locked.end = seat, start, end
-        _save_guarded(locked, fields=["seat", "start", "end"])
+        _save_guarded(locked, fields=["seat", "start", "end", "reminded_at"])
         reservation_changed.send(Reservation, reservation=locked, action="updated", by=by)
     reservation.refresh_from_db()
     return reservation

@@ -145,6 +145,17 @@ class TestUpdate:
         )
         assert (moved.seat, moved.start, moved.end) == (seat2, at(1, 14), at(1, 16))
 
+    def test_moving_the_start_rearms_the_reminder(self, member, seat):
+        reservation = book(member, seat, at(1, 10), at(1, 11))
+        Reservation.objects.filter(pk=reservation.pk).update(reminded_at=NOW)
+        reservation.refresh_from_db()
+        same_start = services.reservation_update(reservation=reservation, by=member, end=at(1, 12))
+        assert same_start.reminded_at is not None
+        moved = services.reservation_update(
+            reservation=reservation, by=member, start=at(1, 11), end=at(1, 12)
+        )
+        assert moved.reminded_at is None
+
     def test_it_may_overlap_its_own_old_time(self, member, seat):
         reservation = book(member, seat, at(1, 10), at(1, 11))
         moved = services.reservation_update(reservation=reservation, by=member, end=at(1, 12))
