@@ -3,7 +3,7 @@
 The file is validated against the Compose Specification schema, and everything it points into
 the repository is checked against the real thing: build contexts, management commands, mounted
 paths, environment variables, the healthcheck URL, and the configs it mounts for Prometheus and
-Grafana. The Dockerfile's build step runs for real on a copy of the build context.
+Grafana. tests/ops/test_image.py runs the image's build step and the production server.
 """
 
 import copy
@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
@@ -21,29 +20,7 @@ import yaml
 from django.core.management import get_commands
 from django.urls import resolve
 
-ROOT = Path(__file__).resolve().parents[2]
-COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-SERVICES = COMPOSE["services"]
-# Services built from this repository (web, bot, scheduler), as opposed to third-party images.
-APP_SERVICES = {name: s for name, s in SERVICES.items() if "build" in s}
-SETTINGS_SOURCE = (ROOT / "bookit" / "settings.py").read_text()
-SETTINGS_VARS = set(
-    re.findall(r"\benv(?:_bool|_int|_list)?\(\s*\"([A-Z][A-Z0-9_]*)\"", SETTINGS_SOURCE)
-)
-COMPOSE_ONLY_HEADER = "# --- Used only by docker-compose.yml"
-
-
-def env_example() -> tuple[dict[str, str], dict[str, str]]:
-    """(variables for the app, variables only docker-compose.yml uses) from .env.example."""
-    app, compose_only = {}, {}
-    current = app
-    for line in (ROOT / ".env.example").read_text().splitlines():
-        if line.startswith(COMPOSE_ONLY_HEADER):
-            current = compose_only
-        match = re.match(r"^([A-Z][A-Z0-9_]*)=(.*)$", line)
-        if match:
-            current[match[1]] = match[2]
-    return app, compose_only
+from .stack import APP_SERVICES, COMPOSE, ROOT, SERVICES, SETTINGS_VARS, env_example
 
 
 def command_of(service: dict) -> list[str]:
@@ -214,107 +191,3 @@ def test_dockerfile_builds_a_non_root_gunicorn_image():
     users = re.findall(r"^USER (\S+)", dockerfile, flags=re.M)
     assert users and users[-1] not in {"root", "0"}
     assert 'ENTRYPOINT ["deploy/entrypoint.sh"]' in dockerfile
-
-
-def _dockerignore_rules() -> list[tuple[bool, re.Pattern]]:
-    """.dockerignore as (exception?, regex), with Docker's meaning: `*` stays within one path
-    segment, `**/` spans directories, a match also covers everything below, `!` re-includes."""
-    rules = []
-    for line in (ROOT / ".dockerignore").read_text().splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        negate, pattern = line.startswith("!"), line.lstrip("!").strip("/")
-        regex, i = "", 0
-        while i < len(pattern):
-            if pattern.startswith("**/", i):
-                regex, i = regex + "(?:.*/)?", i + 3
-            elif pattern.startswith("**", i):
-                regex, i = regex + ".*", i + 2
-            elif pattern[i] in "*?":
-                regex, i = regex + ("[^/]*" if pattern[i] == "*" else "[^/]"), i + 1
-            else:
-                regex, i = regex + re.escape(pattern[i]), i + 1
-        rules.append((negate, re.compile(regex + "(?:/.*)?$")))
-    return rules
-
-
-def _docker_ignored(relative: str, rules: list[tuple[bool, re.Pattern]]) -> bool:
-    ignored = False
-    for negate, regex in rules:
-        if regex.match(relative):
-            ignored = not negate
-    return ignored
-
-
-def _build_context(destination: Path) -> None:
-    """Copy what `docker build .` would send: the repository minus .dockerignore."""
-    rules = _dockerignore_rules()
-    for directory, subdirs, files in os.walk(ROOT):
-        base = Path(directory).relative_to(ROOT)
-        subdirs[:] = [d for d in subdirs if not _docker_ignored((base / d).as_posix(), rules)]
-        for name in files:
-            relative = (base / name).as_posix()
-            if not _docker_ignored(relative, rules):
-                target = destination / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(ROOT / relative, target)
-
-
-def test_dockerignore_keeps_secrets_and_local_state_out():
-    rules = _dockerignore_rules()
-    for path in [".env", ".dev-secret-key", "db.sqlite3", "media/x.png", ".git/config",
-                 "accounts/tests/test_api.py", "tests/ops/test_compose.py"]:  # fmt: skip
-        assert _docker_ignored(path, rules), path
-    for path in ["manage.py", "requirements.txt", "bookit/settings.py", ".env.example",
-                 "deploy/entrypoint.sh", "deploy/migrate.py", "static/css/app.css"]:  # fmt: skip
-        assert not _docker_ignored(path, rules), path
-
-
-def test_the_image_build_step_and_production_startup_work_on_the_build_context(tmp_path):
-    """The Dockerfile's collectstatic (DEBUG=0) on exactly what .dockerignore lets in, then the
-    production settings of docker-compose.yml + .env.example pass Django's checks there."""
-    context = tmp_path / "context"
-    _build_context(context)
-    dockerfile = (ROOT / "Dockerfile").read_text()
-    build_env = dict(re.findall(r"\b(DEBUG|SECRET_KEY|ALLOWED_HOSTS)=(\S+)", dockerfile))
-    base = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS}
-    build = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput"],
-        cwd=context,
-        env={**base, **build_env},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert build.returncode == 0, build.stdout + build.stderr
-    assert (context / "staticfiles" / "staticfiles.json").is_file()  # hashed manifest
-    assert not (context / ".dev-secret-key").exists()  # no key baked into the image
-
-    app, _ = env_example()
-    runtime = {
-        **base,
-        **{k: v for k, v in app.items() if v != ""},
-        **APP_SERVICES["web"]["environment"],
-        "DATABASE_URL": "postgres://bookit:pw@postgres:5432/bookit",
-        "SECRET_KEY": "runtime-" + "Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0" * 2,
-        "SECURE_SSL_REDIRECT": "1",
-        "BEHIND_PROXY": "1",
-    }
-    check = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--tag", "security",
-         "--fail-level", "WARNING"],
-        cwd=context, env=runtime, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert check.returncode == 0, check.stdout + check.stderr
-    # Forgetting the secret is refused at startup with a message that says what to do.
-    refused = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=context,
-        env={**runtime, "SECRET_KEY": app["SECRET_KEY"]},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert refused.returncode != 0
-    assert "SECRET_KEY must be set" in refused.stderr
