@@ -54,6 +54,8 @@ def test_the_stack_has_every_service_of_the_design():
     assert command_of(SERVICES["minio"]) == ["server", "/data", "--console-address", ":9001"]
     # Telegram allows one poller per bot token.
     assert SERVICES["bot"]["deploy"]["replicas"] == 1
+    # Without a bot token runbot exits; it must not crash-loop.
+    assert SERVICES["bot"]["restart"].startswith("on-failure")
 
 
 def test_every_build_context_and_dockerfile_exists():

@@ -9,6 +9,7 @@ PostgreSQL + Redis replicas are tests/ops/test_scale_out.py).
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -54,6 +55,16 @@ def image(tmp_path_factory) -> Path:
         timeout=300,
     )
     assert build.returncode == 0, build.stdout + build.stderr
+    if (context / "locale").is_dir() and shutil.which("msgfmt"):
+        messages = subprocess.run(
+            [sys.executable, "manage.py", "compilemessages"],
+            cwd=context,
+            env={**BASE_ENV, **build_env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert messages.returncode == 0, messages.stdout + messages.stderr
     return context
 
 
@@ -92,6 +103,8 @@ def test_the_build_step_collects_hashed_static_files_and_bakes_no_key(image):
     assert (image / "staticfiles" / "staticfiles.json").is_file()
     assert list((image / "staticfiles" / "css").glob("app.*.css.gz"))
     assert not (image / ".dev-secret-key").exists()
+    if (image / "locale").is_dir() and shutil.which("msgfmt"):
+        assert list((image / "locale").glob("*/LC_MESSAGES/django.mo"))
     assert not (image / ".env").exists()
 
 
