@@ -36,5 +36,5 @@ RUN export DEBUG=0 \
 USER bookit
 EXPOSE 8000
 
-ENTRYPOINT ["deploy/entrypoint.sh"]
+ENTRYPOINT ["/app/deploy/entrypoint.sh"]
 CMD ["web"]

@@ -20,7 +20,15 @@ import yaml
 from django.core.management import get_commands
 from django.urls import resolve
 
-from .stack import APP_SERVICES, COMPOSE, ROOT, SERVICES, SETTINGS_VARS, env_example
+from .stack import (
+    APP_SERVICES,
+    COMPOSE,
+    ROOT,
+    SERVICES,
+    SETTINGS_VARS,
+    env_example,
+    interpolate,
+)
 
 
 def command_of(service: dict) -> list[str]:
@@ -149,6 +157,20 @@ def test_every_compose_interpolation_is_defined_in_env_example():
     assert set(compose_only) <= interpolated | secrets_from_env
 
 
+def test_compose_refuses_to_start_until_the_secrets_are_filled_in():
+    text = (ROOT / "docker-compose.yml").read_text()
+    app, compose_only = env_example()
+    dotenv = {**app, **compose_only}
+    with pytest.raises(ValueError, match="set POSTGRES_PASSWORD in .env"):
+        interpolate(text, dotenv)
+    filled = {k: v or f"filled-{k.lower()}" for k, v in dotenv.items()}
+    resolved = yaml.safe_load(interpolate(text, filled))
+    assert resolved["services"]["web"]["environment"]["DATABASE_URL"] == (
+        "postgres://bookit:filled-postgres_password@postgres:5432/bookit"
+    )
+    assert resolved["services"]["minio"]["environment"]["MINIO_ROOT_USER"] == app["S3_ACCESS_KEY"]
+
+
 def test_prometheus_config_scrapes_every_web_replica_with_the_metrics_token(tmp_path):
     config_text = (ROOT / "deploy" / "prometheus" / "prometheus.yml").read_text()
     config = yaml.safe_load(config_text)
@@ -192,4 +214,5 @@ def test_dockerfile_builds_a_non_root_gunicorn_image():
     assert "pip install -r requirements.txt" in dockerfile
     users = re.findall(r"^USER (\S+)", dockerfile, flags=re.M)
     assert users and users[-1] not in {"root", "0"}
-    assert 'ENTRYPOINT ["deploy/entrypoint.sh"]' in dockerfile
+    assert 'ENTRYPOINT ["/app/deploy/entrypoint.sh"]' in dockerfile
+    assert "WORKDIR /app" in dockerfile
