@@ -209,6 +209,12 @@ def test_the_image_serves_the_site_in_production_mode(image, tmp_path):
         assert get(f"{base}/metrics")[0] == 401
         status, _, body = get(f"{base}/metrics", Authorization="Bearer scrape-token")
         assert status == 200 and b"django_http_requests" in body
+        # Prometheus scrapes each replica by its IP (dns_sd_configs): that Host is allowed.
+        for address in socket.gethostbyname_ex(socket.gethostname())[2]:
+            status, _, _ = get(
+                f"{base}/metrics", Host=f"{address}:8000", Authorization="Bearer scrape-token"
+            )
+            assert status == 200, address
 
         # docker stop: gunicorn finishes in-flight requests and exits cleanly.
         server.send_signal(signal.SIGTERM)
