@@ -7,12 +7,10 @@ Grafana. tests/ops/test_image.py runs the image's build step and the production 
 """
 
 import copy
-import json
 import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -20,6 +18,7 @@ import yaml
 from django.core.management import get_commands
 from django.urls import resolve
 
+from .compose_schema import compose_schema
 from .stack import (
     APP_SERVICES,
     COMPOSE,
@@ -41,7 +40,7 @@ def entrypoint_script() -> str:
 
 
 def test_compose_file_is_valid_against_the_compose_specification():
-    schema = json.loads((Path(__file__).parent / "compose-spec.json").read_text())
+    schema = compose_schema()
     validator = jsonschema.Draft7Validator(schema)
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(COMPOSE)]
     assert errors == []
