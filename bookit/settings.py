@@ -365,6 +365,9 @@ SCHEDULER_TASKS = [
 
 # Metrics (issue 9): /metrics requires this bearer token when set.
 METRICS_TOKEN = env("METRICS_TOKEN", "")
+# Worker processes (scheduler, bot) count events too (no-shows, bot cancellations): with this
+# set they serve their own /metrics on this port for Prometheus's "bookit-workers" job.
+METRICS_PORT = env_int("METRICS_PORT", 0)
 PROMETHEUS_EXPORT_MIGRATIONS = False
 
 # Security. Secure-by-default when DEBUG is off; the headers Django does not set itself

@@ -312,3 +312,19 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         if not hmac.compare_digest(supplied.strip().encode(), token.encode()):
             return HttpResponse("Forbidden.\n", status=403)
     return ExportToDjangoView(request)
+
+
+def serve_worker_metrics() -> int | None:
+    """Serve this process's metrics on settings.METRICS_PORT (scheduler and bot processes).
+
+    Their events (no-shows released, bookings cancelled from Telegram) happen outside the web
+    replicas, so they are scraped on their own (the "bookit-workers" job in prometheus.yml).
+    The port is internal to the compose network; it has no token.
+    """
+    from django.conf import settings
+    from prometheus_client import start_http_server
+
+    if not settings.METRICS_PORT:
+        return None
+    start_http_server(settings.METRICS_PORT)
+    return settings.METRICS_PORT

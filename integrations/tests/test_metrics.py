@@ -237,3 +237,20 @@ def test_deploy_check_warns_about_an_open_metrics_endpoint(settings):
     assert [m.id for m in check_metrics_token()] == ["bookit.I009"]
     settings.METRICS_TOKEN = "s3cret-token"
     assert check_metrics_token() == []
+
+
+def test_worker_processes_serve_their_own_metrics(settings):
+    import socket
+    import urllib.request
+
+    from integrations.metrics import serve_worker_metrics
+
+    settings.METRICS_PORT = 0
+    assert serve_worker_metrics() is None
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.METRICS_PORT = port
+    assert serve_worker_metrics() == port
+    body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    assert "bookit_reservations_no_show_total" in body

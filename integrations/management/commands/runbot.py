@@ -24,6 +24,9 @@ class Command(BaseCommand):
             raise CommandError("TELEGRAM_BOT_TOKEN is not set: the Telegram bot is off.")
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll is noise
         application = build_application(outbox_interval=None if no_outbox else OUTBOX_INTERVAL)
+        from integrations.metrics import serve_worker_metrics
+
+        serve_worker_metrics()
         self.stdout.write("Telegram bot: polling (Ctrl+C to stop)")
         # Stops cleanly on SIGINT/SIGTERM; only one process may poll a token.
         application.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])

@@ -134,6 +134,9 @@ class Command(BaseCommand):
             if failed:
                 raise CommandError(f"{len(failed)} task(s) failed: {', '.join(failed)}")
             return
+        from integrations.metrics import serve_worker_metrics
+
+        serve_worker_metrics()
         if threading.current_thread() is threading.main_thread():
             # docker stop sends SIGTERM: finish the running task, then leave.
             signal.signal(signal.SIGTERM, scheduler.stop)
