@@ -1,6 +1,7 @@
 """Read rules: availability of seats in a window, a member's reservations. Constant queries."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -42,7 +43,7 @@ def seats_filtered(
         qs = qs.filter(floor_id=floor)
     if kind:
         qs = qs.filter(kind=kind)
-    seats = list(qs)
+    seats = sorted(qs, key=lambda s: (s.floor.ordering, s.floor_id, seat_label_key(s.label)))
     if amenity:
         # Amenities are a short JSON list; filtering in Python keeps SQLite and PostgreSQL alike.
         wanted = {a for a in amenity.split(",") if a}
@@ -84,9 +85,22 @@ def seat_availability(
     ]
 
 
+def seat_label_key(label: str) -> tuple:
+    """Natural order for labels: A2 before A10."""
+    return tuple(
+        int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", label)
+    )
+
+
 def floors_with_seats(*, include_inactive: bool = False) -> list[Floor]:
+    """Floors with their seats in natural label order, as ``floor.seat_list``; two queries."""
     seats = Seat.objects.all() if include_inactive else Seat.objects.filter(is_active=True)
-    return list(Floor.objects.prefetch_related(Prefetch("seats", queryset=seats.order_by("label"))))
+    floors = list(
+        Floor.objects.prefetch_related(Prefetch("seats", queryset=seats, to_attr="seat_list"))
+    )
+    for floor in floors:
+        floor.seat_list.sort(key=lambda s: seat_label_key(s.label))
+    return floors
 
 
 def reservations_for_user(

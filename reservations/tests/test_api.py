@@ -223,9 +223,14 @@ class TestSeatsApi:
         assert "user" not in body["reservations"][0]
         assert member_api.get("/api/seat/99999").status_code == 404
 
-    def test_floors_list_with_seats(self, member_api, seat, seat2):
+    def test_floors_list_with_seats_in_natural_order(self, member_api, seat, seat2):
+        make_seat("A10", floor=seat.floor)
         floors = member_api.get("/api/floors").json()
-        assert [s["label"] for s in floors[0]["seats"]] == ["A1", "A2"]
+        assert [s["label"] for s in floors[0]["seats"]] == ["A1", "A2", "A10"]
+        one = member_api.get(f"/api/floors/{seat.floor_id}").json()
+        assert [s["label"] for s in one["seats"]] == ["A1", "A2", "A10"]
+        listed = member_api.get("/api/seat").json()
+        assert [s["label"] for s in listed] == ["A1", "A2", "A10"]
 
     def test_staff_seat_crud(self, staff_api, member_api):
         created = staff_api.post(

@@ -29,12 +29,19 @@ class SeatInputSerializer(serializers.Serializer):
 
 
 class FloorSerializer(serializers.ModelSerializer):
-    seats = SeatSerializer(many=True, read_only=True)
+    seats = SeatSerializer(many=True, read_only=True, source="seat_list")
 
     class Meta:
         model = Floor
         fields = ["id", "name", "ordering", "width", "height", "plan_image", "seats"]
         read_only_fields = ["plan_image"]
+
+    def to_representation(self, floor):
+        if not hasattr(floor, "seat_list"):  # a single floor, not from floors_with_seats()
+            from reservations.selectors import seat_label_key
+
+            floor.seat_list = sorted(floor.seats.all(), key=lambda s: seat_label_key(s.label))
+        return super().to_representation(floor)
 
 
 class FloorInputSerializer(serializers.ModelSerializer):
