@@ -21,6 +21,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import LoginFailure, User
 from bookit.errors import DomainError, ValidationFailed
@@ -34,7 +35,7 @@ class TooManyAttempts(DomainError):
 
 class AuthenticationFailed(DomainError):
     status_code = 401
-    default_message = "Invalid email or password."
+    default_message = gettext_lazy("Invalid email or password.")
 
 
 def user_register(*, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
