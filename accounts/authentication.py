@@ -9,6 +9,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken
 
 
 class _CSRFCheck(CsrfViewMiddleware):
@@ -24,7 +25,12 @@ class CookieJWTAuthentication(JWTAuthentication):
         raw_token = request.COOKIES.get(settings.JWT_ACCESS_COOKIE)
         if not raw_token:
             return None
-        validated = self.get_validated_token(raw_token.encode())
+        try:
+            validated = self.get_validated_token(raw_token.encode())
+        except InvalidToken:
+            # An expired cookie is normal for a browser: let the session (next authenticator)
+            # answer; with no session the request is still a 401.
+            return None
         user = self.get_user(validated)
         self.enforce_csrf(request)
         return user, validated

@@ -119,6 +119,14 @@ class TestTokens:
         assert allowed.status_code == 200
         assert allowed.json()["first_name"] == "X"
 
+    def test_an_expired_cookie_falls_back_to_the_session(self, client, member):
+        client.force_login(member)
+        client.cookies[settings.JWT_ACCESS_COOKIE] = "expired.or.garbage"
+        assert client.get(ME).status_code == 200
+        client.logout()
+        client.cookies[settings.JWT_ACCESS_COOKIE] = "expired.or.garbage"
+        assert client.get(ME).status_code == 401
+
     def test_bearer_requests_skip_csrf(self, member):
         client = APIClient(enforce_csrf_checks=True)
         access = login(client).json()["access"]
