@@ -161,7 +161,8 @@ def upcoming_split(*, user: User, now: dt.datetime | None = None):
     rows = list(
         Reservation.objects.filter(user=user).select_related("seat__floor").order_by("start", "id")
     )
-    upcoming = [r for r in rows if r.end > now and r.status in ("booked", "checked_in")]
-    past = [r for r in rows if r not in upcoming]
+    upcoming, past = [], []
+    for r in rows:
+        (upcoming if r.end > now and r.is_live else past).append(r)
     past.reverse()
     return upcoming, past
