@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from reservations.models import Reservation
+from reservations.models import LIVE_STATUSES, Reservation
 from reservations.policy import get_policy
 from reservations.signals import reservation_changed, reservation_conflict
 from seats.models import Seat
@@ -168,11 +168,10 @@ def _check_bookable(*, user: User, seat: Seat, by: User) -> None:
         raise _field_error("seat", _("This seat is not available for booking."))
 
 
-def _check_upcoming_limit(*, user: User, now, exclude_pk=None) -> None:
+def _check_upcoming_limit(*, user: User, now) -> None:
+    """Only on create: moving a booking does not change how many a member holds."""
     policy = get_policy()
     upcoming = Reservation.objects.filter(user=user).live(now=now).upcoming(now=now)
-    if exclude_pk:
-        upcoming = upcoming.exclude(pk=exclude_pk)
     if upcoming.count() >= policy.max_upcoming:
         raise _field_error(
             "non_field_errors",
@@ -286,9 +285,7 @@ def reservations_cancel_future_for_user(*, user: User) -> int:
     """Cancel every live reservation of ``user`` that has not ended (account deletion)."""
     now = timezone.now()
     count = 0
-    for reservation in Reservation.objects.filter(
-        user=user, status__in=(Status.BOOKED, Status.CHECKED_IN), end__gt=now
-    ):
+    for reservation in Reservation.objects.filter(user=user, status__in=LIVE_STATUSES, end__gt=now):
         reservation_cancel(reservation=reservation, by=user)
         count += 1
     return count
