@@ -183,7 +183,7 @@ def _one_pending(user, seat) -> Notification:
     return Notification.objects.get()
 
 
-def test_server_errors_are_retried_with_backoff(telegram_on, linked, seat):
+def test_server_errors_are_retried_with_backoff(frozen, telegram_on, linked, seat):
     row = _one_pending(linked, seat)
     telegram_on.fail("sendMessage", status=500, times=2)
     with time_machine.travel(NOW, tick=False) as clock:
@@ -278,7 +278,9 @@ def test_sender_is_off_without_token(settings, linked, seat):
     assert Notification.objects.get().attempts == 0
 
 
-def test_a_row_claimed_by_a_crashed_sender_is_sent_after_the_lease(telegram_on, linked, seat):
+def test_a_row_claimed_by_a_crashed_sender_is_sent_after_the_lease(
+    frozen, telegram_on, linked, seat
+):
     row = _one_pending(linked, seat)
     with time_machine.travel(NOW, tick=False) as clock:
         assert [r.pk for r in outbox._claim(10)] == [row.pk]  # the sender dies right here
