@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import LoginFailure, User
+from accounts.signals import member_verification_changed
 from bookit.errors import DomainError, ValidationFailed
 
 logger = logging.getLogger(__name__)
@@ -91,10 +92,30 @@ def user_update(
 
 
 def user_verify(*, user: User, by: User, verified: bool = True) -> User:
-    user.is_verified = verified
-    user.verified_at = timezone.now() if verified else None
-    user.verified_by = by if verified else None
-    user.save(update_fields=["is_verified", "verified_at", "verified_by"])
+    """Verify (or unverify) a member; the member is told (see accounts.signals)."""
+    with transaction.atomic():
+        changed = user.is_verified != verified
+        user.is_verified = verified
+        user.verified_at = timezone.now() if verified else None
+        user.verified_by = by if verified else None
+        user.save(update_fields=["is_verified", "verified_at", "verified_by"])
+        if changed:
+            member_verification_changed.send(
+                User, user=user, by=by, decision="verified" if verified else "unverified"
+            )
+    return user
+
+
+def user_reject(*, user: User, by: User) -> User:
+    """Turn a registration down: the account is deactivated (staff may reactivate it later)
+    and the member is told. Verified members and staff are not "rejected": unverify them."""
+    if user.is_verified or user.is_staff:
+        message = _("Only a member waiting for verification can be rejected.")
+        raise ValidationFailed(message, errors={"user": [message]})
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        member_verification_changed.send(User, user=user, by=by, decision="rejected")
     return user
 
 

@@ -54,6 +54,9 @@ class Notification(models.Model):
         NO_SHOW = "no_show", _("No-show")
         REMINDER = "reminder", _("Reminder before start")
         TICKET_STATUS = "ticket_status", _("Ticket status changed")
+        BOOKING_BLOCKED = "booking_blocked", _("Booking cancelled: seat closed")
+        MEMBER_VERIFIED = "member_verified", _("Account verified")
+        MEMBER_REJECTED = "member_rejected", _("Registration declined")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,6 +8,8 @@ from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from seats.models import Seat
+
 
 class TsTzRange(Func):
     function = "TSTZRANGE"
@@ -198,3 +200,138 @@ class BookingPolicy(models.Model):
         import zoneinfo
 
         return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class BookingRule(models.Model):
+    """An override of the booking policy for one seat kind or one floor.
+
+    Empty fields inherit. The effective rule of a seat is the policy, then its floor's rule,
+    then its kind's rule on top (a kind is the more specific promise: "meeting rooms at most
+    2 h" holds on every floor); reservations.rules.rule_for_seat computes it.
+    """
+
+    kind = models.CharField(
+        _("seat kind"), max_length=20, blank=True, default="", choices=Seat.Kind.choices
+    )
+    floor = models.OneToOneField(
+        "seats.Floor",
+        verbose_name=_("floor"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="booking_rule",
+    )
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
+    min_minutes = models.PositiveIntegerField(_("minimum duration, minutes"), null=True, blank=True)
+    max_minutes = models.PositiveIntegerField(_("maximum duration, minutes"), null=True, blank=True)
+    advance_days = models.PositiveIntegerField(_("book up to N days ahead"), null=True, blank=True)
+    max_upcoming = models.PositiveIntegerField(
+        _("upcoming reservations per member"),
+        null=True,
+        blank=True,
+        help_text=_("Counted among the member's bookings of this kind (or on this floor)."),
+    )
+
+    class Meta:
+        verbose_name = _("booking rule")
+        verbose_name_plural = _("booking rules")
+        ordering = ["floor_id", "kind"]
+        constraints = [
+            # Exactly one scope: a kind or a floor.
+            models.CheckConstraint(
+                condition=(Q(kind="") & Q(floor__isnull=False))
+                | (~Q(kind="") & Q(floor__isnull=True)),
+                name="booking_rule_one_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["kind"], condition=~Q(kind=""), name="booking_rule_unique_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=F("opens_at")),
+                name="booking_rule_closes_after_opens",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_minutes__isnull=True)
+                | Q(max_minutes__isnull=True)
+                | Q(max_minutes__gte=F("min_minutes")),
+                name="booking_rule_max_ge_min",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.floor_id:
+            return str(_("Rules for floor %(name)s") % {"name": self.floor.name})
+        return str(_("Rules for %(kind)s") % {"kind": self.get_kind_display()})
+
+
+class SeatBlockQuerySet(models.QuerySet):
+    def overlapping(self, *, start: dt.datetime, end: dt.datetime):
+        return self.filter(start__lt=end, end__gt=start)
+
+    def covering(self, *, seat, start: dt.datetime, end: dt.datetime):
+        """Blocks of this seat or of its whole floor that overlap [start, end)."""
+        return self.overlapping(start=start, end=end).filter(
+            Q(seat_id=seat.pk) | Q(floor_id=seat.floor_id)
+        )
+
+
+class SeatBlock(models.Model):
+    """A seat or a whole floor closed for a period (maintenance). [start, end), like bookings.
+
+    Creating one cancels the live bookings it covers (reservations.services_blocks); while it
+    lasts the seat shows as blocked and booking into it is a conflict.
+    """
+
+    seat = models.ForeignKey(
+        "seats.Seat",
+        verbose_name=_("seat"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="blocks",
+    )
+    floor = models.ForeignKey(
+        "seats.Floor",
+        verbose_name=_("floor"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="blocks",
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = SeatBlockQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("seat block")
+        verbose_name_plural = _("seat blocks")
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["end", "start"], name="seatblock_end_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="seatblock_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=(Q(seat__isnull=False) & Q(floor__isnull=True))
+                | (Q(seat__isnull=True) & Q(floor__isnull=False)),
+                name="seatblock_seat_xor_floor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.seat.label if self.seat_id else self.floor.name
+        return f"{target}: {self.reason}"

@@ -1,10 +1,54 @@
-"""The booking policy, read through the cache (one row, read on every booking and map view)."""
+"""The booking policy and its per-kind / per-floor overrides, read through the cache.
+
+``rule_for_seat`` is the one function that says which rules apply to a seat: the booking
+services, availability (map page, API, bot) and the admin all ask it, never the policy row
+directly, so an override is obeyed everywhere at once.
+"""
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, fields, replace
 
 from django.core.cache import cache
 
-from reservations.models import BookingPolicy
+from reservations.models import BookingPolicy, BookingRule
 
 CACHE_KEY = "bookit:booking-policy:v1"
+RULES_CACHE_KEY = "bookit:booking-rules:v1"
+# The policy fields a BookingRule may override (same names on both models).
+OVERRIDABLE = (
+    "opens_at",
+    "closes_at",
+    "min_minutes",
+    "max_minutes",
+    "advance_days",
+    "max_upcoming",
+)
+
+
+@dataclass(frozen=True)
+class EffectiveRule:
+    """The rules that apply to one seat. ``cap_kind`` / ``cap_floor`` scope ``max_upcoming``:
+    a cap set for meeting rooms counts the member's meeting-room bookings only."""
+
+    time_zone: str
+    opens_at: dt.time
+    closes_at: dt.time
+    slot_minutes: int
+    min_minutes: int
+    max_minutes: int
+    advance_days: int
+    max_upcoming: int
+    cap_kind: str = ""
+    cap_floor: int | None = None
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def slot(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.slot_minutes)
 
 
 def get_policy() -> BookingPolicy:
@@ -15,5 +59,52 @@ def get_policy() -> BookingPolicy:
     return policy
 
 
+def _rules() -> dict:
+    """{("kind", kind) | ("floor", floor_id): {field: value}} of the non-empty overrides."""
+    cached = cache.get(RULES_CACHE_KEY)
+    if cached is not None:
+        return cached[0]
+    rules = {}
+    for row in BookingRule.objects.all():
+        key = ("floor", row.floor_id) if row.floor_id else ("kind", row.kind)
+        rules[key] = {f: getattr(row, f) for f in OVERRIDABLE if getattr(row, f) is not None}
+    # Wrapped: django-prometheus' locmem cache reads an empty dict back as a miss.
+    cache.set(RULES_CACHE_KEY, (rules,), 300)
+    return rules
+
+
+def default_rule() -> EffectiveRule:
+    """The global policy as a rule: for windows not tied to a seat (the map's time picker)."""
+    policy = get_policy()
+    names = {f.name for f in fields(EffectiveRule)} - {"cap_kind", "cap_floor"}
+    return EffectiveRule(**{name: getattr(policy, name) for name in names})
+
+
+def rule_for_seat(seat) -> EffectiveRule:
+    """Policy, then the seat's floor rule, then its kind rule (the most specific wins)."""
+    rule = default_rule()
+    rules = _rules()
+    for scope, key in (("floor", seat.floor_id), ("kind", seat.kind)):
+        override = rules.get((scope, key))
+        if not override:
+            continue
+        candidate = replace(rule, **override)
+        if (
+            candidate.closes_at <= candidate.opens_at
+            or candidate.max_minutes < candidate.min_minutes
+        ):
+            # A floor rule and a kind rule can combine into nonsense (opens after closing);
+            # the kind rule then wins whole, with the policy for what it leaves empty.
+            candidate = replace(default_rule(), **override)
+        if "max_upcoming" in override:
+            candidate = replace(
+                candidate,
+                cap_kind=seat.kind if scope == "kind" else "",
+                cap_floor=seat.floor_id if scope == "floor" else None,
+            )
+        rule = candidate
+    return rule
+
+
 def policy_changed() -> None:
-    cache.delete(CACHE_KEY)
+    cache.delete_many([CACHE_KEY, RULES_CACHE_KEY])

@@ -4,12 +4,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import User
-from reservations.models import Reservation
-from reservations.policy import get_policy
+from bookit.errors import ValidationFailed
+from reservations.models import Reservation, SeatBlock
+from reservations.policy import EffectiveRule, get_policy, rule_for_seat
+from reservations.services import validate_window
 from seats.models import Floor, Seat
 
 
@@ -19,14 +21,26 @@ class SeatState:
     available: bool
     mine: bool
     busy_until: dt.datetime | None
+    # The maintenance block over the window, if any (the seat cannot be booked then).
+    block: SeatBlock | None = None
+    # Why the seat's own booking rules refuse this window (e.g. meeting rooms at most 2 h).
+    rule_error: str | None = None
 
     @property
     def state(self) -> str:
         if not self.seat.is_active:
             return "inactive"
+        if self.block is not None:
+            return "blocked"
         if self.mine:
             return "mine"
+        if self.rule_error:
+            return "restricted"
         return "free" if self.available else "busy"
+
+    @property
+    def reason(self) -> str | None:
+        return self.block.reason if self.block is not None else self.rule_error
 
 
 def seats_filtered(
@@ -59,7 +73,9 @@ def seat_availability(
     user: User | None = None,
     now: dt.datetime | None = None,
 ) -> list[SeatState]:
-    """Each seat with whether it is free for the whole of [start, end). Two queries in all."""
+    """Each seat with whether it can be booked for the whole of [start, end): not taken, not
+    blocked, and allowed by the seat's effective rule. Three queries in all (the rules are
+    cached)."""
     busy: dict[int, Reservation] = {}
     mine: set[int] = set()
     taken = (
@@ -74,15 +90,56 @@ def seat_availability(
             busy[reservation.seat_id] = reservation
         if user is not None and reservation.user_id == user.pk:
             mine.add(reservation.seat_id)
-    return [
-        SeatState(
-            seat=seat,
-            available=seat.is_active and seat.pk not in busy,
-            mine=seat.pk in mine,
-            busy_until=busy[seat.pk].end if seat.pk in busy else None,
+    blocks = _blocks_by_seat(seats=seats, start=start, end=end)
+    rule_errors: dict[EffectiveRule, str | None] = {}
+    states = []
+    for seat in seats:
+        rule = rule_for_seat(seat)
+        if rule not in rule_errors:
+            rule_errors[rule] = _rule_error(rule=rule, start=start, end=end, now=now)
+        block = blocks.get(seat.pk)
+        states.append(
+            SeatState(
+                seat=seat,
+                available=seat.is_active
+                and seat.pk not in busy
+                and block is None
+                and rule_errors[rule] is None,
+                mine=seat.pk in mine,
+                busy_until=busy[seat.pk].end if seat.pk in busy else None,
+                block=block,
+                rule_error=rule_errors[rule],
+            )
         )
-        for seat in seats
-    ]
+    return states
+
+
+def _blocks_by_seat(*, seats: list[Seat], start, end) -> dict[int, SeatBlock]:
+    """The first block over [start, end) of each seat (its own or its floor's); one query."""
+    seat_ids = [s.pk for s in seats]
+    floor_ids = {s.floor_id for s in seats}
+    rows = SeatBlock.objects.overlapping(start=start, end=end).filter(
+        Q(seat_id__in=seat_ids) | Q(floor_id__in=floor_ids)
+    )
+    by_seat, by_floor = {}, {}
+    for block in rows.order_by("start", "id"):
+        if block.seat_id:
+            by_seat.setdefault(block.seat_id, block)
+        else:
+            by_floor.setdefault(block.floor_id, block)
+    return {
+        s.pk: by_seat.get(s.pk) or by_floor.get(s.floor_id)
+        for s in seats
+        if s.pk in by_seat or s.floor_id in by_floor
+    }
+
+
+def _rule_error(*, rule: EffectiveRule, start, end, now) -> str | None:
+    try:
+        validate_window(start=start, end=end, now=now, rule=rule)
+    except ValidationFailed as exc:
+        return str(exc.message)
+    return None
 
 
 def seat_label_key(label: str) -> tuple:

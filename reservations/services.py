@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from reservations.models import LIVE_STATUSES, Reservation
-from reservations.policy import get_policy
+from reservations.models import LIVE_STATUSES, Reservation, SeatBlock
+from reservations.policy import EffectiveRule, default_rule, get_policy, rule_for_seat
 from reservations.signals import reservation_changed, reservation_conflict
 from seats.models import Seat
 
@@ -50,16 +50,25 @@ def current_slot_start(now: dt.datetime | None = None) -> dt.datetime:
     return local.replace(hour=floored // 60, minute=floored % 60, second=0, microsecond=0)
 
 
-def validate_window(
-    *, start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None
-) -> None:
-    """The time rules of the policy; raises ValidationFailed naming the field at fault."""
-    policy = get_policy()
-    now = now or timezone.now()
+def check_interval(*, start: dt.datetime, end: dt.datetime) -> None:
+    """Aware datetimes, end after start: what every interval (booking, block) must be."""
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise _field_error("start", _("Times must include a UTC offset."))
     if end <= start:
         raise _field_error("end", _("The end must be after the start."))
+
+
+def validate_window(
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime | None = None,
+    rule: EffectiveRule | None = None,
+) -> None:
+    """The time rules (the seat's ``rule``, else the policy); ValidationFailed names the field."""
+    policy = rule or default_rule()
+    now = now or timezone.now()
+    check_interval(start=start, end=end)
     local_start, local_end = _local(start, policy), _local(end, policy)
     for field, value in (("start", local_start), ("end", local_end)):
         minutes = value.hour * 60 + value.minute
@@ -84,9 +93,11 @@ def validate_window(
             "end", _("A booking lasts at least %(n)d minutes.") % {"n": policy.min_minutes}
         )
     if minutes > policy.max_minutes:
-        raise _field_error(
-            "end", _("A booking lasts at most %(n)d hours.") % {"n": policy.max_minutes // 60}
-        )
+        if policy.max_minutes % 60:
+            message = _("A booking lasts at most %(n)d minutes.") % {"n": policy.max_minutes}
+        else:
+            message = _("A booking lasts at most %(n)d hours.") % {"n": policy.max_minutes // 60}
+        raise _field_error("end", message)
     if start < current_slot_start(now):
         raise _field_error("start", _("This time is in the past."))
     if start > now + dt.timedelta(days=policy.advance_days):
@@ -116,6 +127,26 @@ def _release_stale(qs, *, now: dt.datetime) -> None:
 
 
 def _check_overlaps(*, user: User, seat: Seat, start, end, exclude_pk=None, now) -> None:
+    block = SeatBlock.objects.covering(seat=seat, start=start, end=end).first()
+    if block is not None:
+        raise Conflict(
+            _("Seat %(seat)s is closed from %(start)s to %(end)s: %(reason)s")
+            % {
+                "seat": seat.label,
+                "start": _fmt(block.start),
+                "end": _fmt(block.end),
+                "reason": block.reason,
+            },
+            errors={"seat": [_("This seat is closed at that time.")]},
+            extra={
+                "block": {
+                    "id": block.pk,
+                    "start": block.start.isoformat(),
+                    "end": block.end.isoformat(),
+                    "reason": block.reason,
+                }
+            },
+        )
     others = Reservation.objects.overlapping(start=start, end=end)
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
@@ -168,15 +199,22 @@ def _check_bookable(*, user: User, seat: Seat, by: User) -> None:
         raise _field_error("seat", _("This seat is not available for booking."))
 
 
-def _check_upcoming_limit(*, user: User, now) -> None:
-    """Only on create: moving a booking does not change how many a member holds."""
-    policy = get_policy()
+def _check_upcoming_limit(*, user: User, rule: EffectiveRule, now) -> None:
+    """Only on create: moving a booking does not change how many a member holds.
+
+    A cap set for a kind or a floor counts the member's bookings of that kind / on that floor.
+    """
     upcoming = Reservation.objects.filter(user=user).live(now=now).upcoming(now=now)
-    if upcoming.count() >= policy.max_upcoming:
-        raise _field_error(
-            "non_field_errors",
-            _("You can hold at most %(n)d upcoming bookings.") % {"n": policy.max_upcoming},
-        )
+    if rule.cap_kind:
+        upcoming = upcoming.filter(seat__kind=rule.cap_kind)
+        message = _("You can hold at most %(n)d upcoming bookings of this kind of seat.")
+    elif rule.cap_floor:
+        upcoming = upcoming.filter(seat__floor_id=rule.cap_floor)
+        message = _("You can hold at most %(n)d upcoming bookings on this floor.")
+    else:
+        message = _("You can hold at most %(n)d upcoming bookings.")
+    if upcoming.count() >= rule.max_upcoming:
+        raise _field_error("non_field_errors", message % {"n": rule.max_upcoming})
 
 
 def _save_guarded(reservation: Reservation, *, fields: list[str] | None = None) -> None:
@@ -209,11 +247,12 @@ def reservation_create(
     """Book ``seat`` for ``user``. ``by`` is the acting user (staff may book for anyone)."""
     by = by or user
     now = timezone.now()
+    rule = rule_for_seat(seat)
     _check_bookable(user=user, seat=seat, by=by)
-    validate_window(start=start, end=end, now=now)
+    validate_window(start=start, end=end, now=now, rule=rule)
     with transaction.atomic():
         _lock_and_check(user=user, seat=seat, start=start, end=end, exclude_pk=None, now=now)
-        _check_upcoming_limit(user=user, now=now)
+        _check_upcoming_limit(user=user, rule=rule, now=now)
         reservation = Reservation(
             user=user, seat=seat, start=start, end=end, created_by=by, created_at=now
         )
@@ -240,7 +279,7 @@ def reservation_update(
     user = reservation.user
     now = timezone.now()
     _check_bookable(user=user, seat=seat, by=by)
-    validate_window(start=start, end=end, now=now)
+    validate_window(start=start, end=end, now=now, rule=rule_for_seat(seat))
     with transaction.atomic():
         _lock_and_check(
             user=user, seat=seat, start=start, end=end, exclude_pk=reservation.pk, now=now
@@ -259,8 +298,11 @@ def reservation_update(
     return reservation
 
 
-def reservation_cancel(*, reservation: Reservation, by: User) -> Reservation:
-    """Cancel until the reservation ends. In progress: it ends now and frees the rest."""
+def reservation_cancel(*, reservation: Reservation, by: User, reason: str = "") -> Reservation:
+    """Cancel until the reservation ends. In progress: it ends now and frees the rest.
+
+    ``reason`` (staff, e.g. a seat block) travels with the event so the member is told why.
+    """
     _check_owner(reservation, by)
     now = timezone.now()
     with transaction.atomic():
@@ -276,7 +318,9 @@ def reservation_cancel(*, reservation: Reservation, by: User) -> Reservation:
             locked.status = Status.CANCELLED
             fields = ["status", "cancelled_at"]
         locked.save(update_fields=fields)
-        reservation_changed.send(Reservation, reservation=locked, action="cancelled", by=by)
+        reservation_changed.send(
+            Reservation, reservation=locked, action="cancelled", by=by, reason=reason
+        )
     reservation.refresh_from_db()
     return reservation
 

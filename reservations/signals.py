@@ -9,7 +9,8 @@ receivers that talk to the outside (metrics, HTTP) must defer with transaction.o
 
 from django.dispatch import Signal
 
-reservation_changed = Signal()  # kwargs: reservation, action, by
+# kwargs: reservation, action, by; and reason for a staff cancellation that says why (a block).
+reservation_changed = Signal()
 
 # A booking was refused because of an overlap (metrics count these); kwargs: seat, user, kind.
 reservation_conflict = Signal()

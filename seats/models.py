@@ -56,3 +56,33 @@ class Seat(models.Model):
     def amenity_labels(self) -> list[str]:
         names = dict(self.Amenity.choices)
         return [str(names.get(a, a)) for a in self.amenities]
+
+
+class Zone(models.Model):
+    """A named area of a floor plan (e.g. "Quiet zone", "Kitchen"), drawn as a rectangle.
+
+    In the floor's own map units, like Seat.x/y: (x, y) is the top-left corner. Zones are
+    drawing only; they do not own seats (a seat's zone is the zone its point falls into).
+    """
+
+    floor = models.ForeignKey(
+        Floor, verbose_name=_("floor"), on_delete=models.CASCADE, related_name="zones"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    x = models.PositiveIntegerField(_("x"), default=0)
+    y = models.PositiveIntegerField(_("y"), default=0)
+    width = models.PositiveIntegerField(_("width"), default=200)
+    height = models.PositiveIntegerField(_("height"), default=120)
+
+    class Meta:
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+        ordering = ["floor_id", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(width__gt=0) & models.Q(height__gt=0), name="zone_has_area"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

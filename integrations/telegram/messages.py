@@ -71,6 +71,10 @@ def render_notification(
             if payload.get("comment"):
                 text += "\n" + _("Comment: %(comment)s") % {"comment": payload["comment"]}
             return text, None
+        if kind == "member_verified":
+            return _("Your BookIT account is verified: you can book seats now."), None
+        if kind == "member_rejected":
+            return _("Staff declined your BookIT registration. Ask at the front desk why."), None
         line = reservation_line(payload)
         markup = None
         if kind == "booking_created":
@@ -78,6 +82,11 @@ def render_notification(
             markup = cancel_button(payload["reservation"])
         elif kind == "booking_cancelled":
             text = _("Staff cancelled your booking: %(line)s.") % {"line": line}
+        elif kind == "booking_blocked":
+            text = _("Your booking is cancelled, the seat is closed: %(reason)s. %(line)s.") % {
+                "reason": payload.get("reason", ""),
+                "line": line,
+            }
         elif kind == "checked_in":
             text = _("You are checked in: %(line)s. Have a good day!") % {"line": line}
         elif kind == "no_show":

@@ -72,6 +72,23 @@ def enqueue_reservation(reservation: Reservation, *, kind: str) -> bool:
     )
 
 
+def enqueue_reservation_blocked(reservation: Reservation, *, reason: str) -> bool:
+    payload = reservation_payload(reservation) | {"reason": reason}
+    return enqueue(
+        user=reservation.user,
+        kind=Kind.BOOKING_BLOCKED,
+        dedupe_key=f"reservation:{reservation.pk}:{Kind.BOOKING_BLOCKED}",
+        payload=payload,
+    )
+
+
+def enqueue_verification(user: User, *, decision: str) -> bool:
+    kind = Kind.MEMBER_VERIFIED if decision == "verified" else Kind.MEMBER_REJECTED
+    # A member may be verified, unverified and verified again: each decision is an event.
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    return enqueue(user=user, kind=kind, dedupe_key=f"user:{user.pk}:{kind}:{stamp}", payload={})
+
+
 def enqueue_ticket_status(ticket, *, user: User, new_status: str, comment: str = "") -> bool:
     # Each status change is its own event (a ticket may be reopened and resolved again).
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
@@ -178,7 +195,9 @@ def _prepare(rows: list[Notification]) -> list[Outgoing]:
     outgoing, unlinked = [], []
     for row in rows:
         user = users.get(row.user_id)
-        if user is None or user.telegram_id is None or not user.is_active:
+        # A declined registration is deactivated, and still hears why.
+        silenced = not user.is_active and row.kind != Kind.MEMBER_REJECTED if user else True
+        if user is None or user.telegram_id is None or silenced:
             unlinked.append(row.pk)
             continue
         text, markup = render_notification(row.kind, row.payload, user.language)

@@ -7,18 +7,23 @@ booking that did not happen and never lost for one that did. ON CONFLICT DO NOTH
 
 from django.dispatch import receiver
 
+from accounts.signals import member_verification_changed
 from integrations.telegram import outbox
 from reservations.signals import reservation_changed
 from tickets.signals import ticket_status_changed
 
 
 @receiver(reservation_changed, dispatch_uid="telegram-outbox-reservation")
-def on_reservation_changed(sender, reservation, action: str, by=None, **kwargs) -> None:
+def on_reservation_changed(
+    sender, reservation, action: str, by=None, reason: str = "", **kwargs
+) -> None:
     user = reservation.user
     if user is None or user.telegram_id is None:
         return
     by_someone_else = by is None or by.pk != user.pk
-    if action == "created" and by_someone_else:
+    if action == "cancelled" and reason:
+        outbox.enqueue_reservation_blocked(reservation, reason=reason)
+    elif action == "created" and by_someone_else:
         outbox.enqueue_reservation(reservation, kind=outbox.Kind.BOOKING_CREATED)
     elif action == "cancelled" and by_someone_else:
         outbox.enqueue_reservation(reservation, kind=outbox.Kind.BOOKING_CANCELLED)
@@ -26,6 +31,13 @@ def on_reservation_changed(sender, reservation, action: str, by=None, **kwargs) 
         outbox.enqueue_reservation(reservation, kind=outbox.Kind.CHECKED_IN)
     elif action == "no_show":
         outbox.enqueue_reservation(reservation, kind=outbox.Kind.NO_SHOW)
+
+
+@receiver(member_verification_changed, dispatch_uid="telegram-outbox-verification")
+def on_member_verification_changed(sender, user, decision: str, by=None, **kwargs) -> None:
+    if user.telegram_id is None or decision == "unverified":
+        return
+    outbox.enqueue_verification(user, decision=decision)
 
 
 @receiver(ticket_status_changed, dispatch_uid="telegram-outbox-ticket")

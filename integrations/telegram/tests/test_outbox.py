@@ -6,11 +6,14 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 
+from accounts.services import user_reject, user_verify
+from accounts.tests.factories import make_user
 from integrations.models import Notification
 from integrations.telegram import outbox
 from integrations.telegram.tests.factories import NOW, at, make_reservation, make_seat
 from reservations import services as booking
 from reservations.models import Reservation
+from reservations.services_blocks import seat_block_create
 from reservations.signals import reservation_changed
 from tickets import services as ticket_services
 
@@ -149,16 +152,29 @@ def _enqueue_every_kind(user, staff, seat) -> None:
     outbox.enqueue_due_reminders(now=at(0, 17, 45))
     ticket = ticket_services.ticket_create(author=user, subject="Noisy", text="Too loud")
     ticket_services.ticket_set_status(ticket=ticket, status="resolved", by=staff)
+    blocked = make_reservation(user, seat, at(2, 10), at(2, 11))
+    seat_block_create(by=staff, seat=blocked.seat, start=at(2, 9), end=at(2, 12), reason="Leak")
+    user_verify(user=user, by=staff, verified=False)  # unverifying is not announced
+    user_verify(user=user, by=staff, verified=True)
+    user_verify(user=user, by=staff, verified=False)
+    newcomer = make_user("newcomer@example.com", verified=False)
+    newcomer.telegram_id = 5002
+    newcomer.save()
+    user_reject(user=newcomer, by=staff)  # deactivated, and still told why
 
 
 def test_every_kind_is_delivered_exactly_once(frozen, telegram_on, linked, staff, seat):
     _enqueue_every_kind(linked, staff, seat)
-    # Two staff bookings (the second one then cancelled by staff): seven events in all.
+    # Two staff bookings (the second one then cancelled by staff): ten events in all.
     assert kinds() == sorted([*Kind.values, Kind.BOOKING_CREATED])
-    assert outbox.send_pending() == 7
+    assert outbox.send_pending() == 10
     assert outbox.send_pending() == 0
     texts = telegram_on.sent_texts(chat_id=5001)
-    assert len(texts) == 7
+    assert len(texts) == 9
+    assert sum("the seat is closed: Leak" in t for t in texts) == 1
+    assert sum("account is verified" in t for t in texts) == 1
+    (declined,) = telegram_on.sent_texts(chat_id=5002)
+    assert "declined your BookIT registration" in declined
     assert sum("Staff booked a seat for you" in t for t in texts) == 2
     assert sum("Staff cancelled your booking" in t for t in texts) == 1
     assert sum("You are checked in" in t for t in texts) == 1
