@@ -1,11 +1,14 @@
+import datetime as dt
+
 from django import forms
 from django.contrib import admin, messages
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookit.errors import DomainError
-from reservations import services
-from reservations.models import BookingPolicy, Reservation
-from reservations.policy import policy_changed
+from reservations import services, services_blocks
+from reservations.models import BookingPolicy, BookingRule, Reservation, SeatBlock
+from reservations.policy import get_policy, policy_changed
 
 
 class ReservationForm(forms.ModelForm):
@@ -57,12 +60,73 @@ class ReservationForm(forms.ModelForm):
             self.instance = self.result
 
 
+def describe(reservation: Reservation) -> str:
+    """How admin messages name a booking: seat, floor, member and time, never ids."""
+    from reservations.services import _fmt
+
+    member = reservation.user
+    who = (member.get_full_name() or member.email) if member else _("a deleted member")
+    return _("seat %(seat)s (%(floor)s), %(member)s, %(when)s") % {
+        "seat": reservation.seat.label,
+        "floor": reservation.seat.floor.name,
+        "member": who,
+        "when": _fmt(reservation.start),
+    }
+
+
+class DayFilter(admin.SimpleListFilter):
+    """Bookings overlapping one local day (today by default in the choices)."""
+
+    title = _("day")
+    parameter_name = "day"
+
+    def lookups(self, request, model_admin):
+        today = timezone.localtime(timezone.now(), get_policy().tz).date()
+        names = {-1: _("Yesterday"), 0: _("Today"), 1: _("Tomorrow")}
+        return [
+            (
+                (today + dt.timedelta(days=offset)).isoformat(),
+                names.get(offset)
+                or formats.date_format(today + dt.timedelta(days=offset), "D j E"),
+            )
+            for offset in range(-1, 7)
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            day = dt.date.fromisoformat(self.value())
+        except ValueError:
+            return queryset.none()
+        start = dt.datetime.combine(day, dt.time(0, 0), get_policy().tz)
+        return queryset.overlapping(start=start, end=start + dt.timedelta(days=1))
+
+
 @admin.register(Reservation)
 class ReservationAdmin(admin.ModelAdmin):
     form = ReservationForm
-    list_display = ["id", "seat", "user", "start", "end", "status", "checked_in_at"]
-    list_filter = ["status", ("start", admin.DateFieldListFilter), "seat__floor", "seat"]
-    search_fields = ["user__email", "seat__label"]
+    list_display = [
+        "id",
+        "seat_label",
+        "floor",
+        "member",
+        "start",
+        "end",
+        "status",
+        "checked_in_at",
+    ]
+    list_display_links = ["id", "seat_label"]
+    list_filter = [
+        DayFilter,
+        "status",
+        ("start", admin.DateFieldListFilter),
+        "seat__floor",
+        "seat__kind",
+        ("seat", admin.RelatedOnlyFieldListFilter),
+        ("user", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "seat__label"]
     date_hierarchy = "start"
     list_select_related = ["seat__floor", "user"]
     readonly_fields = ["status", "created_at", "created_by", "checked_in_at", "cancelled_at"]
@@ -83,6 +147,18 @@ class ReservationAdmin(admin.ModelAdmin):
             fields.append("user")  # a booking is moved, not handed to someone else
         return fields
 
+    @admin.display(description=_("seat"), ordering="seat__label")
+    def seat_label(self, obj: Reservation) -> str:
+        return obj.seat.label
+
+    @admin.display(description=_("floor"), ordering="seat__floor__name")
+    def floor(self, obj: Reservation) -> str:
+        return obj.seat.floor.name
+
+    @admin.display(description=_("member"), ordering="user__last_name")
+    def member(self, obj: Reservation) -> str:
+        return (obj.user.get_full_name() or obj.user.email) if obj.user else "—"
+
     def save_model(self, request, obj, form, change):
         """Nothing to do: the service saved the reservation in form.clean()."""
 
@@ -97,7 +173,9 @@ class ReservationAdmin(admin.ModelAdmin):
                 services.reservation_cancel(reservation=reservation, by=request.user)
                 done += 1
             except DomainError as exc:
-                self.message_user(request, f"#{reservation.pk}: {exc.message}", messages.WARNING)
+                self.message_user(
+                    request, f"{describe(reservation)}: {exc.message}", messages.WARNING
+                )
         self.message_user(request, _("%(n)d reservations cancelled.") % {"n": done})
 
     @admin.action(description=_("Check in selected reservations"))
@@ -108,7 +186,9 @@ class ReservationAdmin(admin.ModelAdmin):
                 services.reservation_check_in(reservation=reservation, by=request.user)
                 done += 1
             except DomainError as exc:
-                self.message_user(request, f"#{reservation.pk}: {exc.message}", messages.WARNING)
+                self.message_user(
+                    request, f"{describe(reservation)}: {exc.message}", messages.WARNING
+                )
         self.message_user(request, _("%(n)d reservations checked in.") % {"n": done})
 
 
@@ -153,3 +233,127 @@ class BookingPolicyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         policy_changed()
+
+
+OVERRIDE_FIELDS = [
+    "opens_at",
+    "closes_at",
+    "min_minutes",
+    "max_minutes",
+    "advance_days",
+    "max_upcoming",
+]
+
+
+@admin.register(BookingRule)
+class BookingRuleAdmin(admin.ModelAdmin):
+    """One page for every override: each row a seat kind or a floor, empty cells inherit.
+
+    The defaults (the booking policy) are shown above the table (change_list template).
+    """
+
+    change_list_template = "admin/reservations/bookingrule/change_list.html"
+    list_display = ["__str__", *OVERRIDE_FIELDS]
+    list_editable = OVERRIDE_FIELDS
+    list_select_related = ["floor"]
+    fields = ["kind", "floor", *OVERRIDE_FIELDS]
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"policy": get_policy(), "override_fields": OVERRIDE_FIELDS}
+        return super().changelist_view(request, extra_context={**context, **(extra_context or {})})
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services_blocks.booking_rule_save(rule=obj)
+        except DomainError as exc:
+            self.message_user(request, str(exc.message), messages.ERROR)
+
+    def delete_model(self, request, obj):
+        services_blocks.booking_rule_delete(rule=obj)
+
+    def delete_queryset(self, request, queryset):
+        for rule in queryset:
+            services_blocks.booking_rule_delete(rule=rule)
+
+
+class SeatBlockForm(forms.ModelForm):
+    """Blocks are created through the service: it cancels the covered bookings and says so."""
+
+    class Meta:
+        model = SeatBlock
+        fields = ["seat", "floor", "start", "end", "reason"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.cancelled: list[Reservation] = []
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or self.instance.pk:
+            return data
+        try:
+            self.instance, self.cancelled = services_blocks.seat_block_create(
+                by=self.request.user,
+                seat=data.get("seat"),
+                floor=data.get("floor"),
+                start=data["start"],
+                end=data["end"],
+                reason=data["reason"],
+            )
+        except DomainError as exc:
+            for field, errors in (exc.errors or {"__all__": [exc.message]}).items():
+                for error in errors:
+                    self.add_error(field if field in self.fields else None, str(error))
+        return data
+
+    def _post_clean(self):
+        if not self.instance.pk:
+            super()._post_clean()
+
+
+@admin.register(SeatBlock)
+class SeatBlockAdmin(admin.ModelAdmin):
+    form = SeatBlockForm
+    list_display = ["target", "start", "end", "reason", "created_by"]
+    list_filter = [("start", admin.DateFieldListFilter), "floor", "seat__floor"]
+    search_fields = ["reason", "seat__label", "floor__name"]
+    list_select_related = ["seat__floor", "floor", "created_by"]
+    autocomplete_fields = ["seat"]
+
+    @admin.display(description=_("seat or floor"))
+    def target(self, obj: SeatBlock) -> str:
+        if obj.seat_id:
+            return f"{obj.seat.label} ({obj.seat.floor.name})"
+        return _("whole floor %(name)s") % {"name": obj.floor.name}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class RequestForm(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, request=request, **kw)
+
+        return RequestForm
+
+    def get_readonly_fields(self, request, obj=None):
+        # A block is reopened (deleted), not moved: its cancellations already happened.
+        return ["seat", "floor", "start", "end", "reason"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        for reservation in form.cancelled:
+            self.message_user(
+                request,
+                _("Cancelled and told the member: %(booking)s.")
+                % {"booking": describe(reservation)},
+                messages.WARNING,
+            )
+
+    def delete_model(self, request, obj):
+        services_blocks.seat_block_delete(block=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for block in queryset:
+            services_blocks.seat_block_delete(block=block, by=request.user)

@@ -143,7 +143,10 @@ class Reservation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.seat_id} {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+        # Admin messages ("… was added") show this: the seat's label and local time, not ids.
+        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
+        member = self.user.get_full_name() or self.user.email if self.user_id else "—"
+        return f"{self.seat.label} · {member} · {start:%d.%m.%Y %H:%M}–{end:%H:%M}"
 
     @property
     def is_live(self) -> bool:

@@ -31,7 +31,7 @@ class SeatAdmin(admin.ModelAdmin):
     list_display = ["label", "floor", "kind", "x", "y", "is_active"]
     list_editable = ["x", "y", "is_active"]
     list_filter = ["floor", "kind", "is_active"]
-    search_fields = ["label"]
+    search_fields = ["label", "floor__name"]
     actions = ["deactivate", "activate"]
 
     def delete_model(self, request, obj):

@@ -86,6 +86,11 @@ def _describe(state, tz) -> tuple[str, str, str]:
     caption = ""
     if state.state == "inactive":
         status, caption = _("not available"), "—"
+    elif state.state == "blocked":
+        status = _("closed: %(reason)s") % {"reason": state.reason}
+        caption = _("closed")
+    elif state.state == "restricted":
+        status, caption = state.reason, _("not for this time")
     elif state.state == "mine":
         status, caption = _("booked by you"), "★ " + _("yours")
     elif state.state == "busy":
@@ -183,7 +188,9 @@ def floor_map(request: HttpRequest) -> HttpResponse:
         "floors": floors,
         "floor": floor,
         "rows": rows,
-        "counts": {s: sum(1 for r in rows if r["state"] == s) for s in ("free", "busy", "mine")},
+        "counts": {
+            s: sum(1 for r in rows if r["state"] == s) for s in ("free", "busy", "mine", "blocked")
+        },
         "hidden": [(k, v) for k, v in query if k in FILTER_FIELDS],
         "base_query": base_query,
         "floor_links": [

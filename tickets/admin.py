@@ -1,8 +1,11 @@
 """The staff console for tickets. Every status change goes through tickets.services, so the
 history, resolved_at and the notification hook are the same as for the API."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -78,12 +81,32 @@ def _status_action(status: str, description):
     return admin.action(description=description)(action)
 
 
+class AgeFilter(admin.SimpleListFilter):
+    """How long a ticket has waited: what a manager sorts the morning's work by."""
+
+    title = _("age")
+    parameter_name = "age"
+    AGES = {"1d": 1, "3d": 3, "7d": 7, "30d": 30}
+
+    def lookups(self, request, model_admin):
+        return [
+            (key, ngettext("older than %(n)d day", "older than %(n)d days", n) % {"n": n})
+            for key, n in self.AGES.items()
+        ]
+
+    def queryset(self, request, queryset):
+        days = self.AGES.get(self.value() or "")
+        if days is None:
+            return queryset
+        return queryset.filter(created_at__lte=timezone.now() - dt.timedelta(days=days))
+
+
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
     form = TicketAdminForm
     list_display = ["id", "subject", "author", "category", "status", "seat", "created_at"]
     list_display_links = ["id", "subject"]
-    list_filter = ["status", "category", "created_at", "seat__floor"]
+    list_filter = ["status", AgeFilter, "category", "created_at", "seat__floor"]
     search_fields = ["subject", "text", "author__email", "author__last_name", "seat__label"]
     list_select_related = ["author", "seat__floor"]
     date_hierarchy = "created_at"

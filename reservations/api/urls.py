@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from reservations.api import views
+from reservations.api import blocks, views
 
 urlpatterns = [
     re_path(r"^reservations/?$", views.ReservationListView.as_view(), name="reservations"),
@@ -29,6 +29,12 @@ urlpatterns = [
         r"^admin/reservation/(?P<pk>\d+)/?$",
         views.AdminReservationDetailView.as_view(),
         name="admin-reservation",
+    ),
+    re_path(r"^admin/seat_blocks/?$", blocks.SeatBlockListView.as_view(), name="seat-blocks"),
+    re_path(
+        r"^admin/seat_blocks/(?P<pk>\d+)/?$",
+        blocks.SeatBlockDetailView.as_view(),
+        name="seat-block",
     ),
     re_path(
         r"^admin/check_qr/(?P<reservation_id>\d+)/?$",

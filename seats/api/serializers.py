@@ -13,9 +13,22 @@ class SeatAvailabilitySerializer(SeatSerializer):
     available = serializers.BooleanField()
     mine = serializers.BooleanField()
     busy_until = serializers.DateTimeField(allow_null=True)
+    state = serializers.ChoiceField(
+        choices=["free", "busy", "mine", "blocked", "restricted", "inactive"]
+    )
+    reason = serializers.CharField(
+        allow_null=True, help_text="Why it cannot be booked: the block's reason or the seat's rule."
+    )
 
     class Meta(SeatSerializer.Meta):
-        fields = [*SeatSerializer.Meta.fields, "available", "mine", "busy_until"]
+        fields = [
+            *SeatSerializer.Meta.fields,
+            "available",
+            "mine",
+            "busy_until",
+            "state",
+            "reason",
+        ]
 
 
 class SeatInputSerializer(serializers.Serializer):

@@ -94,6 +94,7 @@ class SeatListView(APIView):
         for state in states:
             state.seat.available, state.seat.mine = state.available, state.mine
             state.seat.busy_until = state.busy_until
+            state.seat.state, state.seat.reason = state.state, state.reason
         return Response(s.SeatAvailabilitySerializer(seats, many=True).data)
 
     @extend_schema(request=s.SeatInputSerializer, responses={201: s.SeatSerializer})
