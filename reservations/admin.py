@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from bookit.errors import DomainError
 from reservations import services, services_blocks
 from reservations.models import BookingPolicy, BookingRule, Reservation, SeatBlock
-from reservations.policy import get_policy, policy_changed
+from reservations.policy import OVERRIDABLE, get_policy, policy_changed
 
 
 class ReservationForm(forms.ModelForm):
@@ -103,8 +103,21 @@ class DayFilter(admin.SimpleListFilter):
         return queryset.overlapping(start=start, end=start + dt.timedelta(days=1))
 
 
+class RequestFormMixin:
+    """Hands the request to the form: its clean() calls a service as the acting staff member."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class RequestForm(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, request=request, **kw)
+
+        return RequestForm
+
+
 @admin.register(Reservation)
-class ReservationAdmin(admin.ModelAdmin):
+class ReservationAdmin(RequestFormMixin, admin.ModelAdmin):
     form = ReservationForm
     list_display = [
         "id",
@@ -131,15 +144,6 @@ class ReservationAdmin(admin.ModelAdmin):
     list_select_related = ["seat__floor", "user"]
     readonly_fields = ["status", "created_at", "created_by", "checked_in_at", "cancelled_at"]
     actions = ["cancel_selected", "check_in_selected"]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-
-        class RequestForm(form):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, request=request, **kw)
-
-        return RequestForm
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -235,14 +239,7 @@ class BookingPolicyAdmin(admin.ModelAdmin):
         policy_changed()
 
 
-OVERRIDE_FIELDS = [
-    "opens_at",
-    "closes_at",
-    "min_minutes",
-    "max_minutes",
-    "advance_days",
-    "max_upcoming",
-]
+OVERRIDE_FIELDS = list(OVERRIDABLE)
 
 
 @admin.register(BookingRule)
@@ -313,7 +310,7 @@ class SeatBlockForm(forms.ModelForm):
 
 
 @admin.register(SeatBlock)
-class SeatBlockAdmin(admin.ModelAdmin):
+class SeatBlockAdmin(RequestFormMixin, admin.ModelAdmin):
     form = SeatBlockForm
     list_display = ["target", "start", "end", "reason", "created_by"]
     list_filter = [("start", admin.DateFieldListFilter), "floor", "seat__floor"]
@@ -326,15 +323,6 @@ class SeatBlockAdmin(admin.ModelAdmin):
         if obj.seat_id:
             return f"{obj.seat.label} ({obj.seat.floor.name})"
         return _("whole floor %(name)s") % {"name": obj.floor.name}
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-
-        class RequestForm(form):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, request=request, **kw)
-
-        return RequestForm
 
     def get_readonly_fields(self, request, obj=None):
         # A block is reopened (deleted), not moved: its cancellations already happened.
