@@ -93,7 +93,7 @@ def validate_window(
             "end", _("A booking lasts at least %(n)d minutes.") % {"n": policy.min_minutes}
         )
     if minutes > policy.max_minutes:
-        if policy.max_minutes % 60:
+        if policy.max_minutes % 60 or policy.max_minutes < 120:  # no "at most 1 hours"
             message = _("A booking lasts at most %(n)d minutes.") % {"n": policy.max_minutes}
         else:
             message = _("A booking lasts at most %(n)d hours.") % {"n": policy.max_minutes // 60}
