@@ -1,7 +1,9 @@
 /* Staff QR check-in: progressive enhancement of a plain form.
  * Without JS the page works with a USB scanner (it types the code and presses Enter) or paste.
- * With a browser that has BarcodeDetector (Chrome/Edge on Android, macOS, ChromeOS), a
- * "Scan with camera" button reads the code from the phone camera and submits the same form. */
+ * With a camera, a "Scan with camera" button reads the code and submits the same form. Frames
+ * are decoded by the browser's BarcodeDetector where it has one (Chrome on Android, macOS,
+ * ChromeOS) and otherwise by jsQR (static/vendor/jsqr, vendored from npm), so Safari on the
+ * front-desk iPad, Firefox and desktop Linux scan too. */
 (function () {
   "use strict";
 
@@ -39,24 +41,52 @@
     else form.submit();
   }
 
-  function scan(detector) {
+  // One decoder interface: decode(video) -> Promise of the code's text, or null.
+  function nativeDecoder() {
+    var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+    return function (source) {
+      return detector.detect(source).then(function (codes) {
+        var code = codes.find(function (c) { return c.rawValue; });
+        return code ? code.rawValue : null;
+      });
+    };
+  }
+
+  function jsqrDecoder() {
+    var canvas = document.createElement("canvas");
+    var context = canvas.getContext("2d", { willReadFrequently: true });
+    return function (source) {
+      var width = source.videoWidth, height = source.videoHeight;
+      if (!width || !height) return Promise.resolve(null);
+      // Decode at most 800 px wide: enough for a code held up to the camera, and fast.
+      var scale = Math.min(1, 800 / width);
+      canvas.width = Math.round(width * scale);
+      canvas.height = Math.round(height * scale);
+      context.drawImage(source, 0, 0, canvas.width, canvas.height);
+      var image = context.getImageData(0, 0, canvas.width, canvas.height);
+      var code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "attemptBoth" });
+      return Promise.resolve(code && code.data ? code.data : null);
+    };
+  }
+
+  function scan(decode) {
     if (!stream) return;
-    detector.detect(video).then(function (codes) {
-      var code = codes.find(function (c) { return c.rawValue; });
-      if (code) {
+    decode(video).then(function (text) {
+      if (text) {
         stop();
-        submitCode(code.rawValue);
+        submitCode(text);
       } else {
-        timer = setTimeout(function () { scan(detector); }, 200);
+        timer = setTimeout(function () { scan(decode); }, 200);
       }
     }).catch(function () {
-      timer = setTimeout(function () { scan(detector); }, 400);
+      timer = setTimeout(function () { scan(decode); }, 400);
     });
   }
 
+  var decoder = null;
+
   function start() {
     say(messages.msgStarting);
-    var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
     navigator.mediaDevices
       .getUserMedia({ video: { facingMode: "environment" }, audio: false })
       .then(function (media) {
@@ -69,7 +99,7 @@
       })
       .then(function () {
         say(messages.msgScanning);
-        scan(detector);
+        scan(decoder());
       })
       .catch(function () {
         stop();
@@ -83,16 +113,24 @@
     if (document.activeElement === document.body && event.key.length === 1) input.focus();
   });
 
-  var supported =
-    "BarcodeDetector" in window &&
-    navigator.mediaDevices &&
-    typeof navigator.mediaDevices.getUserMedia === "function";
-  if (!supported) return;
-  window.BarcodeDetector.getSupportedFormats().then(function (formats) {
-    if (formats.indexOf("qr_code") === -1) return;
+  function enable(makeDecoder, name) {
+    decoder = makeDecoder;
     box.hidden = false;
+    box.dataset.decoder = name;
     startButton.addEventListener("click", start);
     stopButton.addEventListener("click", stop);
     window.addEventListener("pagehide", stop);
-  }).catch(function () { /* no camera support: the form still works */ });
+  }
+
+  var hasCamera = navigator.mediaDevices && typeof navigator.mediaDevices.getUserMedia === "function";
+  if (!hasCamera) return;
+  var hasJsqr = typeof window.jsQR === "function";
+  if ("BarcodeDetector" in window) {
+    window.BarcodeDetector.getSupportedFormats().then(function (formats) {
+      if (formats.indexOf("qr_code") !== -1) enable(nativeDecoder, "native");
+      else if (hasJsqr) enable(jsqrDecoder, "jsqr");
+    }).catch(function () { if (hasJsqr) enable(jsqrDecoder, "jsqr"); });
+  } else if (hasJsqr) {
+    enable(jsqrDecoder, "jsqr");
+  }
 })();
