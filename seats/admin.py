@@ -1,23 +1,42 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from bookit.errors import DomainError
 from seats import services
-from seats.models import Floor, Seat
+from seats.admin_editor import FloorEditorMixin
+from seats.models import Floor, Seat, Zone
 
 
-class SeatInline(admin.TabularInline):
-    model = Seat
-    extra = 0
-    fields = ["label", "kind", "amenities", "x", "y", "is_active"]
-    show_change_link = True
+class SeatForm(forms.ModelForm):
+    """Amenities as checkboxes, not raw JSON."""
+
+    amenities = forms.MultipleChoiceField(
+        label=_("amenities"),
+        choices=Seat.Amenity.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Seat
+        fields = ["floor", "label", "kind", "amenities", "x", "y", "is_active"]
 
 
 @admin.register(Floor)
-class FloorAdmin(admin.ModelAdmin):
-    list_display = ["name", "ordering", "width", "height"]
+class FloorAdmin(FloorEditorMixin, admin.ModelAdmin):
+    """Seats and zones are edited on the plan itself (seats.admin_editor)."""
+
+    list_display = ["name", "ordering", "width", "height", "seat_count"]
     list_editable = ["ordering"]
-    inlines = [SeatInline]
+
+    @admin.display(description=_("seats"))
+    def seat_count(self, obj: Floor) -> int:
+        return obj.seat_total
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(seat_total=Count("seats"))
 
     def delete_model(self, request, obj):
         try:
@@ -28,6 +47,7 @@ class FloorAdmin(admin.ModelAdmin):
 
 @admin.register(Seat)
 class SeatAdmin(admin.ModelAdmin):
+    form = SeatForm
     list_display = ["label", "floor", "kind", "x", "y", "is_active"]
     list_editable = ["x", "y", "is_active"]
     list_filter = ["floor", "kind", "is_active"]
@@ -54,3 +74,10 @@ class SeatAdmin(admin.ModelAdmin):
     def activate(self, request, queryset):
         count = queryset.update(is_active=True)
         self.message_user(request, _("%(n)d seats activated.") % {"n": count})
+
+
+@admin.register(Zone)
+class ZoneAdmin(admin.ModelAdmin):
+    list_display = ["name", "floor", "x", "y", "width", "height"]
+    list_filter = ["floor"]
+    search_fields = ["name", "floor__name"]

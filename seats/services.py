@@ -5,8 +5,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookit.errors import Conflict, ValidationFailed
-from seats.models import Floor, Seat
+from bookit.errors import Conflict, DomainError, NotFound, ValidationFailed
+from seats.models import Floor, Seat, Zone
 
 SEAT_FIELDS = {"label", "floor", "kind", "amenities", "x", "y", "is_active"}
 
@@ -24,7 +24,27 @@ def _clean_amenities(amenities) -> list[str]:
     return sorted(set(amenities))
 
 
+def _check_coordinate(field: str, value) -> int:
+    """A map coordinate or size: a whole number in the floor's units (JSON may send anything)."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100000:
+        message = _("%(field)s must be a whole number from 0 to 100000.") % {"field": field}
+        raise ValidationFailed(message, errors={field: [message]})
+    return value
+
+
 def _save_seat(seat: Seat) -> Seat:
+    seat.label = (seat.label or "").strip()
+    if not seat.label or len(seat.label) > Seat._meta.get_field("label").max_length:
+        message = _("A seat needs a label of at most 20 characters.")
+        raise ValidationFailed(message, errors={"label": [message]})
+    if seat.kind not in Seat.Kind.values:
+        message = _("Unknown seat kind.")
+        raise ValidationFailed(message, errors={"kind": [message]})
+    for field in ("x", "y"):
+        _check_coordinate(field, getattr(seat, field))
+    if not isinstance(seat.is_active, bool):
+        message = _("Active must be true or false.")
+        raise ValidationFailed(message, errors={"is_active": [message]})
     try:
         with transaction.atomic():
             seat.save()
@@ -108,3 +128,78 @@ def floor_delete(*, floor: Floor) -> None:
     with transaction.atomic():
         floor.seats.all().delete()
         floor.delete()
+
+
+# --- The floor editor's layout save ----------------------------------------------------------
+
+
+def _clean_zone(data: dict) -> dict:
+    name = str(data.get("name") or "").strip()
+    if not name or len(name) > Zone._meta.get_field("name").max_length:
+        message = _("A zone needs a name of at most 60 characters.")
+        raise ValidationFailed(message, errors={"name": [message]})
+    values = {"name": name}
+    for field in ("x", "y", "width", "height"):
+        values[field] = _check_coordinate(field, data.get(field))
+    if values["width"] == 0 or values["height"] == 0:
+        message = _("A zone needs a width and a height.")
+        raise ValidationFailed(message, errors={"width": [message]})
+    return values
+
+
+def floor_layout_save(*, floor: Floor, seats: list[dict], zones: list[dict]) -> None:
+    """Apply the floor editor's changes in one transaction, through the seat services.
+
+    ``seats``: items with ``id`` (omit for a new seat) and any of SEAT_FIELDS, or
+    ``{"id": …, "delete": true}``; ``zones`` alike with name, x, y, width, height. A rule broken by any item
+    (a duplicate label, a seat with bookings deleted) rolls everything back and the error
+    names the item (``seats.<index>.<field>``), so the editor can point at it.
+    """
+    with transaction.atomic():
+        existing = {s.pk: s for s in Seat.objects.select_for_update().filter(floor=floor)}
+        # Deletions first: a label freed by a removed seat may be given to another one.
+        order = sorted(range(len(seats)), key=lambda i: not seats[i].get("delete"))
+        for index in order:
+            _apply_seat(floor, existing, seats[index], index=index)
+        zone_rows = {z.pk: z for z in Zone.objects.filter(floor=floor)}
+        for index, item in enumerate(zones):
+            try:
+                pk = item.get("id")
+                if pk is not None and pk not in zone_rows:
+                    raise NotFound(_("This zone is not on this floor."))
+                if item.get("delete"):
+                    if pk is not None:
+                        zone_rows[pk].delete()
+                    continue
+                values = _clean_zone(item)
+                if pk is None:
+                    Zone.objects.create(floor=floor, **values)
+                else:
+                    Zone.objects.filter(pk=pk).update(**values)
+            except DomainError as exc:
+                raise _itemised(exc, "zones", index) from None
+
+
+def _apply_seat(floor: Floor, existing: dict, item: dict, *, index: int) -> None:
+    try:
+        pk = item.get("id")
+        if pk is not None and pk not in existing:
+            raise NotFound(_("This seat is not on this floor."))
+        if item.get("delete"):
+            if pk is not None:
+                seat_delete(seat=existing[pk])
+            return
+        changes = {k: v for k, v in item.items() if k in SEAT_FIELDS - {"floor"}}
+        if pk is None:
+            seat_create(floor=floor, **{"label": "", "x": 0, "y": 0, **changes})
+        else:
+            seat_update(seat=existing[pk], **changes)
+    except DomainError as exc:
+        raise _itemised(exc, "seats", index) from None
+
+
+def _itemised(exc: DomainError, group: str, index: int) -> DomainError:
+    """The same error, its fields prefixed by the item: ``seats.3.label``."""
+    errors = {f"{group}.{index}.{field}": list(msgs) for field, msgs in exc.errors.items()}
+    errors = errors or {f"{group}.{index}": [exc.message]}
+    return type(exc)(exc.message, errors=errors, extra=exc.extra)
