@@ -151,9 +151,9 @@ def floor_layout_save(*, floor: Floor, seats: list[dict], zones: list[dict]) -> 
     """Apply the floor editor's changes in one transaction, through the seat services.
 
     ``seats``: items with ``id`` (omit for a new seat) and any of SEAT_FIELDS, or
-    ``{"id": …, "delete": true}``; ``zones`` alike with name, x, y, width, height. A rule broken by any item
-    (a duplicate label, a seat with bookings deleted) rolls everything back and the error
-    names the item (``seats.<index>.<field>``), so the editor can point at it.
+    ``{"id": …, "delete": true}``; ``zones`` alike with name, x, y, width, height. A rule
+    broken by any item (a duplicate label, a seat with bookings deleted) rolls everything back
+    and the error names the item (``seats.<index>.<field>``), so the editor can point at it.
     """
     with transaction.atomic():
         existing = {s.pk: s for s in Seat.objects.select_for_update().filter(floor=floor)}
