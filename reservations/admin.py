@@ -2,6 +2,8 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -233,6 +235,21 @@ class BookingPolicyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        # One row: the list would be a list of one; open it (the rules page links here).
+        row = get_policy()
+        return HttpResponseRedirect(
+            reverse("admin:reservations_bookingpolicy_change", args=[row.pk])
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {
+            "subtitle": _("Overrides per seat kind and floor are on the booking rules page.")
+        }
+        return super().change_view(
+            request, object_id, form_url, {**context, **(extra_context or {})}
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -193,3 +193,9 @@ class TestAdmin:
         )
         assert response.status_code == 200
         assert not BookingRule.objects.exists()
+
+
+def test_the_policy_list_opens_the_one_policy(client, staff):
+    client.force_login(staff)
+    response = client.get("/admin/reservations/bookingpolicy/")
+    assert response.status_code == 302 and response["Location"].endswith("/1/change/")
