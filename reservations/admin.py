@@ -243,14 +243,6 @@ class BookingPolicyAdmin(admin.ModelAdmin):
             reverse("admin:reservations_bookingpolicy_change", args=[row.pk])
         )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        context = {
-            "subtitle": _("Overrides per seat kind and floor are on the booking rules page.")
-        }
-        return super().change_view(
-            request, object_id, form_url, {**context, **(extra_context or {})}
-        )
-
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         policy_changed()
