@@ -47,7 +47,10 @@ def member_map_rect(page, base: str, seat: Seat) -> tuple[float, float]:
 
 def test_drag_a_seat_save_and_the_member_map_shows_it_moved(page, live_server, floor):
     base = live_server.url
+    page.set_viewport_size({"width": 1366, "height": 768})
     open_editor(page, base, floor)
+    # The floor page fits a 1366 px laptop screen: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     box = page.locator(seat_node(page, "A1")).bounding_box()
     canvas = page.locator("#fe-canvas").bounding_box()
     scale = canvas["width"] / floor.width  # screen px per map unit
