@@ -7,6 +7,7 @@ directly, so an override is obeyed everywhere at once.
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
 from django.core.cache import cache
@@ -82,8 +83,26 @@ def default_rule() -> EffectiveRule:
 
 def rule_for_seat(seat) -> EffectiveRule:
     """Policy, then the seat's floor rule, then its kind rule (the most specific wins)."""
-    rule = default_rule()
-    rules = _rules()
+    return rule_resolver()(seat)
+
+
+def rule_resolver() -> Callable[[object], EffectiveRule]:
+    """rule_for_seat for many seats: reads the cache once and computes each (floor, kind) once
+    (a map of 500 seats has a handful of distinct rules)."""
+    base, rules = default_rule(), _rules()
+    memo: dict[tuple, EffectiveRule] = {}
+
+    def resolve(seat) -> EffectiveRule:
+        key = (seat.floor_id, seat.kind)
+        if key not in memo:
+            memo[key] = _effective(seat, base=base, rules=rules)
+        return memo[key]
+
+    return resolve
+
+
+def _effective(seat, *, base: EffectiveRule, rules: dict) -> EffectiveRule:
+    rule = base
     for scope, key in (("floor", seat.floor_id), ("kind", seat.kind)):
         override = rules.get((scope, key))
         if not override:
@@ -95,7 +114,7 @@ def rule_for_seat(seat) -> EffectiveRule:
         ):
             # A floor rule and a kind rule can combine into nonsense (opens after closing);
             # the kind rule then wins whole, with the policy for what it leaves empty.
-            candidate = replace(default_rule(), **override)
+            candidate = replace(base, **override)
         if "max_upcoming" in override:
             candidate = replace(
                 candidate,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from bookit.errors import ValidationFailed
 from reservations.models import Reservation, SeatBlock
-from reservations.policy import EffectiveRule, get_policy, rule_for_seat
+from reservations.policy import EffectiveRule, get_policy, rule_resolver
 from reservations.services import validate_window
 from seats.models import Floor, Seat
 
@@ -91,10 +91,11 @@ def seat_availability(
         if user is not None and reservation.user_id == user.pk:
             mine.add(reservation.seat_id)
     blocks = _blocks_by_seat(seats=seats, start=start, end=end)
+    rule_for = rule_resolver()
     rule_errors: dict[EffectiveRule, str | None] = {}
     states = []
     for seat in seats:
-        rule = rule_for_seat(seat)
+        rule = rule_for(seat)
         if rule not in rule_errors:
             rule_errors[rule] = _rule_error(rule=rule, start=start, end=end, now=now)
         block = blocks.get(seat.pk)
