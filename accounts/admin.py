@@ -86,8 +86,10 @@ class UserAdmin(BaseUserAdmin):
     def save_model(self, request, obj, form, change):
         # Verification goes through the service so who/when are always recorded.
         if change and "is_verified" in form.changed_data:
+            # Save the rest with the old value, so the service sees (and announces) the change.
+            wanted, obj.is_verified = obj.is_verified, form.initial["is_verified"]
             super().save_model(request, obj, form, change)
-            services.user_verify(user=obj, by=request.user, verified=obj.is_verified)
+            services.user_verify(user=obj, by=request.user, verified=wanted)
             return
         super().save_model(request, obj, form, change)
 

@@ -167,3 +167,25 @@ def test_nothing_breaks_on_an_empty_coworking(frozen, staff, client):
     client.force_login(staff)
     assert client.get(reverse("admin:index")).status_code == 200
     assert dashboard().floors == []  # no floors yet: nothing to divide by
+
+
+def test_verifying_in_the_member_form_and_by_action_notifies(db, staff, client):
+    waiting = make_user("form@example.com", first_name="Fiona", verified=False)
+    batch = make_user("batch@example.com", first_name="Boris", verified=False)
+    for n, user in enumerate((waiting, batch)):
+        user.telegram_id = 8000 + n
+        user.save()
+    client.force_login(staff)
+    page = client.get(f"/admin/accounts/user/{waiting.pk}/change/")
+    data = {k: v for k, v in page.context["adminform"].form.initial.items() if v is not None}
+    data |= {"email": waiting.email, "is_verified": "on", "is_active": "on", "language": "ru"}
+    data.pop("groups", None), data.pop("user_permissions", None), data.pop("password", None)
+    data |= {"date_joined_0": "2026-12-01", "date_joined_1": "09:00"}
+    response = client.post(f"/admin/accounts/user/{waiting.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    client.post(
+        "/admin/accounts/user/",
+        {"action": "verify_selected", "_selected_action": [batch.pk]},
+    )
+    kinds = Notification.objects.filter(kind=Notification.Kind.MEMBER_VERIFIED)
+    assert set(kinds.values_list("user__email", flat=True)) == {waiting.email, batch.email}
