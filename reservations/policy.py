@@ -86,6 +86,12 @@ def rule_for_seat(seat) -> EffectiveRule:
     return rule_resolver()(seat)
 
 
+def rule_for_floor(floor_id: int) -> EffectiveRule:
+    """The floor's own rules (no seat kind): its opening hours, e.g. for occupancy figures."""
+    override = _rules().get(("floor", floor_id))
+    return replace(default_rule(), **override) if override else default_rule()
+
+
 def rule_resolver() -> Callable[[object], EffectiveRule]:
     """rule_for_seat for many seats: reads the cache once and computes each (floor, kind) once
     (a map of 500 seats has a handful of distinct rules)."""

@@ -298,10 +298,17 @@ def reservation_update(
     return reservation
 
 
-def reservation_cancel(*, reservation: Reservation, by: User, reason: str = "") -> Reservation:
+def reservation_cancel(
+    *,
+    reservation: Reservation,
+    by: User,
+    reason: str = "",
+    ends_at: dt.datetime | None = None,
+) -> Reservation:
     """Cancel until the reservation ends. In progress: it ends now and frees the rest.
 
-    ``reason`` (staff, e.g. a seat block) travels with the event so the member is told why.
+    ``reason`` (staff, e.g. a seat block) travels with the event so the member is told why;
+    ``ends_at`` (a block starting later) lets a checked-in member stay until then.
     """
     _check_owner(reservation, by)
     now = timezone.now()
@@ -312,7 +319,8 @@ def reservation_cancel(*, reservation: Reservation, by: User, reason: str = "") 
         locked.cancelled_at = now
         if locked.status == Status.CHECKED_IN:
             # The member used the seat until now: keep that as history, free the rest.
-            locked.end = max(now, locked.start + dt.timedelta(seconds=1))
+            until = max(now, ends_at or now)
+            locked.end = min(locked.end, max(until, locked.start + dt.timedelta(seconds=1)))
             fields = ["end", "cancelled_at"]
         else:
             locked.status = Status.CANCELLED

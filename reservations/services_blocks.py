@@ -5,7 +5,8 @@ Invariants:
   block's window: creating the block cancels the live bookings it covers in the same
   transaction, and the booking service refuses new ones with 409 (see _check_overlaps);
 - each cancelled member is told why: the cancellation signal carries the block's reason,
-  the notification outbox writes the message in that same transaction.
+  the notification outbox writes the message in that same transaction. A checked-in booking in
+  progress is not taken away before the block begins: it ends then (or now, if it has begun).
 """
 
 import datetime as dt
@@ -68,7 +69,8 @@ def seat_block_create(
         )
         cancelled = []
         for reservation in covered:
-            reservation_cancel(reservation=reservation, by=by, reason=reason)
+            # A checked-in member stays until the block begins; a booking is cancelled whole.
+            reservation_cancel(reservation=reservation, by=by, reason=reason, ends_at=start)
             cancelled.append(reservation)
     return block, cancelled
 

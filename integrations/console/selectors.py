@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from reservations.models import LIVE_STATUSES, Reservation
-from reservations.policy import get_policy
+from reservations.policy import get_policy, rule_for_floor
 from seats.models import Floor, Seat
 from tickets.models import Ticket
 
@@ -48,15 +48,24 @@ class Dashboard:
     oldest_open: dt.datetime | None = None
 
 
+def _minutes(start: dt.datetime, end: dt.datetime) -> int:
+    return int((end - start).total_seconds() // 60)
+
+
 def dashboard(*, now: dt.datetime | None = None) -> Dashboard:
     policy = get_policy()
     now = now or timezone.now()
     day = timezone.localtime(now, policy.tz).date()
     day_start = dt.datetime.combine(day, dt.time(0, 0), policy.tz)
     day_end = day_start + dt.timedelta(days=1)
-    opens = dt.datetime.combine(day, policy.opens_at, policy.tz)
-    closes = dt.datetime.combine(day, policy.closes_at, policy.tz)
-    open_minutes = int((closes - opens).total_seconds() // 60)
+
+    def hours(floor_id: int) -> tuple[dt.datetime, dt.datetime]:
+        """Today's opening hours of a floor (its own rule, else the policy)."""
+        rule = rule_for_floor(floor_id)
+        return (
+            dt.datetime.combine(day, rule.opens_at, policy.tz),
+            dt.datetime.combine(day, rule.closes_at, policy.tz),
+        )
 
     pending = list(
         User.objects.filter(is_verified=False, is_active=True, is_staff=False).order_by(
@@ -93,6 +102,7 @@ def dashboard(*, now: dt.datetime | None = None) -> Dashboard:
             seen_now.add(r.seat_id)
             busy_now[r.seat.floor_id] += 1
         # Only the part inside opening hours counts against the day's capacity.
+        opens, closes = hours(r.seat.floor_id)
         overlap = (min(r.end, closes) - max(r.start, opens)).total_seconds() // 60
         booked[r.seat.floor_id] += max(0, int(overlap))
     floors = [
@@ -101,7 +111,7 @@ def dashboard(*, now: dt.datetime | None = None) -> Dashboard:
             seats=seat_counts.get(floor.pk, 0),
             busy_now=busy_now[floor.pk],
             booked_minutes=booked[floor.pk],
-            open_minutes=open_minutes,
+            open_minutes=_minutes(*hours(floor.pk)),
         )
         for floor in Floor.objects.order_by("ordering", "id")
     ]

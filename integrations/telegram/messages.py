@@ -82,6 +82,14 @@ def render_notification(
             markup = cancel_button(payload["reservation"])
         elif kind == "booking_cancelled":
             text = _("Staff cancelled your booking: %(line)s.") % {"line": line}
+        elif kind == "booking_blocked" and payload.get("shortened"):
+            text = _(
+                "Your booking now ends at %(end)s, the seat is closed: %(reason)s. %(line)s."
+            ) % {
+                "end": f"{local(dt.datetime.fromisoformat(payload['end'])):%H:%M}",
+                "reason": payload.get("reason", ""),
+                "line": line,
+            }
         elif kind == "booking_blocked":
             text = _("Your booking is cancelled, the seat is closed: %(reason)s. %(line)s.") % {
                 "reason": payload.get("reason", ""),

@@ -73,7 +73,11 @@ def enqueue_reservation(reservation: Reservation, *, kind: str) -> bool:
 
 
 def enqueue_reservation_blocked(reservation: Reservation, *, reason: str) -> bool:
-    payload = reservation_payload(reservation) | {"reason": reason}
+    # Still live: a checked-in booking cut short at the block's start rather than cancelled.
+    payload = reservation_payload(reservation) | {
+        "reason": reason,
+        "shortened": reservation.is_live,
+    }
     return enqueue(
         user=reservation.user,
         kind=Kind.BOOKING_BLOCKED,

@@ -1,5 +1,7 @@
 """The staff dashboard (admin index): every figure against a hand-built day."""
 
+import datetime as dt
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -8,7 +10,7 @@ from accounts.tests.factories import make_user
 from integrations.console.selectors import dashboard
 from integrations.models import Notification
 from reservations.models import Reservation
-from reservations.policy import get_policy
+from reservations.policy import get_policy, rule_for_floor
 from reservations.tests.factories import NOW, at, make_floor, make_reservation, make_seat
 from tickets.models import Ticket
 
@@ -78,7 +80,7 @@ def test_the_figures_match_the_day(day):
 
 
 def test_the_figures_take_a_fixed_number_of_queries(day, django_assert_max_num_queries):
-    get_policy()  # cached, as in production
+    get_policy(), rule_for_floor(0)  # the policy and the rules are cached, as in production
     # Pending members, today's reservations, seats per floor, floors, tickets twice.
     with django_assert_max_num_queries(6):
         dashboard()
@@ -189,3 +191,18 @@ def test_verifying_in_the_member_form_and_by_action_notifies(db, staff, client):
     )
     kinds = Notification.objects.filter(kind=Notification.Kind.MEMBER_VERIFIED)
     assert set(kinds.values_list("user__email", flat=True)) == {waiting.email, batch.email}
+
+
+def test_a_floor_with_its_own_hours_counts_its_own_capacity(frozen, member):
+    from reservations.models import BookingRule
+    from reservations.policy import policy_changed
+
+    annex = make_floor("Annex")
+    seat = make_seat("N1", floor=annex)
+    BookingRule.objects.create(floor=annex, opens_at=dt.time(12), closes_at=dt.time(20))
+    policy_changed()
+    # 10:00-14:00 booked; only 12:00-14:00 is inside the annex's 8 open hours: 120 / 480.
+    make_reservation(member, seat, at(0, 10), at(0, 14))
+    (annex_figures,) = dashboard().floors
+    assert (annex_figures.open_minutes, annex_figures.booked_minutes) == (480, 120)
+    assert annex_figures.day_percent == 25

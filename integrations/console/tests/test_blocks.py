@@ -42,6 +42,19 @@ class TestServices:
         assert note.kind == Notification.Kind.BOOKING_BLOCKED
         assert note.payload["reason"] == "Cleaning the carpet" and note.payload["seat"] == "A1"
 
+    def test_a_checked_in_member_keeps_the_seat_until_the_block_begins(self, staff, linked, seat):
+        here = make_reservation(linked, seat, at(0, 9), at(0, 18), status=Status.CHECKED_IN)
+        block(staff, seat=seat, start=at(0, 14), end=at(0, 16))
+        here.refresh_from_db()
+        assert (here.status, here.end) == (Status.CHECKED_IN, at(0, 14))
+        note = Notification.objects.get(user=linked)
+        assert note.payload["shortened"] is True
+
+        from integrations.telegram.messages import render_notification
+
+        text, _markup = render_notification(note.kind, note.payload, "en")
+        assert text.startswith("Your booking now ends at 14:00, the seat is closed")
+
     def test_a_floor_block_covers_every_seat_of_the_floor(
         self, staff, member, other_member, seat, seat2
     ):
