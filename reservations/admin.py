@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -263,6 +264,11 @@ class BookingRuleAdmin(admin.ModelAdmin):
     list_editable = OVERRIDE_FIELDS
     list_select_related = ["floor"]
     fields = ["kind", "floor", *OVERRIDE_FIELDS]
+    # Plain narrow inputs: the admin's clock widgets would push the table past a laptop screen.
+    formfield_overrides = {
+        models.TimeField: {"widget": forms.TimeInput(format="%H:%M", attrs={"size": 5})},
+        models.PositiveIntegerField: {"widget": forms.NumberInput(attrs={"style": "width:6em"})},
+    }
 
     def changelist_view(self, request, extra_context=None):
         context = {"policy": get_policy(), "override_fields": OVERRIDE_FIELDS}

@@ -226,11 +226,11 @@ class BookingRule(models.Model):
     )
     opens_at = models.TimeField(_("opens at"), null=True, blank=True)
     closes_at = models.TimeField(_("closes at"), null=True, blank=True)
-    min_minutes = models.PositiveIntegerField(_("minimum duration, minutes"), null=True, blank=True)
-    max_minutes = models.PositiveIntegerField(_("maximum duration, minutes"), null=True, blank=True)
-    advance_days = models.PositiveIntegerField(_("book up to N days ahead"), null=True, blank=True)
+    min_minutes = models.PositiveIntegerField(_("min. minutes"), null=True, blank=True)
+    max_minutes = models.PositiveIntegerField(_("max. minutes"), null=True, blank=True)
+    advance_days = models.PositiveIntegerField(_("days ahead"), null=True, blank=True)
     max_upcoming = models.PositiveIntegerField(
-        _("upcoming reservations per member"),
+        _("upcoming per member"),
         null=True,
         blank=True,
         help_text=_("Counted among the member's bookings of this kind (or on this floor)."),

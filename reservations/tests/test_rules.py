@@ -169,6 +169,7 @@ class TestAdmin:
         client.force_login(staff)
         page = client.get("/admin/reservations/bookingrule/").content.decode()
         assert "Defaults for every seat" in page and "Meeting room" in page
+        assert page.index("Meeting room") < page.index("Defaults for every seat")
         rule = BookingRule.objects.get()
         data = {
             "form-TOTAL_FORMS": "1",
