@@ -122,6 +122,39 @@ def run(args) -> None:
         availability()
     report(f"floor map availability ({len(ctx.captured_queries)} queries)", timed(availability, 30))
 
+    # The same map with a per-kind rule and a block on part of the floor (issue 17).
+    from reservations.models import BookingRule, SeatBlock
+    from reservations.policy import policy_changed
+
+    BookingRule.objects.create(kind=Seat.Kind.DESK, max_minutes=240)
+    SeatBlock.objects.create(
+        seat=seats[0], start=window_start, end=window_end, reason="Bench", created_by=None
+    )
+    policy_changed()
+    availability()
+    report("floor map availability (rule + block)", timed(availability, 30))
+
+    # The staff dashboard over a busy day: six one-hour bookings per seat today.
+    from integrations.console.selectors import dashboard
+
+    day_rows = [
+        Reservation(
+            seat=seat,
+            user=None,
+            start=dt.datetime.combine(today, dt.time(8 + 2 * h), policy.tz),
+            end=dt.datetime.combine(today, dt.time(9 + 2 * h), policy.tz),
+        )
+        for seat in seats
+        for h in range(6)
+    ]
+    Reservation.objects.bulk_create(day_rows, batch_size=1000)
+    with CaptureQueriesContext(connection) as ctx:
+        dashboard()
+    report(
+        f"staff dashboard, {len(day_rows)} today ({len(ctx.captured_queries)} queries)",
+        timed(dashboard, 20),
+    )
+
     member = users[0]
     report(
         "my reservations (list)",

@@ -58,14 +58,17 @@ def dashboard(*, now: dt.datetime | None = None) -> Dashboard:
     day = timezone.localtime(now, policy.tz).date()
     day_start = dt.datetime.combine(day, dt.time(0, 0), policy.tz)
     day_end = day_start + dt.timedelta(days=1)
+    floor_hours: dict[int, tuple[dt.datetime, dt.datetime]] = {}
 
     def hours(floor_id: int) -> tuple[dt.datetime, dt.datetime]:
-        """Today's opening hours of a floor (its own rule, else the policy)."""
-        rule = rule_for_floor(floor_id)
-        return (
-            dt.datetime.combine(day, rule.opens_at, policy.tz),
-            dt.datetime.combine(day, rule.closes_at, policy.tz),
-        )
+        """Today's opening hours of a floor (its own rule, else the policy); once per floor."""
+        if floor_id not in floor_hours:
+            rule = rule_for_floor(floor_id)
+            floor_hours[floor_id] = (
+                dt.datetime.combine(day, rule.opens_at, policy.tz),
+                dt.datetime.combine(day, rule.closes_at, policy.tz),
+            )
+        return floor_hours[floor_id]
 
     pending = list(
         User.objects.filter(is_verified=False, is_active=True, is_staff=False).order_by(
@@ -85,7 +88,8 @@ def dashboard(*, now: dt.datetime | None = None) -> Dashboard:
         if r.status == Status.BOOKED and r.start <= now - grace and r.start >= day_start
     ]
     no_shows = [r for r in today if r.status == Status.NO_SHOW and r.start >= day_start] + missed
-    holding = [r for r in today if r.status in LIVE_STATUSES and r not in missed]
+    missed_ids = {r.pk for r in missed}
+    holding = [r for r in today if r.status in LIVE_STATUSES and r.pk not in missed_ids]
     checked_in = [r for r in holding if r.status == Status.CHECKED_IN and r.start <= now < r.end]
 
     seat_counts = dict(

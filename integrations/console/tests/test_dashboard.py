@@ -206,3 +206,13 @@ def test_a_floor_with_its_own_hours_counts_its_own_capacity(frozen, member):
     (annex_figures,) = dashboard().floors
     assert (annex_figures.open_minutes, annex_figures.booked_minutes) == (480, 120)
     assert annex_figures.day_percent == 25
+
+
+def test_long_lists_show_ten_and_the_count_with_a_link(frozen, staff, client):
+    for i in range(12):
+        make_user(f"queue{i}@example.com", verified=False)
+    client.force_login(staff)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Waiting for verification (12)" in page
+    assert page.count("/verify/") == 10
+    assert "?is_verified__exact=0&amp;is_active__exact=1" in page
