@@ -252,6 +252,31 @@ class BookingPolicyAdmin(admin.ModelAdmin):
 OVERRIDE_FIELDS = list(OVERRIDABLE)
 
 
+class BookingRuleForm(forms.ModelForm):
+    """The service's check as form errors, on the add page and in the editable list alike."""
+
+    class Meta:
+        model = BookingRule
+        fields = ["kind", "floor", *OVERRIDABLE]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            candidate = BookingRule(**{**model_values(self.instance), **data})
+            try:
+                services_blocks.booking_rule_check(rule=candidate)
+            except DomainError as exc:
+                for field, errors in exc.errors.items():
+                    self.add_error(
+                        field if field in self.fields else None, [str(e) for e in errors]
+                    )
+        return data
+
+
+def model_values(rule: BookingRule) -> dict:
+    return {"kind": rule.kind, "floor": rule.floor, **{f: getattr(rule, f) for f in OVERRIDABLE}}
+
+
 @admin.register(BookingRule)
 class BookingRuleAdmin(admin.ModelAdmin):
     """One page for every override: each row a seat kind or a floor, empty cells inherit.
@@ -259,6 +284,7 @@ class BookingRuleAdmin(admin.ModelAdmin):
     The defaults (the booking policy) are shown above the table (change_list template).
     """
 
+    form = BookingRuleForm
     change_list_template = "admin/reservations/bookingrule/change_list.html"
     list_display = ["__str__", *OVERRIDE_FIELDS]
     list_editable = OVERRIDE_FIELDS
@@ -269,6 +295,9 @@ class BookingRuleAdmin(admin.ModelAdmin):
         models.TimeField: {"widget": forms.TimeInput(format="%H:%M", attrs={"size": 5})},
         models.PositiveIntegerField: {"widget": forms.NumberInput(attrs={"style": "width:6em"})},
     }
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=BookingRuleForm, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
         context = {"policy": get_policy(), "override_fields": OVERRIDE_FIELDS}

@@ -10,6 +10,7 @@ Invariants:
 """
 
 import datetime as dt
+from dataclasses import replace
 
 from django.db import transaction
 from django.db.models import Q
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from bookit.errors import PermissionDenied, ValidationFailed
 from reservations.models import LIVE_STATUSES, BookingRule, Reservation, SeatBlock
-from reservations.policy import policy_changed
+from reservations.policy import OVERRIDABLE, default_rule, policy_changed
 from reservations.services import check_interval, reservation_cancel
 from seats.models import Floor, Seat
 
@@ -82,10 +83,33 @@ def seat_block_delete(*, block: SeatBlock, by: User) -> None:
     block.delete()
 
 
-def booking_rule_save(*, rule: BookingRule) -> BookingRule:
-    """Save an override and drop the cached rules so every surface sees it at once."""
+def booking_rule_check(*, rule: BookingRule) -> None:
+    """One scope, and a rule that still makes sense over the policy's defaults: a floor that
+    "closes at 07:00" while the policy opens at 08:00 would refuse every booking."""
     if bool(rule.kind) == bool(rule.floor_id):
         raise _error("kind", _("A rule is for one seat kind or one floor."))
+    values = {f: getattr(rule, f) for f in OVERRIDABLE if getattr(rule, f) is not None}
+    effective = replace(default_rule(), **values)
+    if effective.closes_at <= effective.opens_at:
+        raise _error(
+            "closes_at",
+            _("Closes at %(closes)s, not after it opens (%(opens)s).")
+            % {
+                "closes": effective.closes_at.strftime("%H:%M"),
+                "opens": effective.opens_at.strftime("%H:%M"),
+            },
+        )
+    if effective.max_minutes < effective.min_minutes:
+        raise _error(
+            "max_minutes",
+            _("The maximum (%(max)d min) is below the minimum (%(min)d min).")
+            % {"max": effective.max_minutes, "min": effective.min_minutes},
+        )
+
+
+def booking_rule_save(*, rule: BookingRule) -> BookingRule:
+    """Save an override and drop the cached rules so every surface sees it at once."""
+    booking_rule_check(rule=rule)
     with transaction.atomic():
         rule.save()
     transaction.on_commit(policy_changed)

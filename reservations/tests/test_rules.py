@@ -186,6 +186,29 @@ class TestAdmin:
         with pytest.raises(ValidationFailed, match="at most 60 minutes"):
             book(member, room, at(1, 10), at(1, 11, 30))
 
+    def test_an_override_that_contradicts_the_defaults_is_refused(self, client, staff, room):
+        client.force_login(staff)
+        floor = room.floor
+        response = client.post(
+            "/admin/reservations/bookingrule/add/", {"floor": floor.pk, "closes_at": "07:00"}
+        )
+        assert response.status_code == 200
+        assert "Closes at 07:00, not after it opens (08:00)." in response.content.decode()
+        rule = BookingRule.objects.create(floor=floor, closes_at=dt.time(20))
+        data = {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": str(rule.pk),
+            "form-0-min_minutes": "600",
+            "form-0-max_minutes": "60",
+            "_save": "Save",
+        }
+        response = client.post("/admin/reservations/bookingrule/", data)
+        assert response.status_code == 200
+        assert "is below the minimum" in response.content.decode()
+        rule.refresh_from_db()
+        assert rule.min_minutes is None and rule.closes_at == dt.time(20)
+
     def test_an_inconsistent_override_is_a_form_error(self, client, staff, room):
         client.force_login(staff)
         response = client.post(
