@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import LoginFailure, User
+from accounts.signals import user_deleting
 from bookit.errors import DomainError, ValidationFailed
 
 logger = logging.getLogger(__name__)
@@ -100,11 +101,9 @@ def user_verify(*, user: User, by: User, verified: bool = True) -> User:
 
 def user_delete(*, user: User) -> None:
     """Delete the account; history stays, anonymised (FKs to the user are SET_NULL)."""
-    from reservations.services import reservations_cancel_future_for_user
-
     avatar_names = [user.avatar.name] if user.avatar else []
     with transaction.atomic():
-        reservations_cancel_future_for_user(user=user)
+        user_deleting.send(User, user=user)
         user.delete()
     from accounts.avatars import avatar_delete_files
 

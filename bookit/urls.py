@@ -19,7 +19,6 @@ urlpatterns = [
     path("staff/", include("integrations.stats.urls")),
     path("", include("tickets.urls")),
     path("", include("reservations.urls")),
-    path("", include("seats.urls")),
 ]
 
 if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):

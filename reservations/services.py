@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from reservations import slots
 from reservations.models import LIVE_STATUSES, Reservation
 from reservations.policy import get_policy
 from reservations.signals import reservation_changed, reservation_conflict
@@ -41,15 +42,6 @@ def _local(value: dt.datetime, policy) -> dt.datetime:
     return timezone.localtime(value, policy.tz)
 
 
-def current_slot_start(now: dt.datetime | None = None) -> dt.datetime:
-    """The start of the slot containing ``now`` in the coworking's time zone."""
-    policy = get_policy()
-    local = _local(now or timezone.now(), policy)
-    minutes = local.hour * 60 + local.minute
-    floored = minutes - minutes % policy.slot_minutes
-    return local.replace(hour=floored // 60, minute=floored % 60, second=0, microsecond=0)
-
-
 def validate_window(
     *, start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None
 ) -> None:
@@ -58,12 +50,10 @@ def validate_window(
     now = now or timezone.now()
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise _field_error("start", _("Times must include a UTC offset."))
-    if end <= start:
-        raise _field_error("end", _("The end must be after the start."))
+    slots.ensure_ordered(start, end)
     local_start, local_end = _local(start, policy), _local(end, policy)
     for field, value in (("start", local_start), ("end", local_end)):
-        minutes = value.hour * 60 + value.minute
-        if value.second or value.microsecond or minutes % policy.slot_minutes:
+        if not slots.is_on_step(value, policy):
             raise _field_error(
                 field,
                 _("Times must be on a %(step)d-minute step.") % {"step": policy.slot_minutes},
@@ -87,7 +77,7 @@ def validate_window(
         raise _field_error(
             "end", _("A booking lasts at most %(n)d hours.") % {"n": policy.max_minutes // 60}
         )
-    if start < current_slot_start(now):
+    if start < slots.current_slot_start(policy, now):
         raise _field_error("start", _("This time is in the past."))
     if start > now + dt.timedelta(days=policy.advance_days):
         raise _field_error(

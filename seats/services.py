@@ -2,11 +2,11 @@
 reservations is never deleted (history stays): it is deactivated instead."""
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookit.errors import Conflict, ValidationFailed
+from bookit.errors import ValidationFailed
 from seats.models import Floor, Seat
+from seats.signals import floor_deleting, seat_deleting
 
 SEAT_FIELDS = {"label", "floor", "kind", "amenities", "x", "y", "is_active"}
 
@@ -72,39 +72,14 @@ def seat_update(*, seat: Seat, **changes) -> Seat:
 
 
 def seat_delete(*, seat: Seat) -> None:
-    from reservations.models import Reservation
-
-    reservations = Reservation.objects.filter(seat=seat)
-    if reservations.live().filter(end__gt=timezone.now()).exists():
-        raise Conflict(
-            _(
-                "Seat %(label)s has upcoming bookings and cannot be deleted. Deactivate it instead "
-                "(set is_active to false), then cancel or move its bookings."
-            )
-            % {"label": seat.label}
-        )
-    if reservations.exists():
-        raise Conflict(
-            _(
-                "Seat %(label)s has booking history and cannot be deleted. Deactivate it instead "
-                "(set is_active to false); its history stays."
-            )
-            % {"label": seat.label}
-        )
+    """Delete a seat nobody ever booked; the bookings app refuses others (seat_deleting)."""
+    seat_deleting.send(Seat, seat=seat)
     seat.delete()
 
 
 def floor_delete(*, floor: Floor) -> None:
-    from reservations.models import Reservation
-
-    if Reservation.objects.filter(seat__floor=floor).exists():
-        raise Conflict(
-            _(
-                "Floor %(name)s has seats with bookings and cannot be deleted; deactivate its "
-                "seats instead."
-            )
-            % {"name": floor.name}
-        )
+    """Delete a floor and its seats when none was ever booked (floor_deleting refuses)."""
+    floor_deleting.send(Floor, floor=floor)
     with transaction.atomic():
         floor.seats.all().delete()
         floor.delete()

@@ -11,6 +11,8 @@ from bookit.errors import ValidationFailed
 from bookit.params import date_param, datetime_param, int_param
 from reservations import selectors
 from reservations.policy import get_policy
+from reservations.slots import ensure_ordered
+from seats import selectors as seat_selectors
 from seats import services
 from seats.api import serializers as s
 from seats.models import Floor, Seat
@@ -28,7 +30,7 @@ class FloorListView(APIView):
 
     @extend_schema(responses=s.FloorSerializer(many=True))
     def get(self, request):
-        floors = selectors.floors_with_seats(include_inactive=request.user.is_staff)
+        floors = seat_selectors.floors_with_seats(include_inactive=request.user.is_staff)
         return Response(s.FloorSerializer(floors, many=True).data)
 
     @extend_schema(request=s.FloorInputSerializer, responses={201: s.FloorSerializer})
@@ -78,14 +80,13 @@ class SeatListView(APIView):
         if (start is None) != (end is None):
             message = _("Give both start and end, or neither.")
             raise ValidationFailed(message, errors={"end" if start else "start": [message]})
-        if start and end <= start:
-            message = _("The end must be after the start.")
-            raise ValidationFailed(message, errors={"end": [message]})
+        if start and end:
+            ensure_ordered(start, end)
         kind = params.get("kind") or None
         if kind and kind not in Seat.Kind.values:
             message = _("Unknown seat kind.")
             raise ValidationFailed(message, errors={"kind": [message]})
-        seats = selectors.seats_filtered(
+        seats = seat_selectors.seats_filtered(
             floor=int_param(params, "floor"), kind=kind, amenity=params.get("amenity") or None
         )
         if start is None:

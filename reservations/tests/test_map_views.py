@@ -8,8 +8,8 @@ import time_machine
 
 from accounts.tests.factories import PASSWORD, make_user
 from reservations.models import Reservation
+from reservations.slots import default_window
 from reservations.tests.factories import NOW, at, make_floor, make_reservation, make_seat
-from seats.forms import default_window
 from seats.models import Seat
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def window(day=1, start="10:00", end="11:00") -> dict:
 def test_anonymous_visitor_gets_the_landing_page(client, floor):
     response = client.get("/")
     assert response.status_code == 200
-    assert "seats/landing.html" in [t.name for t in response.templates]
+    assert "reservations/landing.html" in [t.name for t in response.templates]
     assert "<svg" not in response.content.decode()
 
 
