@@ -23,7 +23,6 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -32,12 +31,12 @@ from bookit.errors import ValidationFailed
 from reservations.models import LIVE_STATUSES, Reservation
 from reservations.policy import get_policy
 from seats.models import Floor, Seat
+from tickets.models import Ticket
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
 TOP_SEATS = 5
 MEMBER_BUCKETS = [(0, 0), (1, 1), (2, 2), (3, 5), (6, 10), (11, 20), (21, None)]
-TICKET_STATUSES = ("open", "in_progress", "resolved", "rejected")
 
 
 @dataclass(frozen=True)
@@ -288,20 +287,16 @@ def stats_report(filters: StatsFilters) -> StatsReport:
 def _ticket_stats(
     filters: StatsFilters, period_start: dt.datetime, period_end: dt.datetime
 ) -> tuple[dict[str, int], float | None]:
-    try:
-        ticket = apps.get_model("tickets.Ticket")
-    except LookupError:
-        return {}, None
-    tickets = ticket.objects.filter(created_at__gte=period_start, created_at__lt=period_end)
+    tickets = Ticket.objects.filter(created_at__gte=period_start, created_at__lt=period_end)
     if filters.floor is not None:
         tickets = tickets.filter(seat__floor=filters.floor)
-    counts = dict.fromkeys(TICKET_STATUSES, 0)
+    counts = dict.fromkeys(Ticket.Status.values, 0)
     durations = []
     for status, created_at, resolved_at in tickets.values_list(
         "status", "created_at", "resolved_at"
     ).order_by():
         counts[status] = counts.get(status, 0) + 1
-        if status == "resolved" and resolved_at is not None:
+        if status == Ticket.Status.RESOLVED and resolved_at is not None:
             durations.append((resolved_at - created_at).total_seconds() / 3600)
     return counts, statistics.median(durations) if durations else None
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import OutputWrapper
 
 from accounts.tests.factories import make_user
-from integrations import demo
+from integrations.stats import demo
 from integrations.stats.tests.factories import MSK, make_floor, make_seat
 from reservations.models import Reservation
 
