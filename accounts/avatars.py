@@ -105,7 +105,7 @@ def install_upload_limit(request) -> UploadSizeLimit:
 
 
 def _invalid(message: str) -> ValidationFailed:
-    return ValidationFailed(message, errors={FIELD: [message]})
+    return ValidationFailed.on(FIELD, message)
 
 
 def too_large_error() -> AvatarTooLarge:

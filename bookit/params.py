@@ -10,7 +10,7 @@ from bookit.errors import ValidationFailed
 
 
 def _fail(name: str, message: str):
-    raise ValidationFailed(message, errors={name: [message]})
+    raise ValidationFailed.on(name, message)
 
 
 def datetime_param(params, name: str, *, required: bool = False) -> dt.datetime | None:

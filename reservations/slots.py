@@ -30,7 +30,7 @@ def ensure_ordered(start: object, end: object) -> None:
     """The end comes after the start (datetimes, or zero-padded "HH:MM" strings of one day)."""
     if end <= start:  # type: ignore[operator]
         message = _("The end must be after the start.")
-        raise ValidationFailed(message, errors={"end": [message]})
+        raise ValidationFailed.on("end", message)
 
 
 def slot_times(policy: BookingPolicy) -> list[dt.time]:

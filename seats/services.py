@@ -20,7 +20,7 @@ def _clean_amenities(amenities) -> list[str]:
     unknown = sorted(set(amenities) - valid)
     if unknown:
         message = _("Unknown amenities: %(names)s.") % {"names": ", ".join(unknown)}
-        raise ValidationFailed(message, errors={"amenities": [message]})
+        raise ValidationFailed.on("amenities", message)
     return sorted(set(amenities))
 
 
@@ -30,7 +30,7 @@ def _save_seat(seat: Seat) -> Seat:
             seat.save()
     except IntegrityError:
         message = _("A seat with this label already exists on this floor.")
-        raise ValidationFailed(message, errors={"label": [message]}) from None
+        raise ValidationFailed.on("label", message) from None
     return seat
 
 

@@ -62,7 +62,7 @@ def link_token_create(*, user: User, now: dt.datetime | None = None) -> LinkToke
 
 def _bad_token() -> ValidationFailed:
     message = _("This link is invalid or has expired. Get a new one on your profile page.")
-    return ValidationFailed(message, errors={"token": [message]})
+    return ValidationFailed.on("token", message)
 
 
 def telegram_link(

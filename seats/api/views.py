@@ -79,13 +79,13 @@ class SeatListView(APIView):
         start, end = datetime_param(params, "start"), datetime_param(params, "end")
         if (start is None) != (end is None):
             message = _("Give both start and end, or neither.")
-            raise ValidationFailed(message, errors={"end" if start else "start": [message]})
+            raise ValidationFailed.on("end" if start else "start", message)
         if start and end:
             ensure_ordered(start, end)
         kind = params.get("kind") or None
         if kind and kind not in Seat.Kind.values:
             message = _("Unknown seat kind.")
-            raise ValidationFailed(message, errors={"kind": [message]})
+            raise ValidationFailed.on("kind", message)
         seats = seat_selectors.seats_filtered(
             floor=int_param(params, "floor"), kind=kind, amenity=params.get("amenity") or None
         )
