@@ -4,13 +4,14 @@ import datetime as dt
 import re
 
 import pytest
-import time_machine
 
 from accounts.tests.factories import PASSWORD, make_user
+from bookit.tests.clock import at
 from reservations.models import Reservation
 from reservations.slots import default_window
-from reservations.tests.factories import NOW, at, make_floor, make_reservation, make_seat
+from reservations.tests.factories import make_reservation
 from seats.models import Seat
+from seats.tests.factories import make_floor, make_seat
 
 pytestmark = pytest.mark.django_db
 
@@ -19,12 +20,6 @@ pytestmark = pytest.mark.django_db
 def _english(settings):
     """Assert on the English source strings; Russian (the default) is tested separately."""
     settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=True) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -40,12 +35,6 @@ def seats(floor):
         "Q1": make_seat("Q1", floor=floor, x=300, y=100, kind=Seat.Kind.QUIET_DESK),
         "X1": make_seat("X1", floor=floor, x=400, y=100, is_active=False),
     }
-
-
-@pytest.fixture
-def member_client(client, member):
-    client.login(email=member.email, password=PASSWORD)
-    return client
 
 
 def seat_markup(html: str, seat: Seat) -> str:

@@ -19,7 +19,7 @@ from accounts.tests.factories import make_user
 from integrations.management.commands.scheduler import Scheduler, Task, load_tasks
 from reservations.models import Reservation
 from reservations.signals import reservation_changed
-from seats.models import Floor, Seat
+from seats.tests.factories import make_seat
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,10 +34,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def make_seat(label: str) -> Seat:
-    return Seat.objects.create(floor=Floor.objects.create(name="Floor 1"), label=label)
 
 
 def _past_bookings(user, seat, count: int) -> None:
