@@ -103,7 +103,7 @@ class LoginFailure(models.Model):
 class DefaultAvatar(models.Model):
     """The one avatar shown for members without their own (a singleton row, pk=1).
 
-    Written only through accounts.services_avatar.default_avatar_set/remove, which validate and
+    Written only through accounts.avatar_services.default_avatar_set/remove, which validate and
     re-encode the image like a member's avatar; an empty image means the built-in picture.
     """
 

@@ -105,7 +105,7 @@ def user_delete(*, user: User) -> None:
     with transaction.atomic():
         user_deleting.send(User, user=user)
         user.delete()
-    from accounts.avatars import avatar_delete_files
+    from accounts.avatars.images import avatar_delete_files
 
     transaction.on_commit(lambda: avatar_delete_files(avatar_names))
 

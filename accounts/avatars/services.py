@@ -1,8 +1,8 @@
 """Avatar rules: a member's own avatar and the staff-set default.
 
 Invariants:
-- what is stored is always our own re-encoding (accounts.avatars.avatar_prepare) under a random
-  name; the client's bytes and file name are never stored.
+- what is stored is always our own re-encoding (accounts.avatars.images.avatar_prepare) under a
+  random name; the client's bytes and file name are never stored.
 - a user has at most one avatar: replacing or removing it deletes the old files (every size),
   after the database change commits, so a rolled-back change never loses the picture in use.
 - files are written before the database row points at them and removed again if the row update
@@ -12,7 +12,7 @@ Invariants:
 
 from django.db import transaction
 
-from accounts.avatars import (
+from accounts.avatars.images import (
     PreparedAvatar,
     avatar_delete_files,
     avatar_prepare,
