@@ -19,6 +19,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -133,7 +134,7 @@ def login_check_allowed(*, email: str, ip: str | None) -> None:
         )
 
 
-def login_authenticate(*, request, email: str, password: str, ip: str | None) -> User:
+def login_authenticate(*, request: HttpRequest, email: str, password: str, ip: str | None) -> User:
     """The one password login, used by the API and the login page."""
     email = User.objects.normalize_email(email)
     login_check_allowed(email=email, ip=ip)
@@ -146,11 +147,11 @@ def login_authenticate(*, request, email: str, password: str, ip: str | None) ->
     return user
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     """The client address; REMOTE_ADDR unless NUM_PROXIES trusted proxies are in front."""
     num_proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if num_proxies and forwarded:
+    if isinstance(num_proxies, int) and num_proxies and forwarded:
         addrs = [a.strip() for a in forwarded.split(",")]
         return addrs[-min(num_proxies, len(addrs))]
     return request.META.get("REMOTE_ADDR")

@@ -5,6 +5,7 @@ Seat-only reads (filters, natural label order, floors with seats) are in seats.s
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -69,7 +70,7 @@ def reservations_for_user(
     status: str | None = None,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
-):
+) -> QuerySet[Reservation]:
     qs = Reservation.objects.filter(user=user).select_related("seat__floor")
     return _filter_reservations(qs, status=status, start=start, end=end)
 
@@ -82,7 +83,7 @@ def reservations_for_staff(
     floor: int | None = None,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
-):
+) -> QuerySet[Reservation]:
     qs = Reservation.objects.select_related("seat__floor", "user")
     if seat:
         qs = qs.filter(seat_id=seat)
@@ -93,7 +94,13 @@ def reservations_for_staff(
     return _filter_reservations(qs, status=status, start=start, end=end)
 
 
-def _filter_reservations(qs, *, status, start, end):
+def _filter_reservations(
+    qs: QuerySet[Reservation],
+    *,
+    status: str | None,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+) -> QuerySet[Reservation]:
     if status:
         qs = qs.filter(status__in=status.split(","))
     if start:
@@ -115,13 +122,16 @@ def seat_day_reservations(*, seat: Seat, day: dt.date) -> list[Reservation]:
     )
 
 
-def upcoming_split(*, user: User, now: dt.datetime | None = None):
+def upcoming_split(
+    *, user: User, now: dt.datetime | None = None
+) -> tuple[list[Reservation], list[Reservation]]:
     """(upcoming, past) reservations of a member for the "my bookings" page; one query."""
     now = now or timezone.now()
     rows = list(
         Reservation.objects.filter(user=user).select_related("seat__floor").order_by("start", "id")
     )
-    upcoming, past = [], []
+    upcoming: list[Reservation] = []
+    past: list[Reservation] = []
     for r in rows:
         (upcoming if r.end > now and r.is_live else past).append(r)
     past.reverse()

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from bookit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from reservations import slots
-from reservations.models import LIVE_STATUSES, Reservation
+from reservations.models import LIVE_STATUSES, BookingPolicy, Reservation, ReservationQuerySet
 from reservations.policy import get_policy
 from reservations.signals import reservation_changed, reservation_conflict
 from seats.models import Seat
@@ -36,7 +36,7 @@ Status = Reservation.Status
 CHECKIN_SALT = "bookit.checkin"
 
 
-def _local(value: dt.datetime, policy) -> dt.datetime:
+def _local(value: dt.datetime, policy: BookingPolicy) -> dt.datetime:
     return timezone.localtime(value, policy.tz)
 
 
@@ -109,12 +109,20 @@ def _mark_no_shows(reservations: Iterable[Reservation]) -> int:
     return count
 
 
-def _others(*, start, end, exclude_pk) -> QuerySet[Reservation]:
+def _others(*, start: dt.datetime, end: dt.datetime, exclude_pk: int | None) -> ReservationQuerySet:
     others = Reservation.objects.overlapping(start=start, end=end)
     return others.exclude(pk=exclude_pk) if exclude_pk else others
 
 
-def _check_overlaps(*, user: User, seat: Seat, start, end, exclude_pk=None, now) -> None:
+def _check_overlaps(
+    *,
+    user: User,
+    seat: Seat,
+    start: dt.datetime,
+    end: dt.datetime,
+    exclude_pk: int | None = None,
+    now: dt.datetime,
+) -> None:
     """Raise Conflict when the seat or the member is held in [start, end). Reads only."""
     live = _others(start=start, end=end, exclude_pk=exclude_pk).live(now=now)
     clash = live.filter(seat=seat).first()
@@ -141,7 +149,15 @@ def _fmt(value: dt.datetime) -> str:
     return _local(value, get_policy()).strftime("%d.%m %H:%M")
 
 
-def _lock_and_check(*, user: User, seat: Seat, start, end, exclude_pk, now) -> None:
+def _lock_and_check(
+    *,
+    user: User,
+    seat: Seat,
+    start: dt.datetime,
+    end: dt.datetime,
+    exclude_pk: int | None,
+    now: dt.datetime,
+) -> None:
     """Lock the member then the seat (always in that order: no deadlocks), then check overlaps.
 
     Without the locks two transactions could both see "no overlap" and both insert; on
@@ -169,7 +185,7 @@ def _check_bookable(*, user: User, seat: Seat, by: User) -> None:
         raise ValidationFailed.on("seat", _("This seat is not available for booking."))
 
 
-def _check_upcoming_limit(*, user: User, now) -> None:
+def _check_upcoming_limit(*, user: User, now: dt.datetime) -> None:
     """Only on create: moving a booking does not change how many a member holds."""
     policy = get_policy()
     upcoming = Reservation.objects.filter(user=user).live(now=now).upcoming(now=now)
@@ -241,6 +257,10 @@ def reservation_update(
     start = start or reservation.start
     end = end or reservation.end
     user = reservation.user
+    if user is None:  # an anonymised booking of a deleted account: nobody can move it
+        raise ValidationFailed.on(
+            "non_field_errors", _("Only a booking that has not started can change.")
+        )
     now = timezone.now()
     _check_bookable(user=user, seat=seat, by=by)
     validate_window(start=start, end=end, now=now)

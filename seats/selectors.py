@@ -20,11 +20,11 @@ def seat_label_key(label: str) -> tuple:
 def floors_with_seats(*, include_inactive: bool = False) -> list[Floor]:
     """Floors with their seats in natural label order, as ``floor.seat_list``; two queries."""
     seats = Seat.objects.all() if include_inactive else Seat.objects.filter(is_active=True)
-    floors = list(
+    floors: list[Floor] = list(
         Floor.objects.prefetch_related(Prefetch("seats", queryset=seats, to_attr="seat_list"))
     )
     for floor in floors:
-        floor.seat_list.sort(key=lambda s: seat_label_key(s.label))
+        floor.seat_list.sort(key=lambda s: seat_label_key(s.label))  # type: ignore[attr-defined]
     return floors
 
 

@@ -11,7 +11,7 @@ from seats.signals import floor_deleting, seat_deleting
 SEAT_FIELDS = {"label", "floor", "kind", "amenities", "x", "y", "is_active"}
 
 
-def _clean_amenities(amenities) -> list[str]:
+def _clean_amenities(amenities: object) -> list[str]:
     valid = set(Seat.Amenity.values)
     if not isinstance(amenities, list) or not all(isinstance(a, str) for a in amenities):
         raise ValidationFailed(
@@ -61,7 +61,7 @@ def seat_create(
     return _save_seat(seat)
 
 
-def seat_update(*, seat: Seat, **changes) -> Seat:
+def seat_update(*, seat: Seat, **changes: object) -> Seat:
     for name, value in changes.items():
         if name not in SEAT_FIELDS:
             continue

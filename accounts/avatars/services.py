@@ -10,6 +10,7 @@ Invariants:
 - there is one default avatar (DefaultAvatar pk=1); an empty one means the built-in picture.
 """
 
+from django.core.files import File
 from django.db import transaction
 
 from accounts.avatars.images import (
@@ -21,11 +22,11 @@ from accounts.avatars.images import (
 from accounts.models import DefaultAvatar, User
 
 
-def _prepared(upload) -> PreparedAvatar:
+def _prepared(upload: File | PreparedAvatar) -> PreparedAvatar:
     return upload if isinstance(upload, PreparedAvatar) else avatar_prepare(upload=upload)
 
 
-def avatar_set(*, user: User, upload) -> User:
+def avatar_set(*, user: User, upload: File | PreparedAvatar) -> User:
     """Validate, re-encode and store ``upload`` (a file or a PreparedAvatar) as the avatar."""
     prepared = _prepared(upload)
     new_name = avatar_store(prepared=prepared)
@@ -62,7 +63,7 @@ def _default_row_locked() -> DefaultAvatar:
     return row
 
 
-def default_avatar_set(*, upload, by: User | None) -> DefaultAvatar:
+def default_avatar_set(*, upload: File | PreparedAvatar, by: User | None) -> DefaultAvatar:
     """Set the avatar every member without their own gets (staff only; checked by callers)."""
     prepared = _prepared(upload)
     new_name = avatar_store(prepared=prepared, prefix="avatars/default/")

@@ -21,6 +21,7 @@ member count and tickets.
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookit.errors import ValidationFailed
-from reservations.models import LIVE_STATUSES, Reservation
+from reservations.models import LIVE_STATUSES, BookingPolicy, Reservation
 from reservations.policy import get_policy
 from seats.models import Floor, Seat
 from tickets.models import Ticket
@@ -88,7 +89,7 @@ class StatsReport:
         return self.booked_hours / self.available_hours if self.available_hours else 0.0
 
 
-def parse_filters(params, *, today: dt.date) -> StatsFilters:
+def parse_filters(params: Mapping[str, str], *, today: dt.date) -> StatsFilters:
     """?start=YYYY-MM-DD&end=YYYY-MM-DD&floor=ID; defaults: the last 30 days, every floor."""
     errors: dict[str, list[str]] = {}
 
@@ -126,7 +127,7 @@ def parse_filters(params, *, today: dt.date) -> StatsFilters:
     return StatsFilters(start=start, end=end, floor=floor)
 
 
-def _opening_window(day: dt.date, policy) -> tuple[dt.datetime, dt.datetime]:
+def _opening_window(day: dt.date, policy: BookingPolicy) -> tuple[dt.datetime, dt.datetime]:
     return (
         dt.datetime.combine(day, policy.opens_at, policy.tz),
         dt.datetime.combine(day, policy.closes_at, policy.tz),
@@ -139,7 +140,7 @@ def _minutes(start: dt.datetime, end: dt.datetime) -> float:
     return (end.timestamp() - start.timestamp()) / 60
 
 
-def _hour_chunks(start: dt.datetime, end: dt.datetime):
+def _hour_chunks(start: dt.datetime, end: dt.datetime) -> Iterator[tuple[int, int, float]]:
     """Split a local interval at hour boundaries: (weekday, hour, minutes) pieces."""
     cursor = start
     while cursor < end:
