@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookit.errors import DomainError
+from bookit.forms import add_service_error
 from reservations import services, services_blocks
 from reservations.models import BookingPolicy, BookingRule, Reservation, SeatBlock
 from reservations.policy import OVERRIDABLE, get_policy, policy_changed
@@ -49,11 +50,7 @@ class ReservationForm(forms.ModelForm):
                     by=by,
                 )
         except DomainError as exc:
-            for field, errors in (exc.errors or {"__all__": [exc.message]}).items():
-                for error in errors:
-                    self.add_error(field if field in self.fields else None, str(error))
-            if exc.errors and exc.status_code == 409:
-                self.add_error(None, str(exc.message))
+            add_service_error(self, exc)
         return data
 
     def _post_clean(self):
@@ -266,10 +263,7 @@ class BookingRuleForm(forms.ModelForm):
             try:
                 services_blocks.booking_rule_check(rule=candidate)
             except DomainError as exc:
-                for field, errors in exc.errors.items():
-                    self.add_error(
-                        field if field in self.fields else None, [str(e) for e in errors]
-                    )
+                add_service_error(self, exc)
         return data
 
 
@@ -343,9 +337,7 @@ class SeatBlockForm(forms.ModelForm):
                 reason=data["reason"],
             )
         except DomainError as exc:
-            for field, errors in (exc.errors or {"__all__": [exc.message]}).items():
-                for error in errors:
-                    self.add_error(field if field in self.fields else None, str(error))
+            add_service_error(self, exc)
         return data
 
     def _post_clean(self):

@@ -25,7 +25,7 @@ class SeatForm(forms.ModelForm):
 
 
 @admin.register(Floor)
-class FloorAdmin(FloorEditorMixin, admin.ModelAdmin):
+class FloorAdmin(FloorEditorMixin):
     """Seats and zones are edited on the plan itself (seats.admin_editor)."""
 
     list_display = ["name", "ordering", "width", "height", "seat_count"]

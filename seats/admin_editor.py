@@ -7,6 +7,7 @@ rule (unique labels, kinds, amenities, no deleting a seat with bookings) holds h
 
 import json
 
+from django.contrib import admin
 from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -14,8 +15,7 @@ from django.utils.translation import gettext as _
 
 from bookit.errors import DomainError
 from seats import services
-from seats.models import Floor, Seat, Zone
-from seats.views import DEFAULT_GLYPH, GLYPH
+from seats.models import DEFAULT_GLYPH, SEAT_GLYPHS, Floor, Seat, Zone
 
 MAX_BODY = 512 * 1024  # a floor of a few thousand seats; anything bigger is not an editor
 
@@ -49,11 +49,11 @@ def floor_layout(floor: Floor) -> dict:
         "kinds": [[value, str(label)] for value, label in Seat.Kind.choices],
         "amenities": [[value, str(label)] for value, label in Seat.Amenity.choices],
         # The member map's glyph sizes, so a seat is drawn here exactly where members see it.
-        "glyphs": {**{kind: size for kind, size in GLYPH.items()}, "": DEFAULT_GLYPH},
+        "glyphs": {**SEAT_GLYPHS, "": DEFAULT_GLYPH},
     }
 
 
-class FloorEditorMixin:
+class FloorEditorMixin(admin.ModelAdmin):
     """For FloorAdmin: the editor on the change page and its JSON endpoint."""
 
     change_form_template = "admin/seats/floor/change_form.html"

@@ -58,6 +58,12 @@ class Seat(models.Model):
         return [str(names.get(a, a)) for a in self.amenities]
 
 
+# Seat glyph sizes in map units (the floor's own coordinate system), centred on Seat.x/y: the
+# member map and the floor editor draw a seat at the same size, so it lands where it was placed.
+SEAT_GLYPHS = {Seat.Kind.MEETING_ROOM: (104, 64)}
+DEFAULT_GLYPH = (64, 44)
+
+
 class Zone(models.Model):
     """A named area of a floor plan (e.g. "Quiet zone", "Kitchen"), drawn as a rectangle.
 

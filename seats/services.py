@@ -2,16 +2,16 @@
 reservations is never deleted (history stays): it is deactivated instead."""
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookit.errors import Conflict, DomainError, NotFound, ValidationFailed
+from bookit.errors import DomainError, NotFound, ValidationFailed
 from seats.models import Floor, Seat, Zone
+from seats.signals import floor_deleting, seat_deleting
 
 SEAT_FIELDS = {"label", "floor", "kind", "amenities", "x", "y", "is_active"}
 
 
-def _clean_amenities(amenities) -> list[str]:
+def _clean_amenities(amenities: object) -> list[str]:
     valid = set(Seat.Amenity.values)
     if not isinstance(amenities, list) or not all(isinstance(a, str) for a in amenities):
         raise ValidationFailed(
@@ -20,11 +20,15 @@ def _clean_amenities(amenities) -> list[str]:
     unknown = sorted(set(amenities) - valid)
     if unknown:
         message = _("Unknown amenities: %(names)s.") % {"names": ", ".join(unknown)}
-        raise ValidationFailed(message, errors={"amenities": [message]})
+        raise ValidationFailed.on("amenities", message)
     return sorted(set(amenities))
 
 
-def _check_coordinate(field: str, value) -> int:
+LABEL_MAX = Seat._meta.get_field("label").max_length or 20
+ZONE_NAME_MAX = Zone._meta.get_field("name").max_length or 60
+
+
+def _check_coordinate(field: str, value: object) -> int:
     """A map coordinate or size: a whole number in the floor's units (JSON may send anything)."""
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100000:
         message = _("%(field)s must be a whole number from 0 to 100000.") % {"field": field}
@@ -34,7 +38,7 @@ def _check_coordinate(field: str, value) -> int:
 
 def _save_seat(seat: Seat) -> Seat:
     seat.label = (seat.label or "").strip()
-    if not seat.label or len(seat.label) > Seat._meta.get_field("label").max_length:
+    if not seat.label or len(seat.label) > LABEL_MAX:
         message = _("A seat needs a label of at most 20 characters.")
         raise ValidationFailed(message, errors={"label": [message]})
     if seat.kind not in Seat.Kind.values:
@@ -50,7 +54,7 @@ def _save_seat(seat: Seat) -> Seat:
             seat.save()
     except IntegrityError:
         message = _("A seat with this label already exists on this floor.")
-        raise ValidationFailed(message, errors={"label": [message]}) from None
+        raise ValidationFailed.on("label", message) from None
     return seat
 
 
@@ -81,7 +85,7 @@ def seat_create(
     return _save_seat(seat)
 
 
-def seat_update(*, seat: Seat, **changes) -> Seat:
+def seat_update(*, seat: Seat, **changes: object) -> Seat:
     for name, value in changes.items():
         if name not in SEAT_FIELDS:
             continue
@@ -92,39 +96,14 @@ def seat_update(*, seat: Seat, **changes) -> Seat:
 
 
 def seat_delete(*, seat: Seat) -> None:
-    from reservations.models import Reservation
-
-    reservations = Reservation.objects.filter(seat=seat)
-    if reservations.live().filter(end__gt=timezone.now()).exists():
-        raise Conflict(
-            _(
-                "Seat %(label)s has upcoming bookings and cannot be deleted. Deactivate it instead "
-                "(set is_active to false), then cancel or move its bookings."
-            )
-            % {"label": seat.label}
-        )
-    if reservations.exists():
-        raise Conflict(
-            _(
-                "Seat %(label)s has booking history and cannot be deleted. Deactivate it instead "
-                "(set is_active to false); its history stays."
-            )
-            % {"label": seat.label}
-        )
+    """Delete a seat nobody ever booked; the bookings app refuses others (seat_deleting)."""
+    seat_deleting.send(Seat, seat=seat)
     seat.delete()
 
 
 def floor_delete(*, floor: Floor) -> None:
-    from reservations.models import Reservation
-
-    if Reservation.objects.filter(seat__floor=floor).exists():
-        raise Conflict(
-            _(
-                "Floor %(name)s has seats with bookings and cannot be deleted; deactivate its "
-                "seats instead."
-            )
-            % {"name": floor.name}
-        )
+    """Delete a floor and its seats when none was ever booked (floor_deleting refuses)."""
+    floor_deleting.send(Floor, floor=floor)
     with transaction.atomic():
         floor.seats.all().delete()
         floor.delete()
@@ -133,12 +112,12 @@ def floor_delete(*, floor: Floor) -> None:
 # --- The floor editor's layout save ----------------------------------------------------------
 
 
-def _clean_zone(data: dict) -> dict:
+def _clean_zone(data: dict) -> dict[str, str | int]:
     name = str(data.get("name") or "").strip()
-    if not name or len(name) > Zone._meta.get_field("name").max_length:
+    if not name or len(name) > ZONE_NAME_MAX:
         message = _("A zone needs a name of at most 60 characters.")
         raise ValidationFailed(message, errors={"name": [message]})
-    values = {"name": name}
+    values: dict[str, str | int] = {"name": name}
     for field in ("x", "y", "width", "height"):
         values[field] = _check_coordinate(field, data.get(field))
     if values["width"] == 0 or values["height"] == 0:

@@ -11,8 +11,8 @@ import qrcode
 
 from reservations.models import Reservation
 from reservations.qr import checkin_url
+from reservations.tests.factories import make_reservation
 from tests.e2e.conftest import CHROMIUM, LAUNCH_ARGS
-from tickets.tests.factories import make_reservation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +45,7 @@ def test_camera_scan_checks_the_member_in_without_barcode_detector(
     pytest.importorskip("playwright")
     from playwright.sync_api import sync_playwright
 
-    booking = make_reservation(user=member)
+    booking = make_reservation(member)
     video = tmp_path / "qr.y4m"
     write_y4m(video, checkin_url(booking))
     client.force_login(staff)
