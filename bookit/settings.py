@@ -117,6 +117,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "bookit.middleware.RequestMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -126,6 +127,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bookit.unavailable.DatabaseUnavailableMiddleware",
     "bookit.middleware.SecurityHeadersMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -154,6 +156,7 @@ DATABASES = {"default": database_from_url(env("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
+CACHE_SOCKET_TIMEOUT = float(env("CACHE_SOCKET_TIMEOUT", "0.25") or 0.25)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -161,8 +164,11 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
+                # Redis is an optimisation: a hung server may cost one caller this much, then
+                # the circuit breaker (bookit/cache.py) skips it for a few seconds.
+                "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                "CONNECTION_POOL_CLASS": "bookit.cache.BreakerConnectionPool",
                 # A Redis outage degrades to cache misses instead of failing requests.
                 "IGNORE_EXCEPTIONS": True,
             },
@@ -170,7 +176,8 @@ if REDIS_URL:
         }
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # The breaker logs once per outage; a traceback per failed operation flooded the logs.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 else:
     CACHES = {
         "default": {
@@ -360,6 +367,7 @@ SCHEDULER_TASKS = [
     ("integrations.telegram.outbox.enqueue_due_reminders", 60),
     ("integrations.telegram.outbox.send_pending", 10),
     ("accounts.services.cleanup_expired_tokens", 3600),
+    ("accounts.idempotency.idempotency_cleanup", 3600),
     ("integrations.yandex.services.oauth_state_cleanup", 3600),
 ]
 

@@ -1,9 +1,10 @@
 from django.http import Http404, HttpResponse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from accounts.permissions import IsStaff
 from bookit.params import datetime_param, int_param
 from reservations import qr, selectors, services
@@ -52,8 +53,10 @@ class ReservationListView(generics.GenericAPIView):
 
     @extend_schema(
         request=s.ReservationInputSerializer,
-        responses={201: s.ReservationSerializer, 409: OpenApiResponse(description="Conflict")},
+        parameters=IDEMPOTENCY_PARAMETERS,
+        responses={201: s.ReservationSerializer, **IDEMPOTENCY_RESPONSES},
     )
+    @idempotent
     def post(self, request):
         data = s.ReservationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -140,8 +143,11 @@ class AdminReservationCreateView(APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(
-        request=s.StaffReservationInputSerializer, responses={201: s.ReservationSerializer}
+        request=s.StaffReservationInputSerializer,
+        parameters=IDEMPOTENCY_PARAMETERS,
+        responses={201: s.ReservationSerializer, **IDEMPOTENCY_RESPONSES},
     )
+    @idempotent
     def post(self, request):
         data = s.StaffReservationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
