@@ -185,6 +185,8 @@ else:
             "LOCATION": "bookit",
         }
     }
+# Process-local memory: where the throttles count while the shared cache does not answer.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
@@ -267,8 +269,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "bookit.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # Atomic counters: DRF's own keep a list that concurrent requests overwrite.
+        "bookit.throttling.AnonRateThrottle",
+        "bookit.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_ANON", "120/min"),

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 from accounts.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from accounts.permissions import IsStaff
 from bookit.params import datetime_param, int_param
+from bookit.throttling import ScopedRateThrottle
 from reservations import qr, selectors, services
 from reservations.api import serializers as s
 from reservations.models import Reservation
@@ -34,8 +35,6 @@ class ReservationListView(generics.GenericAPIView):
     throttle_scope = "booking"
 
     def get_throttles(self):
-        from rest_framework.throttling import ScopedRateThrottle
-
         throttles = super().get_throttles()
         return [*throttles, ScopedRateThrottle()] if self.request.method == "POST" else throttles
 

@@ -1,4 +1,4 @@
-"""Idempotency-Key on every create: replay, 422 on another body, one row under concurrent repeats."""
+"""Idempotency-Key on every create: replay, 422 on another body, one row when repeats race."""
 
 import threading
 
@@ -138,6 +138,6 @@ def test_sixteen_concurrent_repeats_create_one_booking(member, frozen):
     assert len(created) == 1
     booking_id = created[0][1]["id"]
     # Everyone else got the first answer again, or "still in progress": never a second row.
-    for status_code, body, replayed in results:
+    for status_code, body, _replayed in results:
         assert (status_code == 201 and body["id"] == booking_id) or status_code == 409, body
     assert len(results) == 16
