@@ -428,9 +428,17 @@ JWT_COOKIE_SECURE = not DEBUG
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler redacts secrets (bookit/logredact.py): httpx logs Bot API URLs with the token.
+    "filters": {"redact_secrets": {"()": "bookit.logredact.RedactSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One line per HTTP call (Bot API polls, webhooks) is noise, and it names URLs.
+        "httpx": {"level": "WARNING"},
+    },
 }
 
 if not DEBUG:
