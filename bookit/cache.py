@@ -38,6 +38,7 @@ class CircuitBreaker:
         self._lock = threading.Lock()
         self._open_until = 0.0  # 0: closed
         self._probe_deadline = 0.0
+        self._prober: int | None = None
         self.skipped = 0  # operations refused while open (observable in tests and /readyz)
 
     @property
@@ -49,10 +50,13 @@ class CircuitBreaker:
             if not self._open_until:
                 return True
             now = self.clock()
+            if self._prober == threading.get_ident() and now < self._probe_deadline:
+                return True  # the probing thread's own next step (connect, handshake, command)
             # A probe that never reported back (its thread died) must not keep the breaker
             # stuck: after another cooldown someone else may probe.
             if now >= self._open_until and now >= self._probe_deadline:
                 self._probe_deadline = now + self.cooldown
+                self._prober = threading.get_ident()
                 return True
             self.skipped += 1
             return False
@@ -62,6 +66,7 @@ class CircuitBreaker:
             return
         with self._lock:
             was_open, self._open_until, self._probe_deadline = self._open_until, 0.0, 0.0
+            self._prober = None
         if was_open:
             logger.info("cache %s reachable again; using it", self.name)
 
@@ -70,6 +75,7 @@ class CircuitBreaker:
             was_closed = not self._open_until
             self._open_until = self.clock() + self.cooldown
             self._probe_deadline = self._open_until
+            self._prober = None
         if was_closed:
             logger.warning(
                 "cache %s unreachable (%s: %s); skipping it for %.0f s at a time until it answers",
@@ -103,15 +109,24 @@ class BreakerConnection(redis.connection.Connection):
     def breaker(self) -> CircuitBreaker:
         return breaker_for(f"{self.host}:{self.port}/{self.db}")
 
-    def send_packed_command(self, command, check_health=True):
+    def _guarded(self, call, *args, **kwargs):
         breaker = self.breaker
         if not breaker.allow():
             raise redis.exceptions.ConnectionError(f"cache {breaker.name} skipped (circuit open)")
         try:
-            return super().send_packed_command(command, check_health=check_health)
+            return call(*args, **kwargs)
         except _FAILURES as exc:
             breaker.failure(exc)
             raise
+
+    def connect_check_health(self, *args, **kwargs):
+        # The pool connects before any command is sent: a refused or hung connect counts too.
+        if self._sock:
+            return super().connect_check_health(*args, **kwargs)
+        return self._guarded(super().connect_check_health, *args, **kwargs)
+
+    def send_packed_command(self, command, check_health=True):
+        return self._guarded(super().send_packed_command, command, check_health=check_health)
 
     def read_response(self, *args, **kwargs):
         try:

@@ -31,17 +31,16 @@ def _database_ok() -> bool:
         with connections["default"].cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
-    except DatabaseError:
-        logger.warning("readyz: database unreachable", exc_info=True)
+    except DatabaseError as exc:
+        # One line: a probe every few seconds must not print a traceback each time.
+        logger.warning("readyz: database unreachable: %s", exc)
         return False
 
 
 def _cache_ok() -> bool:
     # django-redis runs with IGNORE_EXCEPTIONS (a Redis outage degrades to cache misses), so an
     # unreachable Redis does not raise: only a write that reads back proves it works. While the
-    # circuit breaker is open the answer is known without another round trip.
-    if cache_state() != "ok":
-        return False
+    # circuit breaker is cooling down these fail at once; when it is due, this is its probe.
     key = f"readyz:{secrets.token_hex(8)}"
     value = secrets.token_hex(8)
     try:
@@ -51,7 +50,7 @@ def _cache_ok() -> bool:
     except Exception:  # any backend's connection error means "not ready", never a 500
         logger.warning("readyz: cache unreachable", exc_info=True)
         return False
-    return ok
+    return ok and cache_state() == "ok"
 
 
 @never_cache
