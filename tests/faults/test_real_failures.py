@@ -14,12 +14,19 @@ import zoneinfo
 
 import psycopg
 import pytest
+from django.db import connection
 
 from tests.faults import servers
 
 pytestmark = [
     pytest.mark.faults,
+    pytest.mark.postgres,
     pytest.mark.skipif(servers.available() is not None, reason=str(servers.available())),
+    # Their own servers, independent of the suite's database: run once, in the PostgreSQL leg
+    # of .ci/run (about 30 s), not again on SQLite.
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="runs in the PostgreSQL leg (DATABASE_URL)"
+    ),
 ]
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")
 
