@@ -23,7 +23,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -53,13 +54,45 @@ REPLAYED_PARAMETER = OpenApiParameter(
     enum=["true"],
     description="Present when this is the stored answer to an earlier request with the same key.",
 )
+ERROR_BODY = inline_serializer(
+    "ErrorBody",
+    {
+        "detail": serializers.CharField(),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()), required=False
+        ),
+    },
+)
+CONFLICT_BODY = inline_serializer(
+    "ConflictBody",
+    {
+        "detail": serializers.CharField(),
+        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+        "conflict": inline_serializer(
+            "ConflictingBooking",
+            {
+                "id": serializers.IntegerField(),
+                "seat": serializers.IntegerField(),
+                "start": serializers.DateTimeField(),
+                "end": serializers.DateTimeField(),
+                "mine": serializers.BooleanField(),
+            },
+            required=False,
+        ),
+    },
+)
 IDEMPOTENCY_RESPONSES = {
     409: OpenApiResponse(
+        CONFLICT_BODY,
         description="Conflict (e.g. a booking overlap; `conflict.mine` says whether it is the "
-        "caller's own booking), or a request with this Idempotency-Key is still in progress."
+        "caller's own booking), or a request with this Idempotency-Key is still in progress.",
     ),
-    422: OpenApiResponse(description="The Idempotency-Key was already used with another body."),
-    503: OpenApiResponse(description="The database is unavailable; retry after `Retry-After`."),
+    422: OpenApiResponse(
+        ERROR_BODY, description="The Idempotency-Key was already used with another body."
+    ),
+    503: OpenApiResponse(
+        ERROR_BODY, description="The database is unavailable; retry after `Retry-After`."
+    ),
 }
 IDEMPOTENCY_PARAMETERS = [IDEMPOTENCY_PARAMETER, REPLAYED_PARAMETER]
 
