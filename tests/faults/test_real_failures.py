@@ -116,7 +116,9 @@ def test_database_stopped_api_is_json_503_pages_short_503_then_recovers(stack):
         status, body, _ = stack.book()
         assert status == 503 and body["detail"]
         page = servers.request(
-            "GET", stack.app.base + "/", headers={"Cookie": "sessionid=" + "a" * 32}
+            "GET",
+            stack.app.base + "/",
+            headers={"Cookie": "sessionid=" + "a" * 32, "Accept-Language": "en"},
         )
         assert page[0] == 503 and "text/html" in page[2]["Content-Type"]
         assert "unavailable" in page[1] and len(page[1]) < 2000
