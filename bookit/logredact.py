@@ -24,7 +24,8 @@ BOT_TOKEN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{20,}")
 
 def _secrets() -> list[str]:
     values = [str(getattr(settings, name, "") or "") for name in SECRET_SETTINGS]
-    s3 = settings.STORAGES.get("default", {}).get("OPTIONS", {}).get("secret_key")
+    storages: dict = settings.STORAGES
+    s3 = storages.get("default", {}).get("OPTIONS", {}).get("secret_key")
     values.append(str(s3 or ""))
     # Short values would blank out ordinary words; real secrets are long.
     return sorted({v for v in values if len(v) >= 8}, key=len, reverse=True)

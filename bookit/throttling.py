@@ -29,7 +29,11 @@ def _count(cache, key: str, timeout: int) -> int | None:
         return None
 
 
-class AtomicWindowMixin:
+class AtomicWindowMixin(throttling.SimpleRateThrottle):
+    # Set by SimpleRateThrottle.__init__ (parse_rate); declared for the type checker.
+    num_requests: int
+    duration: int
+
     def allow_request(self, request, view) -> bool:
         if self.rate is None:
             return True
@@ -64,5 +68,8 @@ class ScopedRateThrottle(AtomicWindowMixin, throttling.ScopedRateThrottle):
         if not self.scope:
             return True
         self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
+        num_requests, duration = self.parse_rate(self.rate)
+        if num_requests is None or duration is None:
+            return True
+        self.num_requests, self.duration = num_requests, duration
         return super().allow_request(request, view)

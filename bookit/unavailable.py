@@ -60,7 +60,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     import sys
 
     exc = sys.exc_info()[1]
-    if is_database_unavailable(exc):
+    if exc is not None and is_database_unavailable(exc):
         return database_unavailable_response(request, exc)
     from django.views.defaults import server_error as default_server_error
 

@@ -1,8 +1,8 @@
 import pytest
 
+from bookit.tests.clock import at
 from reservations import services
 from reservations.models import BookingPolicy, Reservation
-from reservations.tests.factories import at
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -119,7 +119,7 @@ class TestMemberDeletion:
         from django.core.files.base import ContentFile
 
         from accounts.tests.factories import make_user
-        from reservations.tests.factories import make_seat
+        from seats.tests.factories import make_seat
 
         user = make_user(email, verified=True)
         user.avatar.save(f"{user.pk}.png", ContentFile(b"png"), save=True)

@@ -89,9 +89,11 @@ class Redis:
 
     def pause(self) -> None:
         """SIGSTOP: the socket still accepts, nothing answers (a hung server or a partition)."""
+        assert self.proc is not None
         os.kill(self.proc.pid, signal.SIGSTOP)
 
     def resume(self) -> None:
+        assert self.proc is not None
         os.kill(self.proc.pid, signal.SIGCONT)
 
     def kill(self) -> None:
@@ -273,6 +275,7 @@ class Gunicorn:
         threading.Thread(target=self._drain, daemon=True).start()
 
     def _drain(self) -> None:
+        assert self.proc.stdout is not None
         for line in self.proc.stdout:
             self.log.append(line)
 

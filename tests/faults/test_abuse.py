@@ -15,7 +15,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import LoginFailure
 from accounts.tests.factories import make_user
-from reservations.tests.factories import NOW
+from bookit.tests.clock import NOW
 
 LOGIN = "/api/auth/login"
 THREADS = 16

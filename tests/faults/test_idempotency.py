@@ -8,8 +8,9 @@ from rest_framework.test import APIClient
 
 from accounts.idempotency import idempotency_cleanup
 from accounts.models import IdempotencyRecord
+from bookit.tests.clock import at
 from reservations.models import Reservation
-from reservations.tests.factories import at, make_seat
+from seats.tests.factories import make_seat
 from tickets.models import Ticket
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]

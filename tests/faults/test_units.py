@@ -8,8 +8,8 @@ from django.db.backends.utils import CursorWrapper
 from django.test.utils import CaptureQueriesContext
 
 from bookit.cache import CircuitBreaker
+from bookit.tests.clock import at
 from reservations.models import BookingPolicy
-from reservations.tests.factories import at
 
 
 class FakeClock:
