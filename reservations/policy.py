@@ -1,22 +1,29 @@
-"""The booking policy and its per-kind / per-floor overrides, read through the cache.
+"""The booking policy, its per-kind / per-floor overrides, and the rule that applies to a seat.
 
-``rule_for_seat`` is the one function that says which rules apply to a seat: the booking
-services, availability (map page, API, bot) and the admin all ask it, never the policy row
-directly, so an override is obeyed everywhere at once.
+Read at most once per request. Why not the cache (it was, through Redis): a policy edited while
+Redis was unreachable could not invalidate the cached copy, and that stale copy came back with
+Redis; with Redis hung, each of the half-dozen reads per booking waited for a timeout. A
+primary-key lookup of one row (and the handful of override rows) is as cheap as a Redis round
+trip and cannot be stale, so the database is read once per request (bookit.memo) and the value
+reused for the rest of it. Outside a request (bot, scheduler) every call reads the rows, so an
+edit is in force from the next unit of work everywhere.
+
+``rule_for_seat`` (or a ``RuleBook`` for many seats) is the one answer to "which rules apply to
+this seat": the booking services, availability (map page, API, bot) and the admin all ask it,
+never the policy row directly, so an override is obeyed everywhere at once.
 """
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
-from django.core.cache import cache
-
+from bookit.memo import forget, memoized
 from reservations.models import BookingPolicy, BookingRule
 from seats.models import Seat
 
-CACHE_KEY = "bookit:booking-policy:v1"
-RULES_CACHE_KEY = "bookit:booking-rules:v1"
+MEMO_KEY = "reservations:booking-policy"
+RULES_MEMO_KEY = "reservations:booking-rules"
 # The policy fields a BookingRule may override (same names on both models).
 OVERRIDABLE = (
     "opens_at",
@@ -53,25 +60,24 @@ class EffectiveRule:
         return dt.timedelta(minutes=self.slot_minutes)
 
 
-def get_policy() -> BookingPolicy:
-    policy = cache.get(CACHE_KEY)
-    if policy is None:
-        policy, _ = BookingPolicy.objects.get_or_create(pk=1)
-        cache.set(CACHE_KEY, policy, 300)
+def _load() -> BookingPolicy:
+    policy, _created = BookingPolicy.objects.get_or_create(pk=1)
     return policy
 
 
-def _rules() -> dict:
+def get_policy() -> BookingPolicy:
+    return memoized(MEMO_KEY, _load)
+
+
+Overrides = dict[tuple[str, Any], dict[str, Any]]
+
+
+def _load_rules() -> Overrides:
     """{("kind", kind) | ("floor", floor_id): {field: value}} of the non-empty overrides."""
-    cached = cache.get(RULES_CACHE_KEY)
-    if cached is not None:
-        return cached[0]
-    rules = {}
+    rules: Overrides = {}
     for row in BookingRule.objects.all():
         key = ("floor", row.floor_id) if row.floor_id else ("kind", row.kind)
         rules[key] = {f: getattr(row, f) for f in OVERRIDABLE if getattr(row, f) is not None}
-    # Wrapped: django-prometheus' locmem cache reads an empty dict back as a miss.
-    cache.set(RULES_CACHE_KEY, (rules,), 300)
     return rules
 
 
@@ -82,55 +88,55 @@ def default_rule() -> EffectiveRule:
     return EffectiveRule(**{name: getattr(policy, name) for name in names})
 
 
-def rule_for_seat(seat: Seat) -> EffectiveRule:
-    """Policy, then the seat's floor rule, then its kind rule (the most specific wins)."""
-    return rule_resolver()(seat)
+class RuleBook:
+    """The policy and every override, read once; answers for many seats and floors without
+    further queries (a map of 500 seats has a handful of distinct rules)."""
 
+    def __init__(self) -> None:
+        self.base = default_rule()
+        self.rules: Overrides = memoized(RULES_MEMO_KEY, _load_rules)
+        self._seats: dict[tuple[int, str], EffectiveRule] = {}
 
-def rule_for_floor(floor_id: int) -> EffectiveRule:
-    """The floor's own rules (no seat kind): its opening hours, e.g. for occupancy figures."""
-    override = _rules().get(("floor", floor_id))
-    return replace(default_rule(), **override) if override else default_rule()
+    def for_floor(self, floor_id: int) -> EffectiveRule:
+        """The floor's own rules (no seat kind): its opening hours, e.g. for occupancy."""
+        override = self.rules.get(("floor", floor_id))
+        return replace(self.base, **override) if override else self.base
 
-
-def rule_resolver() -> Callable[[Seat], EffectiveRule]:
-    """rule_for_seat for many seats: reads the cache once and computes each (floor, kind) once
-    (a map of 500 seats has a handful of distinct rules)."""
-    base, rules = default_rule(), _rules()
-    memo: dict[tuple, EffectiveRule] = {}
-
-    def resolve(seat: Seat) -> EffectiveRule:
+    def for_seat(self, seat: Seat) -> EffectiveRule:
+        """Policy, then the seat's floor rule, then its kind rule (the most specific wins)."""
         key = (seat.floor_id, seat.kind)
-        if key not in memo:
-            memo[key] = _effective(seat, base=base, rules=rules)
-        return memo[key]
+        if key not in self._seats:
+            self._seats[key] = self._effective(seat)
+        return self._seats[key]
 
-    return resolve
+    def _effective(self, seat: Seat) -> EffectiveRule:
+        rule = self.base
+        for scope, key in (("floor", seat.floor_id), ("kind", seat.kind)):
+            override = self.rules.get((scope, key))
+            if not override:
+                continue
+            candidate = replace(rule, **override)
+            if (
+                candidate.closes_at <= candidate.opens_at
+                or candidate.max_minutes < candidate.min_minutes
+            ):
+                # A floor rule and a kind rule can combine into nonsense (opens after closing);
+                # the kind rule then wins whole, with the policy for what it leaves empty.
+                candidate = replace(self.base, **override)
+            if "max_upcoming" in override:
+                candidate = replace(
+                    candidate,
+                    cap_kind=seat.kind if scope == "kind" else "",
+                    cap_floor=seat.floor_id if scope == "floor" else None,
+                )
+            rule = candidate
+        return rule
 
 
-def _effective(seat: Seat, *, base: EffectiveRule, rules: dict) -> EffectiveRule:
-    rule = base
-    for scope, key in (("floor", seat.floor_id), ("kind", seat.kind)):
-        override = rules.get((scope, key))
-        if not override:
-            continue
-        candidate = replace(rule, **override)
-        if (
-            candidate.closes_at <= candidate.opens_at
-            or candidate.max_minutes < candidate.min_minutes
-        ):
-            # A floor rule and a kind rule can combine into nonsense (opens after closing);
-            # the kind rule then wins whole, with the policy for what it leaves empty.
-            candidate = replace(base, **override)
-        if "max_upcoming" in override:
-            candidate = replace(
-                candidate,
-                cap_kind=seat.kind if scope == "kind" else "",
-                cap_floor=seat.floor_id if scope == "floor" else None,
-            )
-        rule = candidate
-    return rule
+def rule_for_seat(seat: Seat) -> EffectiveRule:
+    return RuleBook().for_seat(seat)
 
 
 def policy_changed() -> None:
-    cache.delete_many([CACHE_KEY, RULES_CACHE_KEY])
+    forget(MEMO_KEY)
+    forget(RULES_MEMO_KEY)

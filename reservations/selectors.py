@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from bookit.errors import ValidationFailed
 from reservations.models import Reservation, SeatBlock
-from reservations.policy import EffectiveRule, get_policy, rule_resolver
+from reservations.policy import EffectiveRule, RuleBook, get_policy
 from reservations.services import validate_window
 from seats.models import Seat
 
@@ -53,8 +53,8 @@ def seat_availability(
     now: dt.datetime | None = None,
 ) -> list[SeatState]:
     """Each seat with whether it can be booked for the whole of [start, end): not taken, not
-    blocked, and allowed by the seat's effective rule. Three queries in all (the rules are
-    cached)."""
+    blocked, and allowed by the seat's effective rule. A fixed number of queries: the live
+    reservations, the blocks, and the policy and its overrides (once per request)."""
     busy: dict[int, Reservation] = {}
     mine: set[int] = set()
     taken = (
@@ -70,7 +70,7 @@ def seat_availability(
         if user is not None and reservation.user_id == user.pk:
             mine.add(reservation.seat_id)
     blocks = _blocks_by_seat(seats=seats, start=start, end=end)
-    rule_for = rule_resolver()
+    rule_for = RuleBook().for_seat
     rule_errors: dict[EffectiveRule, str | None] = {}
     states = []
     for seat in seats:

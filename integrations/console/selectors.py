@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from reservations.models import LIVE_STATUSES, Reservation
-from reservations.policy import get_policy, rule_for_floor
+from reservations.policy import RuleBook, get_policy
 from seats.models import Floor, Seat
 from tickets.models import Ticket
 
@@ -58,12 +58,13 @@ def dashboard(*, now: dt.datetime | None = None) -> Dashboard:
     day = timezone.localtime(now, policy.tz).date()
     day_start = dt.datetime.combine(day, dt.time(0, 0), policy.tz)
     day_end = day_start + dt.timedelta(days=1)
+    rules = RuleBook()
     floor_hours: dict[int, tuple[dt.datetime, dt.datetime]] = {}
 
     def hours(floor_id: int) -> tuple[dt.datetime, dt.datetime]:
         """Today's opening hours of a floor (its own rule, else the policy); once per floor."""
         if floor_id not in floor_hours:
-            rule = rule_for_floor(floor_id)
+            rule = rules.for_floor(floor_id)
             floor_hours[floor_id] = (
                 dt.datetime.combine(day, rule.opens_at, policy.tz),
                 dt.datetime.combine(day, rule.closes_at, policy.tz),
