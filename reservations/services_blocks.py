@@ -108,7 +108,7 @@ def booking_rule_check(*, rule: BookingRule) -> None:
 
 
 def booking_rule_save(*, rule: BookingRule) -> BookingRule:
-    """Save an override and drop the cached rules so every surface sees it at once."""
+    """Save an override; the next unit of work everywhere reads it (see reservations.policy)."""
     booking_rule_check(rule=rule)
     with transaction.atomic():
         rule.save()

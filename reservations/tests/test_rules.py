@@ -183,7 +183,7 @@ class TestAdmin:
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post("/admin/reservations/bookingrule/", data)
         assert response.status_code == 302
-        # The cached rules were dropped: the next booking sees 1 h at once.
+        # The next booking sees 1 h at once.
         with pytest.raises(ValidationFailed, match="at most 60 minutes"):
             book(member, room, at(1, 10), at(1, 11, 30))
 
