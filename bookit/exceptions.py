@@ -1,6 +1,7 @@
 """One DRF exception handler: every API error is JSON ``{detail, errors}``."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext
@@ -23,6 +24,12 @@ def api_exception_handler(exc, context):
     if isinstance(exc, DomainError):
         body = {"detail": str(exc.message), "errors": _flatten(exc.errors), **exc.extra}
         return Response(body, status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):
+        # Django would answer its HTML 400 page; over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413.
+        detail = gettext("The request body is too large.")
+        return Response(
+            {"detail": detail, "errors": {}}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

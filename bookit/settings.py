@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bookit.middleware.SecurityHeadersMiddleware",
+    "bookit.middleware.ApiJsonErrorsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -258,7 +259,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "bookit.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "bookit.exceptions.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON bodies only; views that take a file add the multipart parser themselves. The schema
+    # then advertises one media type per body, which generated clients need.
+    "DEFAULT_PARSER_CLASSES": ["bookit.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "bookit.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

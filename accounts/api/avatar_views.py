@@ -50,7 +50,7 @@ class AvatarView(APIView):
     def get(self, request):
         return Response(avatar_info(request.user, request=request))
 
-    @extend_schema(responses=s.AvatarSerializer)
+    @extend_schema(responses={200: s.AvatarSerializer})
     def delete(self, request):
         services_avatar.avatar_remove(user=request.user)
         return Response(avatar_info(request.user, request=request))
@@ -81,7 +81,7 @@ class AdminDefaultAvatarView(UploadMixin, APIView):
         services_avatar.default_avatar_set(upload=self.uploaded_file(request), by=request.user)
         return Response(default_avatar_info(request=request))
 
-    @extend_schema(responses=s.DefaultAvatarSerializer)
+    @extend_schema(responses={200: s.DefaultAvatarSerializer})
     def delete(self, request):
         services_avatar.default_avatar_remove(by=request.user)
         return Response(default_avatar_info(request=request))

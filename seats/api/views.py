@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookit.errors import ValidationFailed
-from bookit.params import date_param, datetime_param, int_param
+from bookit.params import date_param, datetime_param, int_param, text_param
 from reservations import selectors
 from reservations.policy import get_policy
 from seats import services
@@ -17,6 +17,8 @@ from seats.models import Floor, Seat
 
 
 class ReadOrStaff(IsAuthenticated):
+    open_for_safe_methods = True  # members read; the schema documents 403 on writes only
+
     def has_permission(self, request, view) -> bool:
         if not super().has_permission(request, view):
             return False
@@ -41,6 +43,7 @@ class FloorListView(APIView):
 
 class FloorDetailView(APIView):
     permission_classes = [ReadOrStaff]
+    schema_conflicts = ("delete",)
 
     @extend_schema(responses=s.FloorSerializer)
     def get(self, request, pk: int):
@@ -81,12 +84,12 @@ class SeatListView(APIView):
         if start and end <= start:
             message = _("The end must be after the start.")
             raise ValidationFailed(message, errors={"end": [message]})
-        kind = params.get("kind") or None
+        kind = text_param(params, "kind")
         if kind and kind not in Seat.Kind.values:
             message = _("Unknown seat kind.")
             raise ValidationFailed(message, errors={"kind": [message]})
         seats = selectors.seats_filtered(
-            floor=int_param(params, "floor"), kind=kind, amenity=params.get("amenity") or None
+            floor=int_param(params, "floor"), kind=kind, amenity=text_param(params, "amenity")
         )
         if start is None:
             return Response(s.SeatSerializer(seats, many=True).data)
@@ -106,6 +109,7 @@ class SeatListView(APIView):
 
 class SeatDetailView(APIView):
     permission_classes = [ReadOrStaff]
+    schema_conflicts = ("delete",)
 
     @extend_schema(
         parameters=[OpenApiParameter("date", str, description="Day, YYYY-MM-DD; today by default")],
