@@ -12,11 +12,21 @@ from rest_framework.views import exception_handler
 from bookit.errors import DomainError
 
 
-def _flatten(detail) -> dict:
+def _flatten(detail, prefix: str = "") -> dict:
+    """Field -> list of messages; nested errors (a list item, a nested object) as "field.0"."""
     if isinstance(detail, dict):
-        return {key: value if isinstance(value, list) else [value] for key, value in detail.items()}
+        flat = {}
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, dict):
+                flat.update(_flatten(value, name))
+            elif isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+                flat.update(_flatten(dict(enumerate(value)), name))
+            else:
+                flat[name] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        return {name: messages for name, messages in flat.items() if messages}
     if isinstance(detail, list):
-        return {"non_field_errors": detail}
+        return _flatten({"non_field_errors": detail}, prefix)
     return {}
 
 

@@ -4,8 +4,8 @@ Views declare only their successful answers. The error answers follow from what 
 - 400 when it reads a body or query parameters (bookit.params, the serializers);
 - 401 when it needs a login (or says it checks credentials itself: ``schema_errors``);
 - 403 when a permission beyond "logged in" applies, or it writes (CSRF, domain rules);
-- 404 when the path names an object; 409 when the view lists the method in ``schema_conflicts``;
-- 413 when it reads a body (Django's upload limit, the avatar size limit);
+- 404 when the path names an object or a page; 409 when the view lists the method in ``schema_conflicts``;
+- 413 and 415 when it reads a body (size limits; JSON only, multipart on uploads);
 - 429 (throttles) and 503 (database unreachable) on every operation, with ``Retry-After``.
 Operation ids come from the URL names (``reservation_update``, ``login``), so generated clients
 read well, and numeric path ids are integers.
@@ -30,6 +30,7 @@ DESCRIPTIONS = {
     "404": "No such object, or it belongs to another member.",
     "409": "Conflicts with the current state; a booking overlap carries `conflict`.",
     "413": "The body or the uploaded file is too large.",
+    "415": "The body is not JSON (or, on uploads, not multipart).",
     "429": "Too many requests; retry after `Retry-After` seconds.",
     "503": "The service cannot reach its database; retry after `Retry-After` seconds.",
 }
@@ -90,13 +91,14 @@ class AutoSchema(openapi.AutoSchema):
         if has_body or has_query:
             codes.add("400")
         if has_body:
-            codes.add("413")
+            codes.update(("413", "415"))
         if needs_login:
             codes.add("401")
         if staff_only or (needs_login and method in UNSAFE):
             codes.add("403")
-        if "{" in self.path:
-            codes.add("404")
+        paginated = method == "GET" and getattr(view, "pagination_class", None)
+        if "{" in self.path or (paginated and self._is_list_view()):
+            codes.add("404")  # a named object, or a page past the end (DRF's "Invalid page.")
         if method.lower() in getattr(view, "schema_conflicts", ()):
             codes.add("409")
         return {str(code) for code in codes}
