@@ -4,7 +4,8 @@ Views declare only their successful answers. The error answers follow from what 
 - 400 when it reads a body or query parameters (bookit.params, the serializers);
 - 401 when it needs a login (or says it checks credentials itself: ``schema_errors``);
 - 403 when a permission beyond "logged in" applies, or it writes (CSRF, domain rules);
-- 404 when the path names an object or a page; 409 when the view lists the method in ``schema_conflicts``;
+- 404 when the path names an object or a page;
+- 409 when the view lists the method in ``schema_conflicts``;
 - 413 and 415 when it reads a body (size limits; JSON only, multipart on uploads);
 - 429 (throttles) and 503 (database unreachable) on every operation, with ``Retry-After``.
 Operation ids come from the URL names (``reservation_update``, ``login``), so generated clients

@@ -1,4 +1,4 @@
-"""Data and tokens for the contract tests: a floor, seats, bookings and a ticket at a fixed "now"."""
+"""Contract-test data: a floor, seats, bookings and a ticket at a fixed "now"; tokens."""
 
 import datetime as dt
 import zoneinfo
