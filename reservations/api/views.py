@@ -1,5 +1,6 @@
 from django.http import Http404, HttpResponse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,8 +13,8 @@ from reservations.models import Reservation
 
 FILTERS = [
     OpenApiParameter("status", str, description="Comma-separated statuses."),
-    OpenApiParameter("start", str, description="Overlapping from (ISO 8601)."),
-    OpenApiParameter("end", str, description="Overlapping until (ISO 8601)."),
+    OpenApiParameter("start", OpenApiTypes.DATETIME, description="Overlapping from (with offset)."),
+    OpenApiParameter("end", OpenApiTypes.DATETIME, description="Overlapping until (with offset)."),
 ]
 
 
@@ -53,7 +54,7 @@ class ReservationListView(generics.GenericAPIView):
 
     @extend_schema(
         request=s.ReservationInputSerializer,
-        responses={201: s.ReservationSerializer, 409: OpenApiResponse(description="Conflict")},
+        responses={201: s.ReservationSerializer},
     )
     def post(self, request):
         data = s.ReservationInputSerializer(data=request.data)

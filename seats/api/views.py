@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
@@ -67,8 +68,10 @@ class SeatListView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("start", str, description="Window start, ISO 8601 with offset."),
-            OpenApiParameter("end", str, description="Window end, ISO 8601 with offset."),
+            OpenApiParameter(
+                "start", OpenApiTypes.DATETIME, description="Window start, with offset."
+            ),
+            OpenApiParameter("end", OpenApiTypes.DATETIME, description="Window end, with offset."),
             OpenApiParameter("floor", int),
             OpenApiParameter("kind", str, enum=Seat.Kind.values),
             OpenApiParameter("amenity", str, description="Comma-separated; all must match."),
@@ -112,7 +115,9 @@ class SeatDetailView(APIView):
     schema_conflicts = ("delete",)
 
     @extend_schema(
-        parameters=[OpenApiParameter("date", str, description="Day, YYYY-MM-DD; today by default")],
+        parameters=[
+            OpenApiParameter("date", OpenApiTypes.DATE, description="Day; today by default")
+        ],
         responses=s.SeatDetailSerializer,
     )
     def get(self, request, pk: int):
