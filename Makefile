@@ -5,6 +5,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 HOST   ?= 127.0.0.1:8000
+# Line coverage of the project's own code (pyproject.toml [tool.coverage]), printed by `make test`;
+# .ci/run adds --cov-fail-under=90.
+COVERAGE ?= --cov --cov-report=term
 
 .PHONY: run test install install-dev lint format migrations-check compilemessages ci clean
 
@@ -18,7 +21,7 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(PIP) -r requirements-dev.txt 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import django, pytest, pytest_django, moto, playwright"
+	$(BIN)/python -c "import django, pytest, pytest_django, moto, playwright, mypy"
 	touch $(VENV)/.runtime $@
 
 install: $(VENV)/.runtime
@@ -33,11 +36,12 @@ run: install
 ## test: install dev deps and run the whole suite (SQLite unless DATABASE_URL is set)
 test: install-dev
 	scripts/ensure-system-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(COVERAGE) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff format .

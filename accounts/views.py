@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
-from accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, RegisterForm, add_domain_error
+from accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, RegisterForm
 from accounts.jwt import (
     delete_jwt_cookies,
     revoke_session_tokens,
@@ -17,6 +17,7 @@ from accounts.jwt import (
     tokens_for_session,
 )
 from bookit.errors import DomainError
+from bookit.forms import add_service_error
 
 
 def _next_url(request, default: str = "/") -> str:
@@ -68,7 +69,7 @@ def register_view(request):
         try:
             user = services.user_register(**form.cleaned_data)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,

@@ -12,6 +12,7 @@ Each failure is a 400 with the parameter's name as the field, through the one ex
 
 import datetime as dt
 import re
+from typing import NoReturn
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -38,8 +39,8 @@ def range_message() -> str:
     }
 
 
-def _fail(name: str, message) -> None:
-    raise ValidationFailed(str(message), errors={name: [str(message)]})
+def _fail(name: str, message: object) -> NoReturn:
+    raise ValidationFailed.on(name, str(message))
 
 
 def text_param(params, name: str) -> str | None:

@@ -44,7 +44,8 @@ class ErrorSerializer(serializers.Serializer):
     """The one error body of the API."""
 
     detail = serializers.CharField(help_text="A human-readable message (the first error).")
-    errors = serializers.DictField(
+    # The metaclass moves declared fields off the class, so Serializer.errors is not shadowed.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Field or parameter name -> messages; empty when no field is at fault.",
     )

@@ -1,10 +1,11 @@
 from django.urls import path, re_path
 
 import bookit.converters  # noqa: F401  registers <id:…>
-from reservations import views
+from reservations import map_views, views
 
 app_name = "reservations"
 urlpatterns = [
+    path("", map_views.home, name="home"),
     path("bookings/", views.booking_list, name="list"),
     path("bookings/<id:pk>/cancel/", views.booking_cancel, name="cancel"),
     path("bookings/<id:pk>/change/", views.booking_change, name="change"),

@@ -66,7 +66,7 @@ def _refresh_from(request) -> str:
     token = token or request.COOKIES.get(settings.JWT_REFRESH_COOKIE)
     if not token:
         message = _("A refresh token is required.")
-        raise ValidationFailed(message, errors={"refresh": [message]})
+        raise ValidationFailed.on("refresh", message)
     return token
 
 
