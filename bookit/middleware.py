@@ -47,6 +47,19 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class RequestMemoMiddleware:
+    """Opens the per-request memo (bookit.memo): e.g. the booking policy is read once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from bookit.memo import memo_scope
+
+        with memo_scope():
+            return self.get_response(request)
+
+
 class ApiJsonErrorsMiddleware:
     """Under /api/, a 404 or 405 from outside DRF (no route, a plain Django view) is JSON too.
 

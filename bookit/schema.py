@@ -56,6 +56,7 @@ class ConflictSerializer(serializers.Serializer):
     seat = serializers.IntegerField()
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
+    mine = serializers.BooleanField(help_text="True when it is the caller's own booking.")
 
 
 class ConflictErrorSerializer(ErrorSerializer):
@@ -74,6 +75,8 @@ class AutoSchema(openapi.AutoSchema):
         responses = operation["responses"]
         for code in sorted(self._error_statuses(operation)):
             responses.setdefault(code, self._error_response(code))
+            if code in ("429", "503"):  # also when a view declared the answer itself
+                responses[code].setdefault("headers", {}).update(RETRY_AFTER)
         return operation
 
     def _error_statuses(self, operation: dict) -> set[str]:

@@ -7,7 +7,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
@@ -20,6 +19,7 @@ from accounts.models import User
 from accounts.permissions import IsStaff
 from bookit.errors import ValidationFailed
 from bookit.params import bool_param, text_param
+from bookit.throttling import ScopedRateThrottle
 
 
 class AuthThrottleMixin:

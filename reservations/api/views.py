@@ -5,8 +5,10 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from accounts.permissions import IsStaff
 from bookit.params import datetime_param, int_param, text_param
+from bookit.throttling import ScopedRateThrottle
 from reservations import qr, selectors, services
 from reservations.api import serializers as s
 from reservations.models import Reservation
@@ -35,8 +37,6 @@ class ReservationListView(generics.GenericAPIView):
     schema_conflicts = ("post",)
 
     def get_throttles(self):
-        from rest_framework.throttling import ScopedRateThrottle
-
         throttles = super().get_throttles()
         return [*throttles, ScopedRateThrottle()] if self.request.method == "POST" else throttles
 
@@ -54,8 +54,10 @@ class ReservationListView(generics.GenericAPIView):
 
     @extend_schema(
         request=s.ReservationInputSerializer,
-        responses={201: s.ReservationSerializer},
+        parameters=IDEMPOTENCY_PARAMETERS,
+        responses={201: s.ReservationSerializer, **IDEMPOTENCY_RESPONSES},
     )
+    @idempotent
     def post(self, request):
         data = s.ReservationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -149,8 +151,11 @@ class AdminReservationCreateView(APIView):
     schema_conflicts = ("post",)
 
     @extend_schema(
-        request=s.StaffReservationInputSerializer, responses={201: s.ReservationSerializer}
+        request=s.StaffReservationInputSerializer,
+        parameters=IDEMPOTENCY_PARAMETERS,
+        responses={201: s.ReservationSerializer, **IDEMPOTENCY_RESPONSES},
     )
+    @idempotent
     def post(self, request):
         data = s.StaffReservationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
