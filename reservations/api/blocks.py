@@ -1,12 +1,14 @@
 """Staff API for seat blocks: GET/POST admin/seat_blocks, DELETE admin/seat_blocks/{id}."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsStaff
+from bookit.fields import AwareDateTimeField, RelatedIdField
 from bookit.params import datetime_param, int_param
 from reservations.models import SeatBlock
 from reservations.services_blocks import seat_block_create, seat_block_delete
@@ -26,10 +28,10 @@ class SeatBlockSerializer(serializers.ModelSerializer):
 
 
 class SeatBlockInputSerializer(serializers.Serializer):
-    seat = serializers.PrimaryKeyRelatedField(queryset=Seat.objects.all(), required=False)
-    floor = serializers.PrimaryKeyRelatedField(queryset=Floor.objects.all(), required=False)
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    seat = RelatedIdField(queryset=Seat.objects.select_related("floor"), required=False)
+    floor = RelatedIdField(queryset=Floor.objects.all(), required=False)
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
     reason = serializers.CharField(max_length=200)
 
 
@@ -41,9 +43,10 @@ class SeatBlockListView(generics.GenericAPIView):
         parameters=[
             OpenApiParameter("seat", int),
             OpenApiParameter("floor", int),
-            OpenApiParameter("start", str, description="Overlapping from (ISO 8601)."),
-            OpenApiParameter("end", str, description="Overlapping until (ISO 8601)."),
-        ]
+            OpenApiParameter("start", OpenApiTypes.DATETIME, description="Overlapping from."),
+            OpenApiParameter("end", OpenApiTypes.DATETIME, description="Overlapping until."),
+        ],
+        responses=SeatBlockSerializer(many=True),
     )
     def get(self, request):
         params = request.query_params
