@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import LoginFailure, User
-from bookit.errors import DomainError, ValidationFailed
+from accounts.signals import member_verified
+from bookit.errors import DomainError, PermissionDenied, ValidationFailed
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ def user_update(
     first_name: str | None = None,
     last_name: str | None = None,
     language: str | None = None,
+    show_on_map: bool | None = None,
 ) -> User:
     fields = []
     for name, value in (("first_name", first_name), ("last_name", last_name)):
@@ -85,16 +87,29 @@ def user_update(
             )
         user.language = language
         fields.append("language")
+    if show_on_map is not None:
+        user.show_on_map = bool(show_on_map)
+        fields.append("show_on_map")
     if fields:
         user.save(update_fields=fields)
     return user
 
 
+def require_staff(by: User | None) -> None:
+    """The one staff check of services called by staff-only surfaces (API, admin, commands)."""
+    if not (by is not None and by.is_authenticated and by.is_staff):
+        raise PermissionDenied()
+
+
 def user_verify(*, user: User, by: User, verified: bool = True) -> User:
+    newly_verified = verified and not user.is_verified
     user.is_verified = verified
     user.verified_at = timezone.now() if verified else None
     user.verified_by = by if verified else None
-    user.save(update_fields=["is_verified", "verified_at", "verified_by"])
+    with transaction.atomic():
+        user.save(update_fields=["is_verified", "verified_at", "verified_by"])
+        if newly_verified:
+            member_verified.send(User, user=user, by=by)
     return user
 
 

@@ -1,0 +1,39 @@
+import pytest
+import time_machine
+
+from integrations.webhooks import services
+from integrations.webhooks.events import EVENT_TYPES
+from integrations.webhooks.tests.receiver import start_receiver
+from reservations.tests.factories import NOW, make_seat
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def allow_loopback(settings):
+    """The receiver lives on 127.0.0.1, which the SSRF guard refuses unless allowed."""
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    settings.WEBHOOKS_TIMEOUT = 0.5
+    settings.WEBHOOKS_BACKOFF_BASE = 30
+
+
+@pytest.fixture
+def receiver():
+    receiver = start_receiver()
+    yield receiver
+    receiver.server.shutdown()
+    receiver.server.server_close()
+
+
+@pytest.fixture
+def endpoint(db, staff, receiver, allow_loopback):
+    return services.webhook_endpoint_create(url=receiver.url, events=list(EVENT_TYPES), by=staff)
+
+
+@pytest.fixture
+def seat(db):
+    return make_seat("A1")
