@@ -1,16 +1,9 @@
 import pytest
-import time_machine
 
 from integrations.webhooks import services
 from integrations.webhooks.events import EVENT_TYPES
 from integrations.webhooks.tests.receiver import start_receiver
-from reservations.tests.factories import NOW, make_seat
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=True) as traveller:
-        yield traveller
+from reservations.tests.conftest import frozen, seat  # noqa: F401 (shared fixtures)
 
 
 @pytest.fixture
@@ -32,8 +25,3 @@ def receiver():
 @pytest.fixture
 def endpoint(db, staff, receiver, allow_loopback):
     return services.webhook_endpoint_create(url=receiver.url, events=list(EVENT_TYPES), by=staff)
-
-
-@pytest.fixture
-def seat(db):
-    return make_seat("A1")
