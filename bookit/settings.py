@@ -364,6 +364,7 @@ SCHEDULER_TASKS = [
     ("accounts.services.cleanup_expired_tokens", 3600),
     ("integrations.yandex.services.oauth_state_cleanup", 3600),
     ("integrations.webhooks.delivery.deliver_pending", 5),
+    ("integrations.webhooks.services.webhook_deliveries_prune", 3600),
     ("integrations.simulation.services.simulation_tick", 5),
 ]
 
@@ -375,6 +376,7 @@ WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 10)
 WEBHOOKS_BACKOFF_BASE = env_int("WEBHOOKS_BACKOFF_BASE", 30)  # seconds; doubles per attempt
 WEBHOOKS_BACKOFF_MAX = env_int("WEBHOOKS_BACKOFF_MAX", 6 * 3600)
 WEBHOOKS_ROTATION_GRACE = env_int("WEBHOOKS_ROTATION_GRACE", 24 * 3600)  # old secret still signs
+WEBHOOKS_KEEP_DAYS = env_int("WEBHOOKS_KEEP_DAYS", 30)  # delivered/failed rows are then deleted
 
 # Kiosk wall displays: how often the page polls its state (seconds), and the no-JS refresh.
 KIOSK_POLL_SECONDS = env_int("KIOSK_POLL_SECONDS", 5)

@@ -179,3 +179,17 @@ def webhook_delivery_retry(
         locked.next_attempt_at = now
         locked.save(update_fields=["status", "next_attempt_at"])
     return locked
+
+
+def webhook_deliveries_prune(*, now: dt.datetime | None = None) -> int:
+    """Scheduler task: forget finished deliveries after WEBHOOKS_KEEP_DAYS.
+
+    The bodies hold members' names and emails, so the log is not kept forever (and the queue
+    table stays small); pending rows are never pruned.
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.WEBHOOKS_KEEP_DAYS)
+    deleted, _by_model = WebhookDelivery.objects.filter(
+        status__in=[Status.DELIVERED, Status.FAILED], created_at__lt=cutoff
+    ).delete()
+    return deleted

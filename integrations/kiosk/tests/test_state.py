@@ -88,9 +88,11 @@ def test_each_seat_has_its_scan_to_book_url(frozen, floor, seats, settings):
     assert seat_id_from_token(row["book_url"][len(prefix) :] + "x") is None
 
 
-def test_the_state_takes_two_queries(frozen, floor, seats, member, django_assert_max_num_queries):
-    for seat in seats:
-        make_reservation(member, seat, at(0, 9), at(0, 10))
+def test_the_state_takes_two_queries(
+    frozen, floor, seats, member, other_member, staff, django_assert_max_num_queries
+):
+    for seat, user in zip(seats, (member, other_member, staff), strict=True):
+        make_reservation(user, seat, at(0, 9), at(0, 10))
     selectors.floor_state(floor=floor)  # warms the cached booking policy
     with django_assert_max_num_queries(2):
         selectors.floor_state(floor=floor)

@@ -23,6 +23,7 @@ class Receiver:
     script: list = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
     hang_seconds: float = 2.0
+    delay: float = 0.0  # every answer waits this long (to widen race windows)
 
     @property
     def url(self) -> str:
@@ -44,6 +45,7 @@ def start_receiver() -> Receiver:
                 Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
             )
             answer = receiver.next_answer()
+            time.sleep(receiver.delay)
             if answer == "hang":
                 time.sleep(receiver.hang_seconds)
                 answer = 200

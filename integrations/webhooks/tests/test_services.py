@@ -1,5 +1,6 @@
 """Endpoint rules (SSRF guard, events) and which domain events enqueue which deliveries."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -139,3 +140,15 @@ def test_retry_queues_a_delivery_again(frozen, endpoint, staff, member, seat):
     WebhookDelivery.objects.filter(pk=row.pk).update(status="failed", attempts=10)
     retried = services.webhook_delivery_retry(delivery=row, by=staff)
     assert retried.status == "pending" and retried.message_id == row.message_id
+
+
+def test_old_finished_deliveries_are_pruned_pending_ones_kept(frozen, endpoint, member, seat):
+    from django.utils import timezone
+
+    booking.reservation_create(user=member, seat=seat, start=at(0, 10), end=at(0, 11))
+    booking.reservation_create(user=member, seat=seat, start=at(0, 12), end=at(0, 13))
+    done, waiting = WebhookDelivery.objects.order_by("id")
+    WebhookDelivery.objects.filter(pk=done.pk).update(status="delivered")
+    later = timezone.now() + dt.timedelta(days=31)
+    assert services.webhook_deliveries_prune(now=later) == 1
+    assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [waiting.pk]
