@@ -126,6 +126,7 @@ class BookitStateCollector(Collector):
             GaugeMetricFamily("bookit_tickets", "", labels=["status"]),
             GaugeMetricFamily("bookit_notification_outbox_backlog", ""),
             GaugeMetricFamily("bookit_notification_outbox_failed", ""),
+            GaugeMetricFamily("bookit_webhook_deliveries", "", labels=["status"]),
         ]
 
     def collect(self) -> Iterable[GaugeMetricFamily]:
@@ -138,6 +139,7 @@ class BookitStateCollector(Collector):
             _members,
             _tickets,
             _outbox,
+            _webhooks,
         ]
         families: list[GaugeMetricFamily] = []
         for group in groups:
@@ -263,6 +265,21 @@ def _outbox(now: dt.datetime) -> list[GaugeMetricFamily]:
     )
     failed.add_metric([], counts.get("failed", 0))
     return [backlog, failed]
+
+
+def _webhooks(now: dt.datetime) -> list[GaugeMetricFamily]:
+    delivery = _model("integrations.WebhookDelivery")
+    if delivery is None:
+        return []
+    counts = _count_by_status(delivery)
+    family = GaugeMetricFamily(
+        "bookit_webhook_deliveries",
+        "Outbound webhook deliveries in the log by status (pending = the backlog).",
+        labels=["status"],
+    )
+    for status in ("pending", "delivered", "failed"):
+        family.add_metric([status], counts.get(status, 0))
+    return [family]
 
 
 _collector: BookitStateCollector | None = None

@@ -152,3 +152,11 @@ def test_old_finished_deliveries_are_pruned_pending_ones_kept(frozen, endpoint, 
     later = timezone.now() + dt.timedelta(days=31)
     assert services.webhook_deliveries_prune(now=later) == 1
     assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [waiting.pk]
+
+
+def test_the_backlog_is_a_metric(frozen, endpoint, member, seat):
+    from prometheus_client import REGISTRY
+
+    booking.reservation_create(user=member, seat=seat, start=at(0, 10), end=at(0, 11))
+    assert REGISTRY.get_sample_value("bookit_webhook_deliveries", {"status": "pending"}) == 1
+    assert REGISTRY.get_sample_value("bookit_webhook_deliveries", {"status": "failed"}) == 0
