@@ -115,3 +115,9 @@ def test_staff_add_and_revoke_a_kiosk_in_the_admin(staff, floor):
     kiosk.refresh_from_db()
     assert kiosk.revoked_at is not None
     assert Client().get(f"/kiosk/{kiosk.token}/").status_code == 404
+
+
+def test_the_screen_speaks_russian_by_default(frozen, client, kiosk, seats, settings):
+    settings.LANGUAGE_CODE = "ru"
+    html = client.get(_page(kiosk), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Сканируйте, чтобы забронировать" in html and "Свободно до 22:00" in html
