@@ -102,7 +102,8 @@ def require_staff(by: User | None) -> None:
 
 
 def user_verify(*, user: User, by: User, verified: bool = True) -> User:
-    newly_verified = verified and not user.is_verified
+    # verified_at, not is_verified: the admin form saves the flag before calling this.
+    newly_verified = verified and (not user.is_verified or user.verified_at is None)
     user.is_verified = verified
     user.verified_at = timezone.now() if verified else None
     user.verified_by = by if verified else None

@@ -32,10 +32,7 @@ def kiosk_page(request: HttpRequest, token: str) -> HttpResponse:
         "poll_seconds": settings.KIOSK_POLL_SECONDS,
         "refresh_seconds": settings.KIOSK_REFRESH_SECONDS,
     }
-    response = render(request, "integrations/kiosk.html", context)
-    # A wall screen may be a tablet in a frame app: this page (only) may be embedded by us.
-    response["X-Frame-Options"] = "SAMEORIGIN"
-    return response
+    return render(request, "integrations/kiosk.html", context)
 
 
 def kiosk_seat_qr(request: HttpRequest, token: str, seat_id: int) -> HttpResponse:

@@ -69,30 +69,21 @@ def _clean_rate(rate) -> float:
 
 
 def ensure_cast() -> tuple[list[User], User]:
-    """The simulated members and the front-desk account, created on first use."""
-    members = []
-    for index, name in enumerate(FIRST_NAMES, start=1):
-        user, created = User.objects.get_or_create(
-            email=f"member{index:02d}@{DOMAIN}",
-            defaults={
-                "first_name": name,
-                "last_name": "Demo",
-                "is_verified": True,
-                "show_on_map": True,
-            },
-        )
-        if created:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        members.append(user)
-    desk, created = User.objects.get_or_create(
-        email=DESK_EMAIL,
-        defaults={"first_name": "Front desk", "is_staff": True, "is_verified": True},
-    )
-    if created:
-        desk.set_unusable_password()
-        desk.save(update_fields=["password"])
-    return members, desk
+    """The simulated members and the front-desk account (one query once they exist)."""
+    existing = {u.email: u for u in User.objects.filter(email__endswith=f"@{DOMAIN}")}
+    wanted = [
+        (f"member{index:02d}@{DOMAIN}", {"first_name": name, "last_name": "Demo"})
+        for index, name in enumerate(FIRST_NAMES, start=1)
+    ]
+    wanted.append((DESK_EMAIL, {"first_name": "Front desk", "is_staff": True}))
+    for email, fields in wanted:
+        if email not in existing:
+            user = User(email=email, is_verified=True, show_on_map=True, **fields)
+            user.set_unusable_password()  # nobody logs in as a simulated member
+            user.save()
+            existing[email] = user
+    members = [existing[email] for email, _fields in wanted[:-1]]
+    return members, existing[DESK_EMAIL]
 
 
 def simulation_start(

@@ -11,12 +11,14 @@ from tickets.signals import ticket_created, ticket_status_changed
 
 @receiver(reservation_changed, dispatch_uid="webhooks-reservation")
 def on_reservation_changed(sender, reservation, action: str, **kwargs) -> None:
-    webhook_event_enqueue(event_type=f"reservation.{action}", data=reservation_data(reservation))
+    webhook_event_enqueue(
+        event_type=f"reservation.{action}", data=lambda: reservation_data(reservation)
+    )
 
 
 @receiver(ticket_created, dispatch_uid="webhooks-ticket-created")
 def on_ticket_created(sender, ticket, **kwargs) -> None:
-    webhook_event_enqueue(event_type="ticket.created", data=ticket_data(ticket))
+    webhook_event_enqueue(event_type="ticket.created", data=lambda: ticket_data(ticket))
 
 
 @receiver(ticket_status_changed, dispatch_uid="webhooks-ticket-status")
@@ -24,10 +26,11 @@ def on_ticket_status_changed(sender, ticket, old_status: str, new_status: str, *
     if old_status == new_status:
         return
     webhook_event_enqueue(
-        event_type="ticket.status_changed", data=ticket_data(ticket, old_status=old_status)
+        event_type="ticket.status_changed",
+        data=lambda: ticket_data(ticket, old_status=old_status),
     )
 
 
 @receiver(member_verified, dispatch_uid="webhooks-member-verified")
 def on_member_verified(sender, user, by=None, **kwargs) -> None:
-    webhook_event_enqueue(event_type="member.verified", data=member_data(user, by=by))
+    webhook_event_enqueue(event_type="member.verified", data=lambda: member_data(user, by=by))

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import secrets
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -137,11 +138,13 @@ def render_body(*, event_type: str, data: dict, timestamp: dt.datetime) -> str:
 
 
 def webhook_event_enqueue(
-    *, event_type: str, data: dict, now: dt.datetime | None = None
+    *, event_type: str, data: dict | Callable[[], dict], now: dt.datetime | None = None
 ) -> list[WebhookDelivery]:
     """One delivery row per active endpoint subscribed to ``event_type``.
 
     Call it inside the event's transaction: the rows commit or roll back with the event.
+    ``data`` may be a callable, built only when some endpoint wants the event (so a booking
+    costs one extra query, the endpoint lookup, when no webhook is configured).
     """
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown webhook event {event_type!r}")
@@ -151,6 +154,8 @@ def webhook_event_enqueue(
     ]
     if not endpoints:
         return []
+    if callable(data):
+        data = data()
     body = render_body(event_type=event_type, data=data, timestamp=now)
     return WebhookDelivery.objects.bulk_create(
         [

@@ -10,6 +10,7 @@ import http.client
 import socket
 import ssl
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from integrations.webhooks import urlguard
 
@@ -49,9 +50,8 @@ def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float) -> R
     """POST ``body``; raises urlguard.UnsafeURL or TransportError when there is no answer."""
     scheme, host, port = urlguard.split_url(url)
     address = urlguard.resolve(host, port)[0]
-    parts = url.split("://", 1)[1]
-    path = "/" + parts.split("/", 1)[1] if "/" in parts else "/"
-    path = path.split("#", 1)[0]
+    parts = urlsplit(url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
     connection = connection_class(host, port, address=address, timeout=timeout)
     try:

@@ -160,3 +160,30 @@ def test_the_backlog_is_a_metric(frozen, endpoint, member, seat):
     booking.reservation_create(user=member, seat=seat, start=at(0, 10), end=at(0, 11))
     assert REGISTRY.get_sample_value("bookit_webhook_deliveries", {"status": "pending"}) == 1
     assert REGISTRY.get_sample_value("bookit_webhook_deliveries", {"status": "failed"}) == 0
+
+
+def test_without_endpoints_an_event_costs_one_query_and_builds_nothing(
+    db, django_assert_num_queries
+):
+    def explode() -> dict:
+        raise AssertionError("the payload must not be built when nobody subscribed")
+
+    with django_assert_num_queries(1):
+        assert services.webhook_event_enqueue(event_type="ticket.created", data=explode) == []
+
+
+def test_verifying_in_the_admin_sends_member_verified(frozen, endpoint, staff, unverified):
+    from django.test import Client
+
+    admin = Client()
+    admin.force_login(staff)
+    page = admin.get(f"/admin/accounts/user/{unverified.pk}/change/")
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update(is_verified="on", email=unverified.email, language="en")
+    data.pop("avatar", None)
+    data.pop("groups", None)
+    data.pop("user_permissions", None)
+    response = admin.post(f"/admin/accounts/user/{unverified.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _types() == ["member.verified"]
