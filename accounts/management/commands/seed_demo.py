@@ -56,7 +56,8 @@ class Command(BaseCommand):
         from importlib import import_module
 
         steps = []
-        for module in ("seats.demo", "reservations.demo", "tickets.demo", "integrations.demo"):
+        modules = ("seats.demo", "reservations.demo", "tickets.demo", "integrations.demo")
+        for module in (*modules, "integrations.kiosk.demo"):
             try:
                 steps.append(import_module(module).seed)
             except ModuleNotFoundError as exc:

@@ -121,3 +121,17 @@ def test_the_screen_speaks_russian_by_default(frozen, client, kiosk, seats, sett
     settings.LANGUAGE_CODE = "ru"
     html = client.get(_page(kiosk), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Сканируйте, чтобы забронировать" in html and "Свободно до 22:00" in html
+
+
+def test_seed_demo_gives_every_floor_a_kiosk_once(db):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=out)
+    kiosks = Kiosk.objects.all()
+    assert kiosks.count() >= 1
+    assert kiosks.count() == kiosks.values("floor").distinct().count()
+    assert f"/kiosk/{kiosks[0].token}/" in out.getvalue()
