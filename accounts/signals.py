@@ -1,8 +1,12 @@
-"""Account events, sent inside the transaction that makes them (see reservations/signals.py).
+"""Account events, for the apps above accounts (dependencies point one way: they listen here).
 
-member_verified kwargs: user, by. Sent once, when an unverified member becomes verified.
+``user_deleting`` (kwargs: user) is sent inside the deletion transaction, before the row goes:
+a receiver that raises aborts the deletion; one that writes commits or rolls back with it.
+``member_verified`` (kwargs: user, by) is sent inside the verification's transaction, once, when
+an unverified member becomes verified.
 """
 
 from django.dispatch import Signal
 
+user_deleting = Signal()
 member_verified = Signal()

@@ -73,7 +73,7 @@ def database_from_url(url: str | None) -> dict:
 
 def sqlite_database(path) -> dict:
     # IMMEDIATE makes every atomic() take the write lock up front, which serializes the booking
-    # check-and-insert on SQLite (select_for_update is a no-op there); INTEGRATIONS.md section 6.
+    # check-and-insert on SQLite (select_for_update is a no-op there); see reservations/services.py.
     return {
         "ENGINE": "django_prometheus.db.backends.sqlite3",
         "NAME": str(path),
@@ -312,7 +312,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Yandex ID (issue 7): off unless both are set.
+# Yandex ID (docs/yandex.md): off unless both are set.
 YANDEX_CLIENT_ID = env("YANDEX_CLIENT_ID", "")
 YANDEX_CLIENT_SECRET = env("YANDEX_CLIENT_SECRET", "")
 YANDEX_ENABLED = bool(YANDEX_CLIENT_ID and YANDEX_CLIENT_SECRET)
@@ -348,7 +348,7 @@ SOCIAL_AUTH_PIPELINE = (
 SOCIAL_AUTH_IMMUTABLE_USER_FIELDS = ["first_name", "last_name"]
 SOCIAL_AUTH_REDIRECT_IS_HTTPS = env_bool("SOCIAL_AUTH_REDIRECT_IS_HTTPS", not DEBUG)
 
-# Telegram (issue 8): off unless the token is set.
+# Telegram (docs/telegram.md): off unless the token is set.
 TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN", "")
 TELEGRAM_BOT_USERNAME = env("TELEGRAM_BOT_USERNAME", "")
 TELEGRAM_BOT_SECRET = env("TELEGRAM_BOT_SECRET", "")
@@ -368,7 +368,7 @@ SCHEDULER_TASKS = [
     ("integrations.simulation.services.simulation_tick", 5),
 ]
 
-# Outbound webhooks (issue 20). Endpoints on private, loopback or link-local addresses are
+# Outbound webhooks (docs/webhooks.md). Endpoints on private, loopback or link-local addresses are
 # refused unless this is set (receivers on the internal network; the loopback tests).
 WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 10)  # seconds per request
@@ -378,14 +378,15 @@ WEBHOOKS_BACKOFF_MAX = env_int("WEBHOOKS_BACKOFF_MAX", 6 * 3600)
 WEBHOOKS_ROTATION_GRACE = env_int("WEBHOOKS_ROTATION_GRACE", 24 * 3600)  # old secret still signs
 WEBHOOKS_KEEP_DAYS = env_int("WEBHOOKS_KEEP_DAYS", 30)  # delivered/failed rows are then deleted
 
-# Kiosk wall displays: how often the page polls its state (seconds), and the no-JS refresh.
+# Kiosk wall displays (docs/kiosk.md): how often the page polls its state (seconds), and how
+# often it reloads itself without JavaScript.
 KIOSK_POLL_SECONDS = env_int("KIOSK_POLL_SECONDS", 5)
 KIOSK_REFRESH_SECONDS = env_int("KIOSK_REFRESH_SECONDS", 30)
 
-# Demo activity (issue 20): generated bookings for demos. Never on unless set.
+# Demo activity (docs/simulation.md): generated bookings for demos. Never on unless set.
 SIMULATION_ENABLED = env_bool("SIMULATION_ENABLED", False)
 
-# Metrics (issue 9): /metrics requires this bearer token when set.
+# Metrics (docs/metrics.md): /metrics requires this bearer token when set.
 METRICS_TOKEN = env("METRICS_TOKEN", "")
 # Worker processes (scheduler, bot) count events too (no-shows, bot cancellations): with this
 # set they serve their own /metrics on this port for Prometheus's "bookit-workers" job.

@@ -16,23 +16,29 @@ from django.utils.translation import gettext as _
 
 from reservations.models import Reservation
 from reservations.policy import get_policy
-from reservations.selectors import seat_label_key
 from seats.models import Floor, Seat
+from seats.selectors import seat_label_key
 from seats.tokens import seat_desk_url
 
-GLYPH = {Seat.Kind.MEETING_ROOM: (104, 64)}
+GLYPH: dict[str, tuple[int, int]] = {Seat.Kind.MEETING_ROOM: (104, 64)}
 DEFAULT_GLYPH = (64, 44)
 
 
-def _iso(value: dt.datetime | None, tz) -> str | None:
+def _iso(value: dt.datetime | None, tz: dt.tzinfo) -> str | None:
     return timezone.localtime(value, tz).isoformat() if value is not None else None
 
 
-def _hhmm(value: dt.datetime | None, tz) -> str:
+def _hhmm(value: dt.datetime | None, tz: dt.tzinfo) -> str:
     return timezone.localtime(value, tz).strftime("%H:%M") if value is not None else ""
 
 
-def _caption(state: str, free_until, busy_until, holder: str | None, tz) -> str:
+def _caption(
+    state: str,
+    free_until: dt.datetime | None,
+    busy_until: dt.datetime | None,
+    holder: str | None,
+    tz: dt.tzinfo,
+) -> str:
     """The line under a seat; computed here so the page and its script say the same thing."""
     if state == "free":
         if free_until is None:

@@ -28,7 +28,8 @@ from accounts.services import require_staff
 from bookit.errors import DomainError, PermissionDenied, ValidationFailed
 from integrations.simulation.models import SimulationState
 from reservations import services as booking
-from reservations.models import LIVE_STATUSES, Reservation
+from reservations import slots
+from reservations.models import LIVE_STATUSES, Reservation, ReservationQuerySet
 from reservations.policy import get_policy
 from seats.models import Seat
 
@@ -57,9 +58,9 @@ def simulation_state() -> SimulationState:
     return state
 
 
-def _clean_rate(rate) -> float:
+def _clean_rate(value: object) -> float:
     try:
-        rate = float(rate)
+        rate = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         rate = -1.0
     if not 0 < rate <= MAX_RATE:
@@ -71,7 +72,7 @@ def _clean_rate(rate) -> float:
 def ensure_cast() -> tuple[list[User], User]:
     """The simulated members and the front-desk account (one query once they exist)."""
     existing = {u.email: u for u in User.objects.filter(email__endswith=f"@{DOMAIN}")}
-    wanted = [
+    wanted: list[tuple[str, dict[str, object]]] = [
         (f"member{index:02d}@{DOMAIN}", {"first_name": name, "last_name": "Demo"})
         for index, name in enumerate(FIRST_NAMES, start=1)
     ]
@@ -167,7 +168,7 @@ def simulation_tick(*, now: dt.datetime | None = None, rng: random.Random | None
 
 
 def _add_totals(*, lapse_ids: list[int] | None = None, **counts: int) -> None:
-    changes = {name: F(name) + value for name, value in counts.items() if value}
+    changes: dict[str, object] = {name: F(name) + value for name, value in counts.items() if value}
     if lapse_ids is not None:
         changes["lapse_ids"] = lapse_ids
     if changes:
@@ -177,7 +178,15 @@ def _add_totals(*, lapse_ids: list[int] | None = None, **counts: int) -> None:
 class _Generator:
     """One tick's events. Each step picks an action by WEIGHTS and calls the real service."""
 
-    def __init__(self, *, now, rng, members: list[User], desk: User, lapse: list[int]):
+    def __init__(
+        self,
+        *,
+        now: dt.datetime,
+        rng: random.Random,
+        members: list[User],
+        desk: User,
+        lapse: list[int],
+    ) -> None:
         self.now, self.rng, self.members, self.desk = now, rng, members, desk
         self.lapse = list(lapse)
         self.policy = get_policy()
@@ -196,15 +205,15 @@ class _Generator:
 
     # --- actions ---------------------------------------------------------------------------
 
-    def _ours(self):
+    def _ours(self) -> ReservationQuerySet:
         return Reservation.objects.filter(user__email__endswith=f"@{DOMAIN}")
 
-    def _pick(self, qs) -> Reservation | None:
+    def _pick(self, qs: ReservationQuerySet) -> Reservation | None:
         # Chosen by our own Random (not ORDER BY RANDOM()), so a seeded run is reproducible.
         ids = sorted(qs.values_list("pk", flat=True)[:200])
         return qs.select_related("user").get(pk=self.rng.choice(ids)) if ids else None
 
-    def _checkin_window(self):
+    def _checkin_window(self) -> ReservationQuerySet:
         policy = self.policy
         return self._ours().filter(
             status=Reservation.Status.BOOKED,
@@ -217,7 +226,7 @@ class _Generator:
         slot in the next days' opening hours."""
         policy, tz = self.policy, self.policy.tz
         hours = self.rng.choice([1, 2, 2, 3, 4])
-        slot = booking.current_slot_start(self.now)
+        slot = slots.current_slot_start(policy, self.now)
         closes = dt.datetime.combine(slot.date(), policy.closes_at, tz)
         opens = dt.datetime.combine(slot.date(), policy.opens_at, tz)
         now_possible = opens <= slot and slot + policy.slot <= closes
@@ -261,6 +270,8 @@ class _Generator:
         )
         if candidate is None:
             self.book()
+            return
+        if candidate.user is None:  # an anonymised (deleted) member: nothing to cancel as them
             return
         booking.reservation_cancel(reservation=candidate, by=candidate.user)
         self.totals["cancellations"] += 1

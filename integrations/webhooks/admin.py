@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from bookit.admin_forms import RequestFormMixin, add_domain_errors
 from bookit.errors import DomainError
+from bookit.forms import RequestFormMixin, add_service_error
 from integrations.webhooks import services
 from integrations.webhooks.events import EVENT_TYPES
 from integrations.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -47,7 +47,7 @@ class WebhookEndpointForm(forms.ModelForm):
             else:
                 self.result = services.webhook_endpoint_create(by=self.request.user, **values)
         except DomainError as exc:
-            add_domain_errors(self, exc)
+            add_service_error(self, exc)
         return data
 
     def _post_clean(self):

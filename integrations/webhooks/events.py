@@ -1,8 +1,9 @@
 """The event catalogue and the `data` of each event type (the contract receivers rely on)."""
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-EVENT_TYPES: dict[str, str] = {
+EVENT_TYPES: dict[str, str | Promise] = {
     "reservation.created": _("A booking was made"),
     "reservation.updated": _("A booking was moved or changed"),
     "reservation.cancelled": _("A booking was cancelled"),
@@ -54,7 +55,7 @@ def ticket_data(ticket, *, old_status: str | None = None) -> dict:
 
 
 def member_data(user, *, by=None) -> dict:
-    data = _member(user)
+    data = _member(user) or {}
     data["verified_at"] = user.verified_at.isoformat() if user.verified_at else None
     data["verified_by"] = by.pk if by is not None else None
     return data

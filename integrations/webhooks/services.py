@@ -35,7 +35,7 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def _clean_events(events) -> list[str]:
+def _clean_events(events: object) -> list[str]:
     if not isinstance(events, list | tuple) or not events:
         message = _("Choose at least one event.")
         raise ValidationFailed(message, errors={"events": [message]})

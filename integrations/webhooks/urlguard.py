@@ -50,7 +50,7 @@ def resolve(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise UnsafeURL(_("The host name of this URL does not resolve.")) from None
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not getattr(settings, "WEBHOOKS_ALLOW_PRIVATE", False):
         for address in addresses:
             if not _is_public(ipaddress.ip_address(address.split("%", 1)[0])):

@@ -9,9 +9,9 @@ import pytest
 import time_machine
 
 from accounts.tests.factories import make_user
+from bookit.tests.clock import NOW, at
 from integrations.kiosk import services as kiosks
 from reservations import services as booking
-from reservations.tests.factories import NOW, at
 from seats.models import Floor, Seat
 
 pytestmark = pytest.mark.e2e

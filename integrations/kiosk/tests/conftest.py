@@ -1,8 +1,7 @@
 import pytest
 
 from integrations.kiosk import services
-from reservations.tests.conftest import frozen  # noqa: F401 (the shared frozen clock)
-from reservations.tests.factories import make_floor, make_seat
+from seats.tests.factories import make_floor, make_seat
 
 
 @pytest.fixture

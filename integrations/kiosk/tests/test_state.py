@@ -2,9 +2,11 @@
 
 import pytest
 
+from bookit.tests.clock import at
 from integrations.kiosk import selectors
 from reservations import services as booking
-from reservations.tests.factories import at, make_floor, make_reservation, make_seat
+from reservations.tests.factories import make_reservation
+from seats.tests.factories import make_floor, make_seat
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@
 import pytest
 from django.test import Client
 
+from bookit.tests.clock import at
 from integrations.kiosk.models import Kiosk
 from reservations import services as booking
-from reservations.tests.factories import at
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_the_qr_of_a_seat_opens_its_desk_page(frozen, client, kiosk, seats):
 
 
 def test_the_qr_of_another_floors_seat_is_404(frozen, client, kiosk):
-    from reservations.tests.factories import make_floor, make_seat
+    from seats.tests.factories import make_floor, make_seat
 
     elsewhere = make_seat("R1", floor=make_floor("Roof"))
     assert client.get(f"/kiosk/{kiosk.token}/qr/{elsewhere.pk}.svg").status_code == 404

@@ -118,7 +118,17 @@ def test_members_cannot_start_it(enabled, member):
         services.simulation_start(rate_per_minute=5, by=member)
 
 
-def test_the_command_starts_stops_and_runs(enabled, frozen, demo_floor, capsys):
+def test_the_command_starts_stops_and_runs(enabled, demo_floor, capsys):
+    import time_machine
+
+    from bookit.tests.clock import NOW
+
+    # A ticking clock from NOW: `simulate run` generates for the time that really passes.
+    with time_machine.travel(NOW, tick=True):
+        _start_stop_and_run(capsys)
+
+
+def _start_stop_and_run(capsys) -> None:
     call_command("simulate", "start", "--rate", "12")
     assert SimulationState.objects.get().is_running
     call_command("simulate", "status")

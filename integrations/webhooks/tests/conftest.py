@@ -3,7 +3,6 @@ import pytest
 from integrations.webhooks import services
 from integrations.webhooks.events import EVENT_TYPES
 from integrations.webhooks.tests.receiver import start_receiver
-from reservations.tests.conftest import frozen, seat  # noqa: F401 (shared fixtures)
 
 
 @pytest.fixture

@@ -27,8 +27,7 @@ class Receiver:
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/hooks/bookit"
+        return f"http://127.0.0.1:{self.server.server_port}/hooks/bookit"
 
     def next_answer(self):
         return self.script.pop(0) if self.script else 200

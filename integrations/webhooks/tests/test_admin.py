@@ -1,10 +1,10 @@
 import pytest
 from django.test import Client
 
+from bookit.tests.clock import at
 from integrations.webhooks import delivery
 from integrations.webhooks.models import WebhookDelivery, WebhookEndpoint
 from reservations import services as booking
-from reservations.tests.factories import at
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,9 @@
 import pytest
 
+from bookit.tests.clock import at
 from integrations.webhooks import delivery
 from integrations.webhooks.models import WebhookDelivery, WebhookEndpoint
 from reservations import services as booking
-from reservations.tests.factories import at
 
 pytestmark = pytest.mark.django_db
 

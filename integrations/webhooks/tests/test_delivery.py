@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.db import transaction
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from bookit.tests.clock import at
 from integrations.webhooks import delivery, services
 from integrations.webhooks.models import WebhookDelivery
 from reservations import services as booking
-from reservations.tests.factories import at
 
 pytestmark = pytest.mark.django_db
 

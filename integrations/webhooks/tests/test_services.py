@@ -7,10 +7,10 @@ import pytest
 
 from accounts import services as accounts
 from bookit.errors import PermissionDenied, ValidationFailed
+from bookit.tests.clock import at
 from integrations.webhooks import services
 from integrations.webhooks.models import WebhookDelivery
 from reservations import services as booking
-from reservations.tests.factories import at
 from tickets import services as tickets
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ delivery throughput to a loopback receiver, and the demo-activity generator.
 
 Prints figures; it asserts nothing. Same throwaway database as bench/booking.py.
 
-    .venv/bin/python bench/integrations.py [--seats 200] [--deliveries 300] [--events 200]
+    .venv/bin/python bench/integrations_bench.py [--seats 200] [--deliveries 300] [--events 200]
 """
 
 import argparse
@@ -15,7 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.booking import on_throwaway_database, report, timed  # noqa: E402
+# The script's own folder is on sys.path when it runs: the shared helpers of bench/booking.py.
+from booking import on_throwaway_database, report, timed  # noqa: E402
 
 
 def run(args) -> None:
