@@ -1,6 +1,6 @@
 """The live state of a kiosk's floor: what a front-desk screen shows at a glance.
 
-Two queries (seats, today's bookings with their members); the policy comes from the cache.
+Three queries: the booking policy, the seats, today's bookings with their members.
 
 Per seat: free / booked / checked_in now; until when it is free (the next booking today, or
 closing time) or busy (the end of the current booking); the holder's first name only when

@@ -94,7 +94,7 @@ def test_polling_marks_the_screen_seen_once_a_minute(
     kiosk.refresh_from_db()
     first = kiosk.last_seen_at
     assert first is not None
-    with django_assert_max_num_queries(3):  # the kiosk, seats, bookings: no write
+    with django_assert_max_num_queries(4):  # kiosk, policy, seats, bookings: no write
         api.get(f"/api/kiosk/{kiosk.token}/state")
     kiosk.refresh_from_db()
     assert kiosk.last_seen_at == first
