@@ -136,12 +136,28 @@ def _wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> No
     raise AssertionError(f"timed out after {timeout:g}s waiting for: {what}")
 
 
+def _real_clock_environ() -> dict[str, str]:
+    """os.environ without libfaketime (.ci/run's faked-clock runs preload it).
+
+    The worker and its probe are two processes that must read one clock, as in a container.
+    libfaketime's "@<time>" starts a separate faked clock in each process it is preloaded
+    into, so a heartbeat written seconds ago would look fresh to a probe started later.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FAKETIME")}
+    preload = [p for p in env.get("LD_PRELOAD", "").split() if "faketime" not in p]
+    if preload:
+        env["LD_PRELOAD"] = " ".join(preload)
+    else:
+        env.pop("LD_PRELOAD", None)
+    return env
+
+
 @pytest.fixture(scope="module")
 def worker_env(tmp_path_factory) -> dict[str, str]:
     """Environment for a worker process: its own migrated SQLite file, heartbeat dir, no Redis."""
     base = tmp_path_factory.mktemp("worker")
     env = {
-        **os.environ,
+        **_real_clock_environ(),
         "DJANGO_SETTINGS_MODULE": "tests.ops.worker_settings",
         "DATABASE_URL": f"sqlite:///{base / 'worker.db'}",
         "HEARTBEAT_DIR": str(base / "heartbeat"),
