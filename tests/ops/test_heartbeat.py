@@ -98,6 +98,7 @@ def test_healthcheck_command_exits_non_zero_on_a_stale_heartbeat(heartbeat_dir, 
         call_command("healthcheck", "bot")
 
 
+@pytest.mark.django_db  # each task run drops stale connections, as in the real process
 def test_the_scheduler_beats_only_after_a_pass_without_failures():
     outcomes = iter([RuntimeError("database down"), 1, 1])
     beats: list[int] = []
