@@ -29,7 +29,14 @@ current_id() {
 }
 
 # Release ids sort by age: <UTC timestamp>-<commit>.
-release_ids() { ls -1 "$releases" 2>/dev/null | grep -E '^[0-9]{14}-[0-9a-zA-Z._-]+$' | sort; }
+release_ids() {
+  for path in "$releases"/*; do
+    name="${path##*/}"
+    if [ -d "$path" ] && echo "$name" | grep -Eq '^[0-9]{14}-[0-9a-zA-Z._-]+$'; then
+      echo "$name"
+    fi
+  done | sort
+}
 
 activate() {
   id="$1"

@@ -177,3 +177,20 @@ def test_no_secret_is_committed():
             offenders.append(name)
     assert offenders == []
     assert ".env" not in files
+
+
+def test_the_deploy_scripts_pass_shellcheck(tmp_path):
+    """They run under Alpine's busybox sh in CI and dash on the host: POSIX sh, lint-clean."""
+    cli = Path(sys.executable).with_name("shellcheck")
+    scripts = [DEPLOY_SCRIPT, ROOT / "deploy" / "release.sh", ROOT / "deploy" / "entrypoint.sh"]
+    for script in scripts:
+        assert script.read_text().startswith("#!/bin/sh\n"), script
+    result = subprocess.run(
+        [str(cli), "--shell=sh", *map(str, scripts)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout
+    # It does catch what would break: an unquoted path and a bash-only test.
+    bad = tmp_path / "bad.sh"
+    bad.write_text('#!/bin/sh\nrm -rf $DEPLOY_PATH/releases\n[[ -n "$1" ]] && echo ok\n')
+    flagged = subprocess.run([str(cli), "--shell=sh", str(bad)], capture_output=True, text=True)
+    assert "SC2086" in flagged.stdout and "SC3010" in flagged.stdout
