@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from bookit import heartbeat
+from bookit.memo import memo_scope
 
 logger = logging.getLogger("bookit.scheduler")
 
@@ -51,7 +52,9 @@ class Task:
         _drop_stale_connections()
         started = time.monotonic()
         try:
-            count = self.func()
+            # One task run is one unit of work: the booking policy is read once for it.
+            with memo_scope():
+                count = self.func()
         except Exception:
             self.failures += 1
             logger.exception("scheduler: task %s failed", self.path)
