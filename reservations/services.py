@@ -17,12 +17,13 @@ import logging
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from reservations.models import LIVE_STATUSES, Reservation
+from reservations.models import LIVE_STATUSES, BookingPolicy, Reservation
 from reservations.policy import get_policy
 from reservations.signals import reservation_changed, reservation_conflict
 from seats.models import Seat
@@ -41,9 +42,11 @@ def _local(value: dt.datetime, policy) -> dt.datetime:
     return timezone.localtime(value, policy.tz)
 
 
-def current_slot_start(now: dt.datetime | None = None) -> dt.datetime:
+def current_slot_start(
+    now: dt.datetime | None = None, *, policy: BookingPolicy | None = None
+) -> dt.datetime:
     """The start of the slot containing ``now`` in the coworking's time zone."""
-    policy = get_policy()
+    policy = policy or get_policy()
     local = _local(now or timezone.now(), policy)
     minutes = local.hour * 60 + local.minute
     floored = minutes - minutes % policy.slot_minutes
@@ -51,10 +54,14 @@ def current_slot_start(now: dt.datetime | None = None) -> dt.datetime:
 
 
 def validate_window(
-    *, start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime | None = None,
+    policy: BookingPolicy | None = None,
 ) -> None:
     """The time rules of the policy; raises ValidationFailed naming the field at fault."""
-    policy = get_policy()
+    policy = policy or get_policy()
     now = now or timezone.now()
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise _field_error("start", _("Times must include a UTC offset."))
@@ -87,7 +94,7 @@ def validate_window(
         raise _field_error(
             "end", _("A booking lasts at most %(n)d hours.") % {"n": policy.max_minutes // 60}
         )
-    if start < current_slot_start(now):
+    if start < current_slot_start(now, policy=policy):
         raise _field_error("start", _("This time is in the past."))
     if start > now + dt.timedelta(days=policy.advance_days):
         raise _field_error(
@@ -105,56 +112,114 @@ def _conflict_payload(reservation: Reservation) -> dict:
     }
 
 
-def _release_stale(qs, *, now: dt.datetime) -> None:
-    """Mark booked reservations past their grace as no-shows (they already hold nothing)."""
-    grace = get_policy().checkin_grace
-    stale = list(qs.select_for_update().filter(status=Status.BOOKED, start__lte=now - grace))
+def _release_stale(stale: list[Reservation]) -> None:
+    """Mark booked reservations past their grace as no-shows (they already hold nothing).
+
+    A conditional UPDATE instead of a row lock: a row that was cancelled or checked in
+    meanwhile no longer matches and is left alone.
+    """
     for reservation in stale:
-        reservation.status = Status.NO_SHOW
-        reservation.save(update_fields=["status"])
-        reservation_changed.send(Reservation, reservation=reservation, action="no_show", by=None)
+        if Reservation.objects.filter(pk=reservation.pk, status=Status.BOOKED).update(
+            status=Status.NO_SHOW
+        ):
+            reservation.status = Status.NO_SHOW
+            reservation_changed.send(
+                Reservation, reservation=reservation, action="no_show", by=None
+            )
 
 
-def _check_overlaps(*, user: User, seat: Seat, start, end, exclude_pk=None, now) -> None:
-    others = Reservation.objects.overlapping(start=start, end=end)
+def _check_overlaps(
+    *, user: User, seat: Seat, start, end, exclude_pk, now, policy, limit_upcoming: bool
+) -> None:
+    """Every check of the booking in one statement, run after the locks.
+
+    It reads the live-status reservations that overlap the window on this seat or of this
+    member, plus the member's upcoming ones for the limit (a handful: the limit caps them),
+    and sorts them out here: stale no-shows to release, the seat clash, the member clash, the
+    upcoming count. Before, each was its own query.
+    """
+    overlap = Q(start__lt=end, end__gt=start)
+    related = Q(seat=seat) | Q(user=user)
+    if limit_upcoming:
+        related = (overlap & related) | Q(user=user, end__gt=now)
+    else:
+        related = overlap & related
+    rows = Reservation.objects.filter(related, status__in=LIVE_STATUSES).order_by("start", "id")
     if exclude_pk:
-        others = others.exclude(pk=exclude_pk)
-    _release_stale(others.filter(seat=seat) | others.filter(user=user), now=now)
-    live = others.live(now=now)
-    clash = live.filter(seat=seat).first()
-    if clash is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    grace_edge = now - policy.checkin_grace
+    stale, seat_clash, own_clash, upcoming = [], None, None, 0
+    for r in rows:
+        overlaps = r.start < end and r.end > start
+        if r.status == Status.BOOKED and r.start <= grace_edge:
+            if overlaps:
+                stale.append(r)
+            continue
+        if overlaps and r.seat_id == seat.pk and seat_clash is None:
+            seat_clash = r
+        if r.user_id == user.pk:
+            if overlaps and own_clash is None:
+                own_clash = r
+            if r.end > now:
+                upcoming += 1
+    _release_stale(stale)
+    if seat_clash is not None:
         reservation_conflict.send(Reservation, seat=seat, user=user, kind="seat")
         raise Conflict(
             _("Seat %(seat)s is already booked from %(start)s to %(end)s.")
-            % {"seat": seat.label, "start": _fmt(clash.start), "end": _fmt(clash.end)},
+            % {
+                "seat": seat.label,
+                "start": _fmt(seat_clash.start, policy),
+                "end": _fmt(seat_clash.end, policy),
+            },
             errors={"seat": [_("This seat is taken at that time.")]},
-            extra={"conflict": _conflict_payload(clash)},
+            extra={"conflict": _conflict_payload(seat_clash)},
         )
-    own = live.filter(user=user).first()
-    if own is not None:
+    if own_clash is not None:
         reservation_conflict.send(Reservation, seat=seat, user=user, kind="member")
         raise Conflict(
             _("You already have a booking from %(start)s to %(end)s.")
-            % {"start": _fmt(own.start), "end": _fmt(own.end)},
+            % {"start": _fmt(own_clash.start, policy), "end": _fmt(own_clash.end, policy)},
             errors={"start": [_("Overlaps another booking of this member.")]},
-            extra={"conflict": _conflict_payload(own)},
+            extra={"conflict": _conflict_payload(own_clash)},
+        )
+    if limit_upcoming and upcoming >= policy.max_upcoming:
+        # Only on create: moving a booking does not change how many a member holds.
+        raise _field_error(
+            "non_field_errors",
+            _("You can hold at most %(n)d upcoming bookings.") % {"n": policy.max_upcoming},
         )
 
 
-def _fmt(value: dt.datetime) -> str:
-    return _local(value, get_policy()).strftime("%d.%m %H:%M")
+def _fmt(value: dt.datetime, policy: BookingPolicy) -> str:
+    return _local(value, policy).strftime("%d.%m %H:%M")
 
 
-def _lock_and_check(*, user: User, seat: Seat, start, end, exclude_pk, now) -> None:
+def _lock_and_check(
+    *, user: User, seat: Seat, start, end, exclude_pk, now, policy, limit_upcoming=False
+) -> None:
     """Lock the member then the seat (always in that order: no deadlocks), then check overlaps.
 
-    Without the locks two transactions could both see "no overlap" and both insert; on
-    PostgreSQL the exclusion constraint would still refuse the second, on SQLite the
-    IMMEDIATE transaction serializes them anyway.
+    Without the locks two transactions could both see "no overlap" (or both count two
+    upcoming bookings of three) and both insert; on PostgreSQL the exclusion constraint would
+    still refuse an overlap, but not the upcoming limit; on SQLite the IMMEDIATE transaction
+    serializes them anyway. The checks run after the locks, so in READ COMMITTED they see
+    every booking committed before the lock was granted.
     """
-    User.objects.select_for_update().filter(pk=user.pk).first()
-    Seat.objects.select_for_update().filter(pk=seat.pk).first()
-    _check_overlaps(user=user, seat=seat, start=start, end=end, exclude_pk=exclude_pk, now=now)
+    # order_by(): the models' default orderings would add a join (Seat orders by its floor) and
+    # FOR UPDATE would then lock the floor row too, serializing every booking on that floor.
+    list(User.objects.select_for_update().filter(pk=user.pk).order_by().values_list("pk"))
+    list(Seat.objects.select_for_update().filter(pk=seat.pk).order_by().values_list("pk"))
+    _check_overlaps(
+        user=user,
+        seat=seat,
+        start=start,
+        end=end,
+        exclude_pk=exclude_pk,
+        now=now,
+        policy=policy,
+        limit_upcoming=limit_upcoming,
+    )
 
 
 def _check_bookable(*, user: User, seat: Seat, by: User) -> None:
@@ -168,21 +233,14 @@ def _check_bookable(*, user: User, seat: Seat, by: User) -> None:
         raise _field_error("seat", _("This seat is not available for booking."))
 
 
-def _check_upcoming_limit(*, user: User, now) -> None:
-    """Only on create: moving a booking does not change how many a member holds."""
-    policy = get_policy()
-    upcoming = Reservation.objects.filter(user=user).live(now=now).upcoming(now=now)
-    if upcoming.count() >= policy.max_upcoming:
-        raise _field_error(
-            "non_field_errors",
-            _("You can hold at most %(n)d upcoming bookings.") % {"n": policy.max_upcoming},
-        )
-
-
 def _save_guarded(reservation: Reservation, *, fields: list[str] | None = None) -> None:
-    """Save in a savepoint; a constraint violation (a race the lock did not see) becomes 409."""
+    """Save; a constraint violation (a race the lock did not see) becomes 409.
+
+    No savepoint of its own (savepoint=False): the 409 leaves the caller's atomic block, which
+    rolls back the whole booking anyway, so a SAVEPOINT/RELEASE pair per booking buys nothing.
+    """
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             if fields:
                 reservation.save(update_fields=fields)
             else:
@@ -209,11 +267,20 @@ def reservation_create(
     """Book ``seat`` for ``user``. ``by`` is the acting user (staff may book for anyone)."""
     by = by or user
     now = timezone.now()
+    policy = get_policy()  # once: every rule below reads this one copy
     _check_bookable(user=user, seat=seat, by=by)
-    validate_window(start=start, end=end, now=now)
+    validate_window(start=start, end=end, now=now, policy=policy)
     with transaction.atomic():
-        _lock_and_check(user=user, seat=seat, start=start, end=end, exclude_pk=None, now=now)
-        _check_upcoming_limit(user=user, now=now)
+        _lock_and_check(
+            user=user,
+            seat=seat,
+            start=start,
+            end=end,
+            exclude_pk=None,
+            now=now,
+            policy=policy,
+            limit_upcoming=True,
+        )
         reservation = Reservation(
             user=user, seat=seat, start=start, end=end, created_by=by, created_at=now
         )
@@ -239,11 +306,18 @@ def reservation_update(
     end = end or reservation.end
     user = reservation.user
     now = timezone.now()
+    policy = get_policy()
     _check_bookable(user=user, seat=seat, by=by)
-    validate_window(start=start, end=end, now=now)
+    validate_window(start=start, end=end, now=now, policy=policy)
     with transaction.atomic():
         _lock_and_check(
-            user=user, seat=seat, start=start, end=end, exclude_pk=reservation.pk, now=now
+            user=user,
+            seat=seat,
+            start=start,
+            end=end,
+            exclude_pk=reservation.pk,
+            now=now,
+            policy=policy,
         )
         locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if locked.status != Status.BOOKED:

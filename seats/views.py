@@ -152,7 +152,7 @@ def floor_map(request: HttpRequest) -> HttpResponse:
     window_ok = not form.errors
     if window_ok:
         try:
-            services.validate_window(start=start, end=end)
+            services.validate_window(start=start, end=end, policy=policy)
         except DomainError as exc:
             add_service_error(form, exc)
             window_ok = False
@@ -167,7 +167,9 @@ def floor_map(request: HttpRequest) -> HttpResponse:
             amenity=",".join(form.cleaned_data.get("amenity") or []) or None,
             include_inactive=True,
         )
-        states = selectors.seat_availability(seats=seats, start=start, end=end, user=request.user)
+        states = selectors.seat_availability(
+            seats=seats, start=start, end=end, user=request.user, policy=policy
+        )
 
     query = _query(form, start, end, policy.tz)
     base_query = urlencode(query)
