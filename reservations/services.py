@@ -14,15 +14,17 @@ Invariants:
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from reservations import slots
 from reservations.models import LIVE_STATUSES, BookingPolicy, Reservation
 from reservations.policy import get_policy
 from reservations.signals import reservation_changed, reservation_conflict
@@ -34,23 +36,8 @@ Status = Reservation.Status
 CHECKIN_SALT = "bookit.checkin"
 
 
-def _field_error(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, errors={field: [message]})
-
-
-def _local(value: dt.datetime, policy) -> dt.datetime:
+def _local(value: dt.datetime, policy: BookingPolicy) -> dt.datetime:
     return timezone.localtime(value, policy.tz)
-
-
-def current_slot_start(
-    now: dt.datetime | None = None, *, policy: BookingPolicy | None = None
-) -> dt.datetime:
-    """The start of the slot containing ``now`` in the coworking's time zone."""
-    policy = policy or get_policy()
-    local = _local(now or timezone.now(), policy)
-    minutes = local.hour * 60 + local.minute
-    floored = minutes - minutes % policy.slot_minutes
-    return local.replace(hour=floored // 60, minute=floored % 60, second=0, microsecond=0)
 
 
 def validate_window(
@@ -64,20 +51,18 @@ def validate_window(
     policy = policy or get_policy()
     now = now or timezone.now()
     if timezone.is_naive(start) or timezone.is_naive(end):
-        raise _field_error("start", _("Times must include a UTC offset."))
-    if end <= start:
-        raise _field_error("end", _("The end must be after the start."))
+        raise ValidationFailed.on("start", _("Times must include a UTC offset."))
+    slots.ensure_ordered(start, end)
     local_start, local_end = _local(start, policy), _local(end, policy)
     for field, value in (("start", local_start), ("end", local_end)):
-        minutes = value.hour * 60 + value.minute
-        if value.second or value.microsecond or minutes % policy.slot_minutes:
-            raise _field_error(
+        if not slots.is_on_step(value, policy):
+            raise ValidationFailed.on(
                 field,
                 _("Times must be on a %(step)d-minute step.") % {"step": policy.slot_minutes},
             )
     closes_on_start_day = dt.datetime.combine(local_start.date(), policy.closes_at, policy.tz)
     if local_start.time() < policy.opens_at or local_end > closes_on_start_day:
-        raise _field_error(
+        raise ValidationFailed.on(
             "start",
             _("Bookings must be within opening hours, %(opens)s–%(closes)s.")
             % {
@@ -87,17 +72,17 @@ def validate_window(
         )
     minutes = (end - start).total_seconds() / 60
     if minutes < policy.min_minutes:
-        raise _field_error(
+        raise ValidationFailed.on(
             "end", _("A booking lasts at least %(n)d minutes.") % {"n": policy.min_minutes}
         )
     if minutes > policy.max_minutes:
-        raise _field_error(
+        raise ValidationFailed.on(
             "end", _("A booking lasts at most %(n)d hours.") % {"n": policy.max_minutes // 60}
         )
-    if start < current_slot_start(now, policy=policy):
-        raise _field_error("start", _("This time is in the past."))
+    if start < slots.current_slot_start(policy, now):
+        raise ValidationFailed.on("start", _("This time is in the past."))
     if start > now + dt.timedelta(days=policy.advance_days):
-        raise _field_error(
+        raise ValidationFailed.on(
             "start",
             _("You can book at most %(n)d days ahead.") % {"n": policy.advance_days},
         )
@@ -112,20 +97,20 @@ def _conflict_payload(reservation: Reservation) -> dict:
     }
 
 
-def _release_stale(stale: list[Reservation]) -> None:
-    """Mark booked reservations past their grace as no-shows (they already hold nothing).
+def _stale(qs: QuerySet[Reservation], *, now: dt.datetime) -> QuerySet[Reservation]:
+    """Booked reservations past their check-in grace: no-shows, whether marked yet or not."""
+    return qs.filter(status=Status.BOOKED, start__lte=now - get_policy().checkin_grace)
 
-    A conditional UPDATE instead of a row lock: a row that was cancelled or checked in
-    meanwhile no longer matches and is left alone.
-    """
-    for reservation in stale:
-        if Reservation.objects.filter(pk=reservation.pk, status=Status.BOOKED).update(
-            status=Status.NO_SHOW
-        ):
-            reservation.status = Status.NO_SHOW
-            reservation_changed.send(
-                Reservation, reservation=reservation, action="no_show", by=None
-            )
+
+def _mark_no_shows(reservations: Iterable[Reservation]) -> int:
+    """The one write of the no-show status (locked rows), with its event; returns the count."""
+    count = 0
+    for reservation in reservations:
+        reservation.status = Status.NO_SHOW
+        reservation.save(update_fields=["status"])
+        reservation_changed.send(Reservation, reservation=reservation, action="no_show", by=None)
+        count += 1
+    return count
 
 
 def _check_overlaps(
@@ -162,7 +147,12 @@ def _check_overlaps(
                 own_clash = r
             if r.end > now:
                 upcoming += 1
-    _release_stale(stale)
+    if stale:  # rare: no-shows in the way hold nothing; marking them frees the constraints' rows
+        # Locked and re-filtered: a row cancelled or checked in meanwhile is left alone.
+        locked = Reservation.objects.select_for_update().filter(
+            pk__in=[r.pk for r in stale], status=Status.BOOKED
+        )
+        _mark_no_shows(locked.order_by("start", "id"))
     if seat_clash is not None:
         reservation_conflict.send(Reservation, seat=seat, user=user, kind="seat")
         raise Conflict(
@@ -185,7 +175,7 @@ def _check_overlaps(
         )
     if limit_upcoming and upcoming >= policy.max_upcoming:
         # Only on create: moving a booking does not change how many a member holds.
-        raise _field_error(
+        raise ValidationFailed.on(
             "non_field_errors",
             _("You can hold at most %(n)d upcoming bookings.") % {"n": policy.max_upcoming},
         )
@@ -196,7 +186,15 @@ def _fmt(value: dt.datetime, policy: BookingPolicy) -> str:
 
 
 def _lock_and_check(
-    *, user: User, seat: Seat, start, end, exclude_pk, now, policy, limit_upcoming=False
+    *,
+    user: User,
+    seat: Seat,
+    start: dt.datetime,
+    end: dt.datetime,
+    exclude_pk: int | None,
+    now: dt.datetime,
+    policy: BookingPolicy,
+    limit_upcoming: bool = False,
 ) -> None:
     """Lock the member then the seat (always in that order: no deadlocks), then check overlaps.
 
@@ -224,13 +222,13 @@ def _lock_and_check(
 
 def _check_bookable(*, user: User, seat: Seat, by: User) -> None:
     if not user.is_active:
-        raise _field_error("user", _("This account is not active."))
+        raise ValidationFailed.on("user", _("This account is not active."))
     if not (by.is_staff or user.can_book):
         raise PermissionDenied(_("Your account is waiting for staff verification."))
     if by != user and not by.is_staff:
         raise PermissionDenied()
     if not seat.is_active:
-        raise _field_error("seat", _("This seat is not available for booking."))
+        raise ValidationFailed.on("seat", _("This seat is not available for booking."))
 
 
 def _save_guarded(reservation: Reservation, *, fields: list[str] | None = None) -> None:
@@ -300,11 +298,17 @@ def reservation_update(
     """Change seat and/or time; every rule is checked again for the new values."""
     _check_owner(reservation, by)
     if reservation.status != Status.BOOKED:
-        raise _field_error("non_field_errors", _("Only a booking that has not started can change."))
+        raise ValidationFailed.on(
+            "non_field_errors", _("Only a booking that has not started can change.")
+        )
     seat = seat or reservation.seat
     start = start or reservation.start
     end = end or reservation.end
     user = reservation.user
+    if user is None:  # an anonymised booking of a deleted account: nobody can move it
+        raise ValidationFailed.on(
+            "non_field_errors", _("Only a booking that has not started can change.")
+        )
     now = timezone.now()
     policy = get_policy()
     _check_bookable(user=user, seat=seat, by=by)
@@ -321,7 +325,7 @@ def reservation_update(
         )
         locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if locked.status != Status.BOOKED:
-            raise _field_error(
+            raise ValidationFailed.on(
                 "non_field_errors", _("Only a booking that has not started can change.")
             )
         if start != locked.start:
@@ -340,7 +344,9 @@ def reservation_cancel(*, reservation: Reservation, by: User) -> Reservation:
     with transaction.atomic():
         locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if locked.status not in (Status.BOOKED, Status.CHECKED_IN) or locked.end <= now:
-            raise _field_error("non_field_errors", _("This booking can no longer be cancelled."))
+            raise ValidationFailed.on(
+                "non_field_errors", _("This booking can no longer be cancelled.")
+            )
         locked.cancelled_at = now
         if locked.status == Status.CHECKED_IN:
             # The member used the seat until now: keep that as history, free the rest.
@@ -387,7 +393,7 @@ def checkin_reservation_id(token: str) -> int:
         data = signing.loads(token, salt=CHECKIN_SALT)
         return int(data["r"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise _field_error("token", _("This QR code is not valid.")) from None
+        raise ValidationFailed.on("token", _("This QR code is not valid.")) from None
 
 
 def reservation_check_in(
@@ -403,18 +409,18 @@ def reservation_check_in(
         if locked.status == Status.CHECKED_IN:
             return locked, False
         if locked.status != Status.BOOKED:
-            raise _field_error(
+            raise ValidationFailed.on(
                 "token",
                 _("This booking is %(status)s.") % {"status": locked.get_status_display()},
             )
         if now < locked.start - policy.checkin_early:
-            raise _field_error(
+            raise ValidationFailed.on(
                 "token",
                 _("Check-in opens %(n)d minutes before the start.")
                 % {"n": policy.checkin_early_minutes},
             )
         if now > locked.start + policy.checkin_grace:
-            raise _field_error("token", _("The check-in time for this booking has passed."))
+            raise ValidationFailed.on("token", _("The check-in time for this booking has passed."))
         locked.status = Status.CHECKED_IN
         locked.checked_in_at = now
         locked.save(update_fields=["status", "checked_in_at"])
@@ -427,10 +433,10 @@ def reservation_check_in_by_token(
 ) -> tuple[Reservation, bool]:
     pk = checkin_reservation_id(token)
     if reservation_id is not None and pk != reservation_id:
-        raise _field_error("token", _("This QR code belongs to another booking."))
+        raise ValidationFailed.on("token", _("This QR code belongs to another booking."))
     reservation = Reservation.objects.select_related("seat", "user").filter(pk=pk).first()
     if reservation is None:
-        raise _field_error("token", _("This QR code is not valid."))
+        raise ValidationFailed.on("token", _("This QR code is not valid."))
     return reservation_check_in(reservation=reservation, by=by)
 
 
@@ -444,21 +450,11 @@ def release_no_shows(*, now: dt.datetime | None = None, batch: int = 500) -> int
     PostgreSQL (and under the IMMEDIATE write lock on SQLite), so each is processed once.
     """
     now = now or timezone.now()
-    grace = get_policy().checkin_grace
     total = 0
     while True:
         with transaction.atomic():
-            rows = list(
-                Reservation.objects.select_for_update(skip_locked=True)
-                .filter(status=Status.BOOKED, start__lte=now - grace)
-                .order_by("start")[:batch]
-            )
-            for reservation in rows:
-                reservation.status = Status.NO_SHOW
-                reservation.save(update_fields=["status"])
-                reservation_changed.send(
-                    Reservation, reservation=reservation, action="no_show", by=None
-                )
-        total += len(rows)
+            claimed = Reservation.objects.select_for_update(skip_locked=True)
+            rows = list(_stale(claimed, now=now).order_by("start")[:batch])
+            total += _mark_no_shows(rows)
         if len(rows) < batch:
             return total

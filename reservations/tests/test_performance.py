@@ -14,13 +14,16 @@ from rest_framework.test import APIClient
 
 from accounts.jwt import tokens_for_user
 from accounts.tests.factories import make_user
+from bookit.tests.clock import at
 from integrations.models import Notification
 from reservations import policy as policy_module
 from reservations import selectors, services
 from reservations.models import Reservation
-from reservations.tests.factories import at, make_reservation, make_seat
+from reservations.tests.factories import make_reservation
 from seats.api.serializers import SeatAvailabilitySerializer, seat_availability_data
 from seats.models import Floor, Seat
+from seats.selectors import seats_filtered
+from seats.tests.factories import make_seat
 
 Status = Reservation.Status
 # Django reports the transaction's own BEGIN (BEGIN IMMEDIATE on SQLite) and COMMIT too.
@@ -126,7 +129,7 @@ def test_availability_fast_path_matches_the_schema_serializer(frozen, member, ot
     make_reservation(member, seats[0], at(1, 10), at(1, 11))
     make_reservation(other_member, seats[2], at(1, 9), at(1, 12))
     states = selectors.seat_availability(
-        seats=selectors.seats_filtered(include_inactive=True),
+        seats=seats_filtered(include_inactive=True),
         start=at(1, 10),
         end=at(1, 11),
         user=member,
