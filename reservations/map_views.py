@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from bookit.errors import DomainError
 from bookit.forms import add_service_error
-from reservations import selectors, services
+from reservations import map_markup, selectors, services
 from reservations.forms import BookForm, MapForm
 from reservations.policy import get_policy
 from reservations.slots import default_window
@@ -182,6 +182,7 @@ def floor_map(request: HttpRequest) -> HttpResponse:
     confirm = next((r for r in rows if str(r["seat"].pk) == str(wanted or "")), None)
     if book_form is None and not (can_book and confirm and confirm["state"] == "free"):
         confirm = None  # a GET confirmation only for a seat that can be booked now
+    window_label = _window_label(start, end, policy.tz)
     context = {
         "form": form,
         "book_form": book_form,
@@ -195,7 +196,11 @@ def floor_map(request: HttpRequest) -> HttpResponse:
             (f, urlencode([(k, v) for k, v in query if k != "floor"] + [("floor", f.pk)]))
             for f in floors
         ],
-        "window_label": _window_label(start, end, policy.tz),
+        "window_label": window_label,
+        "seat_glyphs": map_markup.seat_glyphs(rows, can_book=can_book),
+        "seat_table_rows": map_markup.seat_table_rows(
+            rows, can_book=can_book, window_label=window_label
+        ),
         "can_book": can_book,
         "confirm": confirm,
         "policy": policy,
