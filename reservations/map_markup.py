@@ -22,7 +22,7 @@ def seat_glyphs(rows: list[dict], *, can_book: bool) -> SafeString:
         seat, state, description = r["seat"], r["state"], escape(r["description"])
         pk, label = seat.pk, escape(seat.label)
         if state == "free" and can_book:
-            kind = escape(seat.get_kind_display())
+            kind = escape(r["kind_label"])
             open_tag = (
                 f'<a class="seat free" href="{escape(r["confirm_url"])}" id="seat-{pk}" '
                 f'data-seat-id="{pk}" data-seat-label="{label} ({kind})" '
@@ -59,8 +59,8 @@ def seat_table_rows(rows: list[dict], *, can_book: bool, window_label: str) -> S
     parts = []
     for r in rows:
         seat, state = r["seat"], r["state"]
-        pk, label, kind = seat.pk, escape(seat.label), escape(seat.get_kind_display())
-        amenities = ", ".join(escape(a) for a in seat.amenity_labels) or "—"
+        pk, label, kind = seat.pk, escape(seat.label), escape(r["kind_label"])
+        amenities = ", ".join(escape(a) for a in r["amenity_labels"]) or "—"
         button = ""
         if state == "free" and can_book:
             aria = book_seat % {"seat": label, "window": window}
