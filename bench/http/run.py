@@ -173,6 +173,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--only", default="healthz,availability,map,booking")
     parser.add_argument("--results", default="")
+    parser.add_argument(
+        "--app-root",
+        default=str(ROOT),
+        help="source tree of the app to measure, e.g. `git archive main` unpacked (before/after)",
+    )
     args = parser.parse_args()
     data = json.loads(Path(args.data).read_text())
     work = Path(tempfile.mkdtemp(prefix="bookit-bench-"))
@@ -198,8 +203,8 @@ def main() -> None:
     os.environ.update({k: env[k] for k in ("ALLOWED_HOSTS", "SECURE_SSL_REDIRECT")})
     subprocess.run(
         [str(ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
+        cwd=args.app_root,
+        env={**env, "PYTHONPATH": args.app_root},
         check=True,
     )
     data["session"] = viewer_session(data["viewer"])
@@ -207,8 +212,8 @@ def main() -> None:
     servers = [
         subprocess.Popen(
             [*GUNICORN, "--bind", f"127.0.0.1:{app_port}", "bookit.wsgi:application"],
-            cwd=ROOT,
-            env=env,
+            cwd=args.app_root,
+            env={**env, "PYTHONPATH": args.app_root},
         ),
         subprocess.Popen(
             [*GUNICORN, "--bind", f"127.0.0.1:{raw_port}", "bench.http.raw_app:app"],
