@@ -42,13 +42,13 @@ BENCH_DB    ?= postgres://postgres@127.0.0.1:5432/bookit_bench_i15
 BENCH_ARGS  ?= --rounds 5 --seconds 5
 bench: install-dev
 	scripts/ensure-system-deps
-	$(BIN)/python bench/http/dataset.py --url $(BENCH_DB) --reservations 10000 --out bench/.data/10k.json
-	$(BIN)/python bench/http/run.py --data bench/.data/10k.json $(BENCH_ARGS)
-	$(BIN)/python bench/http/dataset.py --url $(BENCH_DB)_1k --reservations 1000 --out bench/.data/1k.json
-	$(BIN)/python bench/http/dataset.py --url $(BENCH_DB)_1m --reservations 1000000 --out bench/.data/1m.json
-	$(BIN)/python bench/http/run.py --data bench/.data/1k.json --only availability $(BENCH_ARGS)
-	$(BIN)/python bench/http/run.py --data bench/.data/1m.json --only availability $(BENCH_ARGS)
-	$(BIN)/python bench/http/scaling.py bench/.data/1k.json bench/.data/1m.json
+	$(BIN)/python bench/web/dataset.py --url $(BENCH_DB) --reservations 10000 --out bench/.data/10k.json
+	$(BIN)/python bench/web/run.py --data bench/.data/10k.json $(BENCH_ARGS)
+	$(BIN)/python bench/web/dataset.py --url $(BENCH_DB)_1k --reservations 1000 --out bench/.data/1k.json
+	$(BIN)/python bench/web/dataset.py --url $(BENCH_DB)_1m --reservations 1000000 --out bench/.data/1m.json
+	$(BIN)/python bench/web/run.py --data bench/.data/1k.json --only availability $(BENCH_ARGS)
+	$(BIN)/python bench/web/run.py --data bench/.data/1m.json --only availability $(BENCH_ARGS)
+	$(BIN)/python bench/web/scaling.py bench/.data/1k.json bench/.data/1m.json
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -7,7 +7,7 @@ check query, insert, commit). The map page renders the same seats with f-strings
 chrome captured once from the app (``BENCH_MAP_SKELETON``): the parts that depend on the seats
 are computed per request, the rest is a constant, as it would be in a hand-written page.
 
-    BENCH_DATABASE_URL=... SECRET_KEY=... gunicorn bench.http.raw_app:app
+    BENCH_DATABASE_URL=... SECRET_KEY=... gunicorn bench.web.raw_app:app
 """
 
 import datetime as dt

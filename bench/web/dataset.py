@@ -6,7 +6,7 @@ reservations in every variant, so every variant gives the same answers; the rest
 in production. Also: members with JWT access tokens (booking POSTs need a fresh member every
 three bookings: the upcoming limit) and a logged-in session for the map page.
 
-    python bench/http/dataset.py --url postgres://postgres@127.0.0.1:5432/bookit_bench_i15 \\
+    python bench/web/dataset.py --url postgres://postgres@127.0.0.1:5432/bookit_bench_i15 \\
         --reservations 10000 --out bench/.data/10k.json
 """
 
@@ -124,7 +124,7 @@ def main() -> None:
         cursor.execute("VACUUM ANALYZE reservations_reservation")
 
     # Bookings go to days 2..13 (never the window day), one seat per member: member k books
-    # seat k % 200 at slot k // 200 ... see bench/http/booking.lua.
+    # seat k % 200 at slot k // 200 ... see bench/web/booking.lua.
     lifetime = dt.timedelta(hours=6)
 
     def token(user):

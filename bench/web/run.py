@@ -1,5 +1,5 @@
 """HTTP benchmark: the app under gunicorn (as deploy/entrypoint.sh runs it) against the raw
-WSGI + psycopg baseline (bench/http/raw_app.py), both driven by wrk, runs interleaved.
+WSGI + psycopg baseline (bench/web/raw_app.py), both driven by wrk, runs interleaved.
 
 For each endpoint and round it runs wrk against the app and against the raw app (alternating
 which goes first), and prints requests/s, p50/p99 and the app/raw ratio; the figure to quote is
@@ -7,8 +7,8 @@ the median of the per-round ratios, which survives a machine loaded by other wor
 measuring it checks that both servers give the same bytes (the map page: same bytes once the
 per-request CSRF token is masked).
 
-    python bench/http/run.py --data bench/.data/10k.json [--rounds 5] [--seconds 5]
-    python bench/http/run.py --data bench/.data/1m.json --only availability   # scaling
+    python bench/web/run.py --data bench/.data/10k.json [--rounds 5] [--seconds 5]
+    python bench/web/run.py --data bench/.data/1m.json --only availability   # scaling
 """
 
 import argparse
@@ -216,7 +216,7 @@ def main() -> None:
             env={**env, "PYTHONPATH": args.app_root},
         ),
         subprocess.Popen(
-            [*GUNICORN, "--bind", f"127.0.0.1:{raw_port}", "bench.http.raw_app:app"],
+            [*GUNICORN, "--bind", f"127.0.0.1:{raw_port}", "bench.web.raw_app:app"],
             cwd=ROOT,
             env=env,
         ),

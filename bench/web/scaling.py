@@ -1,10 +1,10 @@
 """In-process scaling figure: the availability query at two table sizes, and the query it replaced.
 
-Runs on the data sets of bench/http/dataset.py (same window, same answers, only the history
+Runs on the data sets of bench/web/dataset.py (same window, same answers, only the history
 differs). Prints the median time of seat_availability() for 200 seats and of the raw SQL of the
 old query (seat_id IN (...200 ids), no range operator, the model's ORDER BY start, id).
 
-    python bench/http/scaling.py bench/.data/1k.json bench/.data/1m.json
+    python bench/web/scaling.py bench/.data/1k.json bench/.data/1m.json
 """
 
 import datetime as dt
