@@ -88,12 +88,15 @@ def validate_window(
         )
 
 
-def _conflict_payload(reservation: Reservation) -> dict:
+def _conflict_payload(reservation: Reservation, *, user: User) -> dict:
+    # ``mine`` tells a client that retried a lost 201 that the seat is taken by its own booking.
+    policy = get_policy()
     return {
         "id": reservation.pk,
         "seat": reservation.seat_id,
-        "start": reservation.start.isoformat(),
-        "end": reservation.end.isoformat(),
+        "start": _local(reservation.start, policy).isoformat(),
+        "end": _local(reservation.end, policy).isoformat(),
+        "mine": reservation.user_id == user.pk,
     }
 
 
@@ -155,15 +158,20 @@ def _check_overlaps(
         _mark_no_shows(locked.order_by("start", "id"))
     if seat_clash is not None:
         reservation_conflict.send(Reservation, seat=seat, user=user, kind="seat")
+        message = (
+            _("You already booked seat %(seat)s from %(start)s to %(end)s.")
+            if seat_clash.user_id == user.pk
+            else _("Seat %(seat)s is already booked from %(start)s to %(end)s.")
+        )
         raise Conflict(
-            _("Seat %(seat)s is already booked from %(start)s to %(end)s.")
+            message
             % {
                 "seat": seat.label,
                 "start": _fmt(seat_clash.start, policy),
                 "end": _fmt(seat_clash.end, policy),
             },
             errors={"seat": [_("This seat is taken at that time.")]},
-            extra={"conflict": _conflict_payload(seat_clash)},
+            extra={"conflict": _conflict_payload(seat_clash, user=user)},
         )
     if own_clash is not None:
         reservation_conflict.send(Reservation, seat=seat, user=user, kind="member")
@@ -171,7 +179,7 @@ def _check_overlaps(
             _("You already have a booking from %(start)s to %(end)s.")
             % {"start": _fmt(own_clash.start, policy), "end": _fmt(own_clash.end, policy)},
             errors={"start": [_("Overlaps another booking of this member.")]},
-            extra={"conflict": _conflict_payload(own_clash)},
+            extra={"conflict": _conflict_payload(own_clash, user=user)},
         )
     if limit_upcoming and upcoming >= policy.max_upcoming:
         # Only on create: moving a booking does not change how many a member holds.

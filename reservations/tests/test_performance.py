@@ -18,7 +18,7 @@ from bookit.tests.clock import at
 from integrations.models import Notification
 from reservations import policy as policy_module
 from reservations import selectors, services
-from reservations.models import Reservation
+from reservations.models import BookingPolicy, Reservation
 from reservations.tests.factories import make_reservation
 from seats.api.serializers import SeatAvailabilitySerializer, seat_availability_data
 from seats.models import Floor, Seat
@@ -36,56 +36,62 @@ def _work(ctx) -> list[str]:
     return [q for q in sql if not q.startswith(("BEGIN", "COMMIT"))]
 
 
+def _booking_transaction(ctx) -> list[str]:
+    """The statements between BEGIN and COMMIT: the booking itself."""
+    sql = [q["sql"] for q in ctx.captured_queries]
+    begin = next(i for i, q in enumerate(sql) if q.startswith("BEGIN"))
+    commit = next(i for i, q in enumerate(sql) if q.startswith("COMMIT"))
+    return sql[begin + 1 : commit]
+
+
 @pytest.fixture
 def policy_reads(monkeypatch):
-    """Counts reads of the booking policy (each one is a cache round trip in production)."""
+    """Counts reads of the booking policy row (bookit.memo keeps one per request)."""
     reads = []
-    real = policy_module.cache
+    real = policy_module._load
 
-    class CountingCache:
-        def get(self, key, *args, **kwargs):
-            if key == policy_module.CACHE_KEY:
-                reads.append(key)
-            return real.get(key, *args, **kwargs)
+    def counting():
+        reads.append(1)
+        return real()
 
-        def __getattr__(self, name):
-            return getattr(real, name)
-
-    monkeypatch.setattr(policy_module, "cache", CountingCache())
+    monkeypatch.setattr(policy_module, "_load", counting)
     return reads
 
 
 # transaction=True: the booking's atomic() is then the outermost block, BEGIN/COMMIT as in
 # production, instead of a SAVEPOINT pair inside the test's own transaction.
 @pytest.mark.django_db(transaction=True)
-def test_staff_booking_with_an_outbox_row_takes_at_most_six_statements(
+def test_staff_booking_with_an_outbox_row_is_six_statements_in_its_transaction(
     frozen, staff, seat, django_assert_max_num_queries
 ):
     member = make_user("tg@example.com", telegram_id=777)
-    policy_module.get_policy()  # cached, as between requests
-    # lock member, lock seat, every check, insert, outbox dedupe check, outbox insert
-    with django_assert_max_num_queries(6 + TRANSACTION_CONTROL) as ctx:
+    BookingPolicy.objects.get_or_create(pk=1)  # the row exists in production; count reads only
+    # The policy row (read once per unit of work), then the transaction: lock member, lock
+    # seat, every check, insert, outbox dedupe check, outbox insert.
+    with django_assert_max_num_queries(1 + 6 + TRANSACTION_CONTROL) as ctx:
         reservation = services.reservation_create(
             user=member, seat=seat, start=at(1, 10), end=at(1, 11), by=staff
         )
-    assert len(_work(ctx)) == 6, _work(ctx)
+    assert len(_booking_transaction(ctx)) == 6, _booking_transaction(ctx)
     assert Reservation.objects.get(pk=reservation.pk).user == member
     assert Notification.objects.filter(user=member, kind="booking_created").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_member_booking_post_takes_at_most_six_statements_end_to_end(
+def test_member_booking_post_is_four_statements_in_its_transaction_seven_in_all(
     frozen, member, seat, django_assert_max_num_queries, policy_reads
 ):
-    """A real JWT bearer request: authentication, the seat, the locks, the checks, the insert."""
+    """A real JWT bearer request: the user, the policy row, the seat, then the booking itself in
+    four statements (lock member, lock seat, every check, insert)."""
+    BookingPolicy.objects.get_or_create(pk=1)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for_user(member)['access']}")
-    policy_module.get_policy()
     policy_reads.clear()
     body = {"seat": seat.pk, "start": at(1, 10).isoformat(), "end": at(1, 11).isoformat()}
-    with django_assert_max_num_queries(6 + TRANSACTION_CONTROL) as ctx:
+    with django_assert_max_num_queries(7 + TRANSACTION_CONTROL) as ctx:
         response = client.post("/api/reservations", body, format="json")
-    assert len(_work(ctx)) <= 6, _work(ctx)
+    assert len(_booking_transaction(ctx)) == 4, _booking_transaction(ctx)
+    assert len(_work(ctx)) <= 7, _work(ctx)
     assert response.status_code == 201, response.content
     assert Reservation.objects.filter(user=member, seat=seat, status=Status.BOOKED).count() == 1
     assert len(policy_reads) == 1
@@ -113,7 +119,6 @@ def test_the_single_check_statement_still_applies_every_rule(frozen, member, oth
 
 def test_the_map_page_reads_the_policy_once(frozen, member, seat, client, policy_reads):
     client.force_login(member)
-    policy_module.get_policy()
     policy_reads.clear()
     assert client.get("/").status_code == 200
     assert len(policy_reads) == 1
