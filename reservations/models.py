@@ -73,11 +73,11 @@ class ReservationQuerySet(models.QuerySet):
         end alone bounds one side only and reads every older or every later row).
         """
         qs = self.filter(start__lt=end, end__gt=start)
-        if connections[self.db].vendor == "postgresql":
-            qs = qs.alias(span=TsTzRange("start", "end", RangeBoundary())).filter(
-                span__overlap=(start, end)
-            )
-        return qs
+        if connections[self.db].vendor != "postgresql":
+            return qs
+        return qs.alias(span=TsTzRange("start", "end", RangeBoundary())).filter(
+            span__overlap=(start, end)
+        )
 
     def upcoming(self, *, now: dt.datetime | None = None):
         return self.filter(end__gt=now or timezone.now())

@@ -36,7 +36,7 @@ def live_in_window(
     end: dt.datetime,
     now: dt.datetime | None = None,
     policy: BookingPolicy | None = None,
-):
+) -> QuerySet[Reservation]:
     """Live reservations overlapping [start, end) on any seat, unordered (see overlapping())."""
     grace = (policy or get_policy()).checkin_grace
     return (

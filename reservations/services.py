@@ -117,7 +117,15 @@ def _mark_no_shows(reservations: Iterable[Reservation]) -> int:
 
 
 def _check_overlaps(
-    *, user: User, seat: Seat, start, end, exclude_pk, now, policy, limit_upcoming: bool
+    *,
+    user: User,
+    seat: Seat,
+    start: dt.datetime,
+    end: dt.datetime,
+    exclude_pk: int | None,
+    now: dt.datetime,
+    policy: BookingPolicy,
+    limit_upcoming: bool,
 ) -> None:
     """Every check of the booking in one statement, run after the locks.
 

@@ -48,7 +48,8 @@ def seats_filtered(
         qs = qs.filter(floor_id=floor)
     if kind:
         qs = qs.filter(kind=kind)
-    seats = sorted(qs, key=lambda s: (s.floor_ordering, s.floor_id, seat_label_key(s.label)))
+    ordered = sorted(qs, key=lambda s: (s.floor_ordering, s.floor_id, seat_label_key(s.label)))
+    seats: list[Seat] = list(ordered)
     if amenity:
         # Amenities are a short JSON list; filtering in Python keeps SQLite and PostgreSQL alike.
         wanted = {a for a in amenity.split(",") if a}

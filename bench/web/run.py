@@ -26,6 +26,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -73,16 +74,22 @@ def fetch(port: int, path: str, headers: dict, data: bytes | None = None) -> tup
         return exc.code, exc.read()
 
 
+def _found(match: re.Match[str] | None) -> re.Match[str]:
+    if match is None:
+        raise KeyError("pattern not found")
+    return match
+
+
 def parse_wrk(text: str) -> dict:
     def ms(value: str) -> float:
-        number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+        number, unit = _found(re.match(r"([\d.]+)(us|ms|s)", value)).groups()
         return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
     pct = dict(re.findall(r"^\s+(\d+)%\s+(\S+)\s*$", text, re.M))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     errors = re.search(r"Socket errors: (.*)", text)
     return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+        "rps": float(_found(re.search(r"Requests/sec:\s+([\d.]+)", text)).group(1)),
         "p50": ms(pct["50"]),
         "p99": ms(pct["99"]),
         "non2xx": int(bad.group(1)) if bad else 0,
@@ -117,7 +124,7 @@ def map_skeleton(html: str, data: dict, out: Path) -> None:
 
     html = CSRF.sub(r"\1CSRF\2", html)
     svg = html.index('<svg class="floor-map"')
-    first = re.compile(r'\n    \n      <(a|g) class="seat ').search(html, svg).start()
+    first = _found(re.compile(r'\n    \n      <(a|g) class="seat ').search(html, svg)).start()
     svg_end = html.index("\n</svg>", svg)
     body = html.index("<tbody>", svg_end) + len("<tbody>\n      ")
     tail = html.index("\n      </tbody>", body)
@@ -129,7 +136,7 @@ def map_skeleton(html: str, data: dict, out: Path) -> None:
             head,
         )
     with translation.override(os.environ.get("BENCH_LANGUAGE", "ru")):
-        text = {
+        text: dict[str, Any] = {
             "not available": _("not available"),
             "booked by you": _("booked by you"),
             "yours": _("yours"),
@@ -141,7 +148,7 @@ def map_skeleton(html: str, data: dict, out: Path) -> None:
             "kinds": {k: str(v) for k, v in Seat.Kind.choices},
             "amenities": {k: str(v) for k, v in Seat.Amenity.choices},
         }
-        window_label = re.search(r'<span class="window">([^<]*)</span>', html).group(1)
+        window_label = _found(re.search(r'<span class="window">([^<]*)</span>', html)).group(1)
         text["Book seat"] = text["Book seat"].replace("%(window)s", window_label)
         text["Book seat"] = text["Book seat"].replace("%(seat)s", "{seat}")
         list_url = reverse("reservations:list")
@@ -251,7 +258,7 @@ def viewer_session(user_id: int) -> str:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = User.objects.get(pk=user_id).get_session_auth_hash()
     session.create()
-    return session.session_key
+    return str(session.session_key)
 
 
 def resign(data: dict, secret: str) -> dict:
@@ -300,7 +307,7 @@ def measure(args, data, tokens, work: Path, app_port: int, raw_port: int) -> dic
             print(f"  diff {work}/app.html {work}/raw.html")
         checks["map_identical"] = same
 
-    files = {}
+    files: list[str] = []
     if "booking" in args.only:
         (work / "tokens").write_text("\n".join(tokens["members"]) + "\n")
         (work / "seats").write_text("\n".join(map(str, data["seats"])) + "\n")
@@ -313,7 +320,7 @@ def measure(args, data, tokens, work: Path, app_port: int, raw_port: int) -> dic
             "DELETE FROM reservations_reservation WHERE start >= %s::date", (data["book_from"],)
         )
 
-    endpoints = {
+    endpoints: dict[str, dict[str, Any]] = {
         "healthz": dict(path="/healthz"),
         "availability": dict(path=avail, headers=[bearer]),
         "map": dict(path=map_path, headers=[cookie]),
@@ -396,4 +403,4 @@ def report(results: dict, data: dict) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
