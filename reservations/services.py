@@ -201,18 +201,8 @@ def _fmt(value: dt.datetime, policy: BookingPolicy) -> str:
     return _local(value, policy).strftime("%d.%m %H:%M")
 
 
-def _lock_and_check(
-    *,
-    user: User,
-    seat: Seat,
-    start: dt.datetime,
-    end: dt.datetime,
-    exclude_pk: int | None,
-    now: dt.datetime,
-    policy: BookingPolicy,
-    limit_upcoming: bool = False,
-) -> None:
-    """Lock the member then the seat (always in that order: no deadlocks), then check overlaps.
+def _lock(*, user: User, seat: Seat) -> None:
+    """Lock the member then the seat (always in that order: no deadlocks); check after this.
 
     Without the locks two transactions could both see "no overlap" (or both count two
     upcoming bookings of three) and both insert; on PostgreSQL the exclusion constraint would
@@ -224,16 +214,6 @@ def _lock_and_check(
     # FOR UPDATE would then lock the floor row too, serializing every booking on that floor.
     list(User.objects.select_for_update().filter(pk=user.pk).order_by().values_list("pk"))
     list(Seat.objects.select_for_update().filter(pk=seat.pk).order_by().values_list("pk"))
-    _check_overlaps(
-        user=user,
-        seat=seat,
-        start=start,
-        end=end,
-        exclude_pk=exclude_pk,
-        now=now,
-        policy=policy,
-        limit_upcoming=limit_upcoming,
-    )
 
 
 def _check_bookable(*, user: User, seat: Seat, by: User) -> None:
@@ -285,7 +265,8 @@ def reservation_create(
     _check_bookable(user=user, seat=seat, by=by)
     validate_window(start=start, end=end, now=now, policy=policy)
     with transaction.atomic():
-        _lock_and_check(
+        _lock(user=user, seat=seat)
+        _check_overlaps(
             user=user,
             seat=seat,
             start=start,
@@ -330,7 +311,8 @@ def reservation_update(
     _check_bookable(user=user, seat=seat, by=by)
     validate_window(start=start, end=end, now=now, policy=policy)
     with transaction.atomic():
-        _lock_and_check(
+        _lock(user=user, seat=seat)
+        _check_overlaps(
             user=user,
             seat=seat,
             start=start,
@@ -338,6 +320,7 @@ def reservation_update(
             exclude_pk=reservation.pk,
             now=now,
             policy=policy,
+            limit_upcoming=False,
         )
         locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if locked.status != Status.BOOKED:
