@@ -15,8 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-# The script's own folder is on sys.path when it runs: the shared helpers of bench/booking.py.
-from booking import on_throwaway_database, report, timed  # noqa: E402
+from bench.booking import on_throwaway_database, report, timed  # noqa: E402
 
 
 def run(args) -> None:
