@@ -32,6 +32,11 @@ class ProfileForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    show_on_map = forms.BooleanField(
+        label=_("Show my first name on the map"),
+        required=False,
+        help_text=_("Colleagues and the lobby screen see your first name on the seat you booked."),
+    )
 
 
 class DeleteAccountForm(forms.Form):

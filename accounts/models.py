@@ -57,6 +57,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
+    # Opt-in, off by default: only then may other members and the kiosk see the first name.
+    show_on_map = models.BooleanField(_("show my first name on the map"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()

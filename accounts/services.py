@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import LoginFailure, User
-from accounts.signals import member_verification_changed, user_deleting
-from bookit.errors import DomainError, ValidationFailed
+from accounts.signals import member_verification_changed, member_verified, user_deleting
+from bookit.errors import DomainError, PermissionDenied, ValidationFailed
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +74,7 @@ def user_update(
     first_name: str | None = None,
     last_name: str | None = None,
     language: str | None = None,
+    show_on_map: bool | None = None,
 ) -> User:
     fields = []
     for name, value in (("first_name", first_name), ("last_name", last_name)):
@@ -87,23 +88,41 @@ def user_update(
             )
         user.language = language
         fields.append("language")
+    if show_on_map is not None:
+        user.show_on_map = bool(show_on_map)
+        fields.append("show_on_map")
     if fields:
         user.save(update_fields=fields)
     return user
 
 
+def require_staff(by: User | None) -> None:
+    """The one staff check of services called by staff-only surfaces (API, admin, commands)."""
+    if not (by is not None and by.is_authenticated and by.is_staff):
+        raise PermissionDenied()
+
+
 def user_verify(*, user: User, by: User, verified: bool = True) -> User:
-    """Verify (or unverify) a member; the member is told (see accounts.signals)."""
+    """Verify (or unverify) a member; the member is told (see accounts.signals).
+
+    Two signals: ``member_verification_changed`` (the console's notices: verified, unverified,
+    rejected) on any change, and ``member_verified`` (webhooks) once, when an unverified
+    member becomes verified; both inside the change's transaction.
+    """
+    # verified_at, not is_verified: the admin form saves the flag before calling this.
+    newly_verified = verified and (not user.is_verified or user.verified_at is None)
+    changed = newly_verified or user.is_verified != verified
+    user.is_verified = verified
+    user.verified_at = timezone.now() if verified else None
+    user.verified_by = by if verified else None
     with transaction.atomic():
-        changed = user.is_verified != verified
-        user.is_verified = verified
-        user.verified_at = timezone.now() if verified else None
-        user.verified_by = by if verified else None
         user.save(update_fields=["is_verified", "verified_at", "verified_by"])
         if changed:
             member_verification_changed.send(
                 User, user=user, by=by, decision="verified" if verified else "unverified"
             )
+        if newly_verified:
+            member_verified.send(User, user=user, by=by)
     return user
 
 

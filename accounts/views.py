@@ -91,18 +91,16 @@ def logout_view(request):
     return delete_jwt_cookies(redirect("accounts:login"))
 
 
+def _profile_initial(user) -> dict:
+    names = ("first_name", "last_name", "language", "show_on_map")
+    return {name: getattr(user, name) for name in names}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_view(request):
     user = request.user
-    form = ProfileForm(
-        request.POST or None,
-        initial={
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "language": user.language,
-        },
-    )
+    form = ProfileForm(request.POST or None, initial=_profile_initial(user))
     if request.method == "POST" and form.is_valid():
         services.user_update(user=user, **form.cleaned_data)
         translation.activate(user.language)
@@ -126,13 +124,7 @@ def delete_account_view(request):
         logout(request)
         messages.info(request, _("Your account has been deleted."))
         return delete_jwt_cookies(redirect("/"))
-    profile = ProfileForm(
-        initial={
-            "first_name": request.user.first_name,
-            "last_name": request.user.last_name,
-            "language": request.user.language,
-        }
-    )
+    profile = ProfileForm(initial=_profile_initial(request.user))
     return render(
         request, "accounts/profile.html", {"form": profile, "delete_form": form}, status=400
     )

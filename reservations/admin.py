@@ -9,7 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookit.errors import DomainError
-from bookit.forms import add_service_error
+from bookit.forms import RequestFormMixin, add_service_error
 from reservations import services, services_blocks
 from reservations.models import BookingPolicy, BookingRule, Reservation, SeatBlock
 from reservations.policy import OVERRIDABLE, get_policy, policy_changed
@@ -70,7 +70,7 @@ def describe(reservation: Reservation) -> str:
         "seat": reservation.seat.label,
         "floor": reservation.seat.floor.name,
         "member": who,
-        "when": _fmt(reservation.start),
+        "when": _fmt(reservation.start, get_policy()),
     }
 
 
@@ -101,19 +101,6 @@ class DayFilter(admin.SimpleListFilter):
             return queryset.none()
         start = dt.datetime.combine(day, dt.time(0, 0), get_policy().tz)
         return queryset.overlapping(start=start, end=start + dt.timedelta(days=1))
-
-
-class RequestFormMixin:
-    """Hands the request to the form: its clean() calls a service as the acting staff member."""
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-
-        class RequestForm(form):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, request=request, **kw)
-
-        return RequestForm
 
 
 @admin.register(Reservation)

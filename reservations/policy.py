@@ -81,9 +81,11 @@ def _load_rules() -> Overrides:
     return rules
 
 
-def default_rule() -> EffectiveRule:
-    """The global policy as a rule: for windows not tied to a seat (the map's time picker)."""
-    policy = get_policy()
+def default_rule(policy: BookingPolicy | None = None) -> EffectiveRule:
+    """The global policy as a rule: for windows not tied to a seat (the map's time picker).
+
+    ``policy``: a copy the caller already read (outside a request nothing is memoized)."""
+    policy = policy or get_policy()
     names = {f.name for f in fields(EffectiveRule)} - {"cap_kind", "cap_floor"}
     return EffectiveRule(**{name: getattr(policy, name) for name in names})
 
@@ -92,8 +94,8 @@ class RuleBook:
     """The policy and every override, read once; answers for many seats and floors without
     further queries (a map of 500 seats has a handful of distinct rules)."""
 
-    def __init__(self) -> None:
-        self.base = default_rule()
+    def __init__(self, policy: BookingPolicy | None = None) -> None:
+        self.base = default_rule(policy)
         self.rules: Overrides = memoized(RULES_MEMO_KEY, _load_rules)
         self._seats: dict[tuple[int, str], EffectiveRule] = {}
 
@@ -133,8 +135,8 @@ class RuleBook:
         return rule
 
 
-def rule_for_seat(seat: Seat) -> EffectiveRule:
-    return RuleBook().for_seat(seat)
+def rule_for_seat(seat: Seat, policy: BookingPolicy | None = None) -> EffectiveRule:
+    return RuleBook(policy).for_seat(seat)
 
 
 def policy_changed() -> None:

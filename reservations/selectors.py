@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from bookit.errors import ValidationFailed
-from reservations.models import Reservation, SeatBlock
+from reservations.models import BookingPolicy, Reservation, SeatBlock
 from reservations.policy import EffectiveRule, RuleBook, get_policy
 from reservations.services import validate_window
 from seats.models import Seat
@@ -44,6 +44,20 @@ class SeatState:
         return self.block.reason if self.block is not None else self.rule_error
 
 
+def live_in_window(
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime | None = None,
+    policy: BookingPolicy | None = None,
+) -> QuerySet[Reservation]:
+    """Live reservations overlapping [start, end) on any seat, unordered (see overlapping())."""
+    grace = (policy or get_policy()).checkin_grace
+    return (
+        Reservation.objects.live(now=now, grace=grace).overlapping(start=start, end=end).order_by()
+    )
+
+
 def seat_availability(
     *,
     seats: list[Seat],
@@ -51,26 +65,30 @@ def seat_availability(
     end: dt.datetime,
     user: User | None = None,
     now: dt.datetime | None = None,
+    policy: BookingPolicy | None = None,
 ) -> list[SeatState]:
     """Each seat with whether it can be booked for the whole of [start, end): not taken, not
-    blocked, and allowed by the seat's effective rule. A fixed number of queries: the live
-    reservations, the blocks, and the policy and its overrides (once per request)."""
-    busy: dict[int, Reservation] = {}
+    blocked, and allowed by the seat's effective rule.
+
+    A fixed number of queries: the live reservations of the window, the blocks, and the policy
+    and its overrides (memoized once per request). The reservations query reads the window on
+    every seat, not ``seat_id IN (...)``: a window holds at most a few rows per seat, and an IN
+    list of every seat id costs more to compile and send than those rows. No ORDER BY (the
+    default one would sort for nothing) and tuples, not model instances.
+    """
+    busy_until: dict[int, dt.datetime] = {}
     mine: set[int] = set()
-    taken = (
-        Reservation.objects.live(now=now)
-        .overlapping(start=start, end=end)
-        .filter(seat_id__in=[s.pk for s in seats])
-        .only("seat_id", "user_id", "end")
+    taken = live_in_window(start=start, end=end, now=now, policy=policy).values_list(
+        "seat_id", "user_id", "end"
     )
-    for reservation in taken:
-        current = busy.get(reservation.seat_id)
-        if current is None or reservation.end > current.end:
-            busy[reservation.seat_id] = reservation
-        if user is not None and reservation.user_id == user.pk:
-            mine.add(reservation.seat_id)
+    user_pk = user.pk if user is not None else None
+    for seat_id, user_id, ends in taken:
+        if seat_id not in busy_until or ends > busy_until[seat_id]:
+            busy_until[seat_id] = ends
+        if user_id is not None and user_id == user_pk:
+            mine.add(seat_id)
     blocks = _blocks_by_seat(seats=seats, start=start, end=end)
-    rule_for = RuleBook().for_seat
+    rule_for = RuleBook(policy).for_seat
     rule_errors: dict[EffectiveRule, str | None] = {}
     states = []
     for seat in seats:
@@ -82,11 +100,11 @@ def seat_availability(
             SeatState(
                 seat=seat,
                 available=seat.is_active
-                and seat.pk not in busy
+                and seat.pk not in busy_until
                 and block is None
                 and rule_errors[rule] is None,
                 mine=seat.pk in mine,
-                busy_until=busy[seat.pk].end if seat.pk in busy else None,
+                busy_until=busy_until.get(seat.pk),
                 block=block,
                 rule_error=rule_errors[rule],
             )

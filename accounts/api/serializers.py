@@ -75,6 +75,7 @@ class MeSerializer(serializers.ModelSerializer):
             "telegram_linked",
             "avatar_url",
             "language",
+            "show_on_map",
         ]
 
     def get_telegram_linked(self, user: User) -> bool:
@@ -90,6 +91,7 @@ class MeUpdateSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     language = serializers.CharField(max_length=8, required=False)
+    show_on_map = serializers.BooleanField(required=False)
 
 
 class AvatarUploadSerializer(serializers.Serializer):
