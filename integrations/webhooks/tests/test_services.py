@@ -187,3 +187,20 @@ def test_verifying_in_the_admin_sends_member_verified(frozen, endpoint, staff, u
     response = admin.post(f"/admin/accounts/user/{unverified.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert _types() == ["member.verified"]
+
+
+def test_verifying_from_the_console_dashboard_sends_member_verified(
+    frozen, endpoint, staff, unverified
+):
+    """The dashboard's Verify goes through accounts.services.user_verify, which sends both
+    member_verification_changed (the member's notice) and member_verified (this webhook)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    console = Client()
+    console.force_login(staff)
+    url = reverse("admin:console-member-decision", args=[unverified.pk, "verify"])
+    assert console.post(url).status_code == 302
+    assert _types() == ["member.verified"]
+    body = json.loads(WebhookDelivery.objects.get(event_type="member.verified").body)
+    assert body["data"]["id"] == unverified.pk and body["data"]["verified_by"] == staff.pk
