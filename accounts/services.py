@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import LoginFailure, User
+from accounts.signals import account_event
 from bookit.errors import DomainError, ValidationFailed
 
 logger = logging.getLogger(__name__)
@@ -38,15 +39,22 @@ class AuthenticationFailed(DomainError):
     default_message = gettext_lazy("Invalid email or password.")
 
 
-def user_register(*, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
+def user_register(
+    *, email: str, password: str, first_name: str = "", last_name: str = ""
+) -> tuple[User, bool]:
+    """Create an account; (user, created). Never says that an email is already registered.
+
+    With the email of an existing account nothing is created and the existing user comes back
+    with ``created=False``; its owner gets an email ("you already have an account") instead of
+    the caller getting an error, so the answer cannot be used to probe who is a member. The
+    password is validated first, the same way in both cases.
+    """
     email = User.objects.normalize_email(email)
     errors: dict[str, list[str]] = {}
     try:
         validate_email(email)
     except DjangoValidationError:
         errors["email"] = [_("Enter a valid email address.")]
-    if not errors and User.objects.filter(email__iexact=email).exists():
-        errors["email"] = [_("An account with this email already exists.")]
     candidate = User(email=email, first_name=first_name, last_name=last_name)
     try:
         validate_password(password or "", user=candidate)
@@ -54,16 +62,21 @@ def user_register(*, email: str, password: str, first_name: str = "", last_name:
         errors["password"] = list(exc.messages)
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
-    try:
-        with transaction.atomic():
-            return User.objects.create_user(
-                email, password, first_name=first_name.strip(), last_name=last_name.strip()
-            )
-    except IntegrityError:  # a concurrent registration won the unique index
-        raise ValidationFailed(
-            _("An account with this email already exists."),
-            errors={"email": [_("An account with this email already exists.")]},
-        ) from None
+    with transaction.atomic():
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    user = User.objects.create_user(
+                        email, password, first_name=first_name.strip(), last_name=last_name.strip()
+                    )
+            except IntegrityError:  # a concurrent registration won the unique index
+                existing = User.objects.get(email__iexact=email)
+            else:
+                account_event.send(User, user=user, event="registered")
+                return user, True
+        account_event.send(User, user=existing, event="register_existing")
+    return existing, False
 
 
 def user_update(
@@ -72,8 +85,14 @@ def user_update(
     first_name: str | None = None,
     last_name: str | None = None,
     language: str | None = None,
+    notify_email: bool | None = None,
+    notify_telegram: bool | None = None,
 ) -> User:
     fields = []
+    for name, flag in (("notify_email", notify_email), ("notify_telegram", notify_telegram)):
+        if flag is not None:
+            setattr(user, name, bool(flag))
+            fields.append(name)
     for name, value in (("first_name", first_name), ("last_name", last_name)):
         if value is not None:
             setattr(user, name, value.strip())
@@ -91,10 +110,14 @@ def user_update(
 
 
 def user_verify(*, user: User, by: User, verified: bool = True) -> User:
+    newly_verified = verified and not user.is_verified
     user.is_verified = verified
     user.verified_at = timezone.now() if verified else None
     user.verified_by = by if verified else None
-    user.save(update_fields=["is_verified", "verified_at", "verified_by"])
+    with transaction.atomic():
+        user.save(update_fields=["is_verified", "verified_at", "verified_by"])
+        if newly_verified:
+            account_event.send(User, user=user, event="verified")
     return user
 
 

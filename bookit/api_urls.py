@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include(("tickets.api.urls", "tickets"), namespace="tickets-api")),
     path("", include(("integrations.telegram.urls", "telegram"), namespace="telegram-api")),
     path("", include("integrations.yandex.urls")),
+    path("", include(("integrations.api_urls", "integrations"), namespace="integrations-api")),
     path("", include(("integrations.stats.api_urls", "stats"), namespace="stats-api")),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -11,4 +11,5 @@ class IntegrationsConfig(AppConfig):
         from integrations import metrics  # noqa: F401
 
         # Connects the notification outbox to booking and ticket events; the settings check.
-        from integrations.telegram import checks, receivers  # noqa: F401
+        from integrations.notifications import receivers  # noqa: F401
+        from integrations.telegram import checks  # noqa: F401

@@ -250,16 +250,16 @@ def _tickets(now: dt.datetime) -> list[GaugeMetricFamily]:
 
 
 def _outbox(now: dt.datetime) -> list[GaugeMetricFamily]:
-    notification = _model("integrations.Notification")
-    if notification is None:
+    delivery = _model("integrations.NotificationDelivery")
+    if delivery is None:
         return []
-    counts = _count_by_status(notification)
+    counts = _count_by_status(delivery)
     backlog = GaugeMetricFamily(
-        "bookit_notification_outbox_backlog", "Notifications waiting to be sent."
+        "bookit_notification_outbox_backlog", "Notification deliveries waiting to be sent."
     )
     backlog.add_metric([], counts.get("pending", 0))
     failed = GaugeMetricFamily(
-        "bookit_notification_outbox_failed", "Notifications that failed for good."
+        "bookit_notification_outbox_failed", "Notification deliveries that failed for good."
     )
     failed.add_metric([], counts.get("failed", 0))
     return [backlog, failed]

@@ -21,7 +21,7 @@ from bookit.errors import PermissionDenied, ValidationFailed
 from reservations.models import Reservation
 from seats.models import Seat
 from tickets.models import Ticket, TicketEvent
-from tickets.signals import ticket_status_changed
+from tickets.signals import ticket_created, ticket_status_changed
 
 Status = Ticket.Status
 
@@ -91,6 +91,7 @@ def ticket_create(
         TicketEvent.objects.create(
             ticket=ticket, actor=author, old_status="", new_status=ticket.status, created_at=now
         )
+        ticket_created.send(Ticket, ticket=ticket)
     return ticket
 
 

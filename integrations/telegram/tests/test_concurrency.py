@@ -8,7 +8,8 @@ from django.db import connection, connections
 
 from accounts.tests.factories import make_user
 from bookit.errors import ValidationFailed
-from integrations.models import Notification
+from integrations.models import Notification, NotificationDelivery
+from integrations.notifications.outbox import notify
 from integrations.telegram import outbox, services
 
 pytestmark = [
@@ -27,11 +28,12 @@ ROWS = 40
 def _enqueue_rows() -> None:
     for i in range(ROWS):
         user = make_user(f"m{i}@example.com", telegram_id=70000 + i, language="en")
-        outbox.enqueue(
+        notify(
             user=user,
             kind=Notification.Kind.TICKET_STATUS,
-            dedupe_key=f"test:{i}",
+            key=f"test:{i}",
             payload={"ticket": i, "subject": f"S{i}", "status": "open", "comment": ""},
+            channels=["telegram"],
         )
 
 
@@ -62,7 +64,8 @@ def test_two_concurrent_senders_send_each_row_once(telegram_on):
     assert all(results), "both senders should have taken part"
     chats = [int(c.params["chat_id"]) for c in telegram_on.calls("sendMessage")]
     assert sorted(chats) == [70000 + i for i in range(ROWS)]  # each exactly once
-    assert Notification.objects.filter(status=Notification.Status.SENT).count() == ROWS
+    sent = NotificationDelivery.objects.filter(status=NotificationDelivery.Status.SENT)
+    assert sent.count() == ROWS
 
 
 def test_one_token_links_once_when_used_twice_at_once(db_token_owner):
