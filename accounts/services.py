@@ -40,15 +40,23 @@ class AuthenticationFailed(DomainError):
 
 
 def user_register(
-    *, email: str, password: str, first_name: str = "", last_name: str = ""
+    *,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    language: str | None = None,
 ) -> tuple[User, bool]:
     """Create an account; (user, created). Never says that an email is already registered.
 
     With the email of an existing account nothing is created and the existing user comes back
     with ``created=False``; its owner gets an email ("you already have an account") instead of
     the caller getting an error, so the answer cannot be used to probe who is a member. The
-    password is validated first, the same way in both cases.
+    password is validated first, the same way in both cases. ``language`` (the one the member
+    registered in) is the language of their emails and messages.
     """
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
     email = User.objects.normalize_email(email)
     errors: dict[str, list[str]] = {}
     try:
@@ -68,7 +76,11 @@ def user_register(
             try:
                 with transaction.atomic():
                     user = User.objects.create_user(
-                        email, password, first_name=first_name.strip(), last_name=last_name.strip()
+                        email,
+                        password,
+                        first_name=first_name.strip(),
+                        last_name=last_name.strip(),
+                        language=language,
                     )
             except IntegrityError:  # a concurrent registration won the unique index
                 existing = User.objects.get(email__iexact=email)

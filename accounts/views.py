@@ -74,7 +74,9 @@ def register_view(request):
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user, _created = services.user_register(**form.cleaned_data)
+            user, _created = services.user_register(
+                **form.cleaned_data, language=translation.get_language()
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth import logout as session_logout
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -40,7 +41,9 @@ class RegisterView(AuthThrottleMixin, APIView):
     def post(self, request):
         data = s.RegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user, created = services.user_register(**data.validated_data)
+        user, created = services.user_register(
+            **data.validated_data, language=translation.get_language()
+        )
         if not created:
             # The same answer as for a new account (see README, "Registration"): the submitted
             # names, not verified; the owner of the address is told by email instead.
