@@ -10,6 +10,7 @@ from accounts.tests.factories import make_user
 from bookit.errors import ValidationFailed
 from integrations.models import Notification, NotificationDelivery
 from integrations.notifications.outbox import notify
+from integrations.notifications.tests.race import race
 from integrations.telegram import outbox, services
 
 pytestmark = [
@@ -40,26 +41,7 @@ def _enqueue_rows() -> None:
 def test_two_concurrent_senders_send_each_row_once(telegram_on):
     _enqueue_rows()
     telegram_on.state.delay = 0.01  # each send takes a while, so the two senders overlap
-    barrier = threading.Barrier(2)
-    results: list[int] = []
-    errors: list[BaseException] = []
-
-    def sender() -> None:
-        try:
-            barrier.wait()
-            results.append(outbox.send_pending(batch_size=5, max_batches=ROWS))
-        except BaseException as exc:  # surfaced in the main thread below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=sender) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert not errors
+    results = race(lambda: outbox.send_pending(batch_size=5, max_batches=ROWS))
     assert sum(results) == ROWS
     assert all(results), "both senders should have taken part"
     chats = [int(c.params["chat_id"]) for c in telegram_on.calls("sendMessage")]
