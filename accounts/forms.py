@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
@@ -62,7 +64,8 @@ class EmailChangeForm(forms.Form):
 class BookitPasswordResetForm(PasswordResetForm):
     """Django's form and page; the email goes through the outbox like every other one."""
 
-    def save(self, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Django's arguments (templates, domain, token generator) are the outbox's business.
         credentials.password_reset_request(email=self.cleaned_data["email"])
 
 
@@ -103,13 +106,3 @@ class DeleteAccountForm(forms.Form):
         ):
             self.add_error("confirm_email", _("This is not your email address."))
         return data
-
-
-def add_domain_error(form: forms.Form, exc) -> None:
-    """Show a service error next to the field it concerns (or on top of the form)."""
-    if exc.errors:
-        for field, messages in exc.errors.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, str(message))
-    else:
-        form.add_error(None, str(exc.message))

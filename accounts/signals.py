@@ -1,6 +1,11 @@
-"""Account events, sent inside the account's transaction (see reservations/signals.py).
+"""Account events, for the apps above accounts (dependencies point one way: they listen here).
 
-``account_event`` kwargs: user, event, data (a dict). Events:
+``user_deleting`` (kwargs: user) is sent inside the deletion transaction, before the row goes:
+a receiver that raises aborts the deletion; one that writes commits or rolls back with it.
+
+``account_event`` (kwargs: user, event, data: a dict) is sent inside the account's transaction.
+The notification outbox (integrations) turns it into messages; accounts itself sends none.
+Events:
 - ``registered``: a new account was created.
 - ``register_existing``: someone registered with the email of an existing account (the answer
   does not say so; the owner of the address is told instead).
@@ -8,11 +13,9 @@
 - ``password_reset``: the member asked for a password reset link.
 - ``email_change``: the member asked to move the account to ``data["email"]``.
 - ``email_changed``: the change was confirmed; ``data["old_email"]`` was the address before.
-
-The notification outbox (integrations) turns these into messages; accounts itself sends none,
-so it does not depend on the apps above it.
 """
 
 from django.dispatch import Signal
 
+user_deleting = Signal()
 account_event = Signal()

@@ -21,10 +21,10 @@ from accounts.forms import (
     LoginForm,
     ProfileForm,
     RegisterForm,
-    add_domain_error,
 )
 from accounts.jwt import delete_jwt_cookies, set_jwt_cookies, tokens_for_user
 from bookit.errors import DomainError
+from bookit.forms import add_service_error
 
 
 def _next_url(request, default: str = "/") -> str:
@@ -78,7 +78,7 @@ def register_view(request):
                 **form.cleaned_data, language=translation.get_language()
             )
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_service_error(form, exc)
         else:
             # The same page whether the address was new or already registered (the owner of
             # an existing account gets an email instead), so the form cannot probe members.
@@ -163,7 +163,7 @@ def email_change_view(request):
         try:
             credentials.email_change_request(user=request.user, **form.cleaned_data)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,

@@ -7,6 +7,7 @@ higher one, and METHOD:CANCEL removes it.
 """
 
 import datetime as dt
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -18,9 +19,7 @@ from reservations.calendar import event_uid
 
 
 def organizer_address() -> str:
-    from email.utils import parseaddr
-
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "bookit@localhost"
+    return parseaddr(settings.DEFAULT_FROM_EMAIL or "")[1] or "bookit@localhost"
 
 
 def build_invitation(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from reservations.policy import get_policy
+from tickets.models import Ticket
 
 BOOKING_KINDS = {"booking_created", "booking_updated", "booking_cancelled"}
 
@@ -56,8 +57,6 @@ def reservation_line(payload: dict[str, Any]) -> str:
 
 
 def ticket_status_label(status: str) -> str:
-    from tickets.models import Ticket
-
     return str(dict(Ticket.Status.choices).get(status, status))
 
 

@@ -48,7 +48,7 @@ def channels_for(user: User) -> list[str]:
     """The channels ``user`` chose that can reach them (Telegram needs a linked chat)."""
     if not user.is_active:
         return []
-    channels = []
+    channels: list[str] = []
     if user.notify_email and user.email:
         channels.append(Channel.EMAIL)
     if user.notify_telegram and user.telegram_id is not None:
@@ -125,6 +125,8 @@ def enqueue_due_reminders(*, now: dt.datetime | None = None) -> int:
             .order_by("start")
         )
         for reservation in due:
+            if reservation.user is None:  # anonymised history; not due anyway
+                continue
             notify(
                 user=reservation.user,
                 kind=Kind.REMINDER,

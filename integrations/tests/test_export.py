@@ -5,8 +5,10 @@ import json
 import pytest
 from django.test import Client
 
+from bookit.tests.clock import at
 from integrations.notifications.outbox import notify
-from integrations.telegram.tests.factories import at, make_reservation, make_seat
+from reservations.tests.factories import make_reservation
+from seats.tests.factories import make_seat
 from tickets import services as tickets
 
 EXPORT = "/api/user/me/export"

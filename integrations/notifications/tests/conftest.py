@@ -1,8 +1,6 @@
 import pytest
-import time_machine
 
 from integrations.notifications.tests.smtpserver import SMTPServer
-from integrations.telegram.tests.factories import NOW
 
 
 @pytest.fixture
@@ -17,12 +15,6 @@ def smtp(settings):
     settings.SITE_URL = "https://bookit.example"
     yield server
     server.stop()
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 # The fake Bot API server, for tests that deliver on both channels.

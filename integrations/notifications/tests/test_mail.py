@@ -3,21 +3,16 @@ calendar invitations, and an outage that the outbox rides out."""
 
 import datetime as dt
 
-import pytest
 from icalendar import Calendar
 
+from bookit.tests.clock import NOW, at
 from integrations.models import NotificationDelivery
 from integrations.notifications import mail, outbox
 from integrations.telegram import outbox as telegram
-from integrations.telegram.tests.factories import NOW, at, make_seat
 from reservations import services as booking
+from seats.tests.factories import make_seat
 
 Status = NotificationDelivery.Status
-
-
-@pytest.fixture
-def seat(db):
-    return make_seat("A1")
 
 
 def parts(message) -> dict[str, object]:

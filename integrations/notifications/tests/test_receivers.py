@@ -6,18 +6,14 @@ from django.db import transaction
 from accounts import services as accounts
 from accounts import services_credentials as credentials
 from accounts.tests.factories import PASSWORD, make_user
+from bookit.tests.clock import at
 from integrations.models import Notification, NotificationDelivery
 from integrations.notifications.outbox import notify
-from integrations.telegram.tests.factories import at, make_reservation, make_seat
 from reservations import services as booking
+from reservations.tests.factories import make_reservation
 from tickets import services as tickets
 
 Kind = Notification.Kind
-
-
-@pytest.fixture
-def seat(db):
-    return make_seat("A1")
 
 
 @pytest.fixture

@@ -6,13 +6,15 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 
+from bookit.tests.clock import NOW, at
 from integrations.models import Notification, NotificationDelivery
 from integrations.notifications import outbox
 from integrations.telegram import outbox as telegram
-from integrations.telegram.tests.factories import NOW, at, make_reservation, make_seat
 from reservations import services as booking
 from reservations.models import Reservation
 from reservations.signals import reservation_changed
+from reservations.tests.factories import make_reservation
+from seats.tests.factories import make_seat
 from tickets import services as ticket_services
 
 Status = NotificationDelivery.Status
@@ -25,11 +27,6 @@ def linked(member):
     member.telegram_id, member.language, member.notify_email = 5001, "en", False
     member.save()
     return member
-
-
-@pytest.fixture
-def seat(db):
-    return make_seat("A1")
 
 
 def kinds() -> list[str]:

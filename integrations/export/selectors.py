@@ -10,9 +10,10 @@ import json
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from accounts.avatars.images import avatar_url
 from accounts.models import User
 from integrations.models import Notification, NotificationDelivery
 from reservations.models import Reservation
@@ -25,9 +26,7 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _profile(user: User, request) -> dict[str, Any]:
-    from accounts.avatars import avatar_url
-
+def _profile(user: User, request: HttpRequest | None) -> dict[str, Any]:
     return {
         "id": user.pk,
         "email": user.email,
@@ -49,7 +48,7 @@ def _profile(user: User, request) -> dict[str, Any]:
     }
 
 
-def account_export(*, user: User, request=None) -> dict[str, Any]:
+def account_export(*, user: User, request: HttpRequest | None = None) -> dict[str, Any]:
     """The member's data; a fixed number of queries whatever the history's size."""
     reservations = (
         Reservation.objects.filter(user=user).select_related("seat__floor").order_by("start")
@@ -133,7 +132,7 @@ def account_export(*, user: User, request=None) -> dict[str, Any]:
     }
 
 
-def export_response(*, user: User, request=None) -> HttpResponse:
+def export_response(*, user: User, request: HttpRequest | None = None) -> HttpResponse:
     """The export as a download (the API and the profile page answer the same file)."""
     data = account_export(user=user, request=request)
     body = json.dumps(data, ensure_ascii=False, indent=2)

@@ -1,10 +1,11 @@
-"""API views of integrations that are not one provider's: the member's data export."""
+"""The export as a download: the same file from the API and from the profile page."""
 
+from django.contrib.auth.decorators import login_required
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.views import APIView
 
-from integrations.export import export_response
+from integrations.export.selectors import export_response
 
 
 class ExportView(APIView):
@@ -18,3 +19,9 @@ class ExportView(APIView):
     )
     def get(self, request):
         return export_response(user=request.user, request=request._request)
+
+
+@login_required
+def export_view(request):
+    """The profile's "Download my data" button."""
+    return export_response(user=request.user, request=request)

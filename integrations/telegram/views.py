@@ -11,7 +11,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from integrations.export import export_response
 from integrations.telegram import services
 
 
@@ -42,9 +41,3 @@ def telegram_unlink_view(request):
     services.telegram_unlink(user=request.user)
     messages.success(request, _("Telegram is unlinked. The bot will no longer message you."))
     return redirect("accounts:profile")
-
-
-@login_required
-def export_view(request):
-    """The profile's "Download my data" button: the same file as GET /api/user/me/export."""
-    return export_response(user=request.user, request=request)
