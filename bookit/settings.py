@@ -340,6 +340,7 @@ SOCIAL_AUTH_PIPELINE = (
     "integrations.yandex.pipeline.reject_inactive",
     "social_core.pipeline.user.get_username",
     "social_core.pipeline.user.create_user",
+    "integrations.yandex.pipeline.announce_new_member",
     "social_core.pipeline.social_auth.associate_user",
     "social_core.pipeline.social_auth.load_extra_data",
     "social_core.pipeline.user.user_details",

@@ -127,7 +127,8 @@ def _recently_sent(user: User, kind: str) -> int:
 def on_account_event(sender, user: User, event: str, data: dict | None = None, **kwargs) -> None:
     data = data or {}
     if event == "registered":
-        notify(user=user, kind=Kind.WELCOME, key=f"user:{user.pk}:welcome", channels=EMAIL_ONLY)
+        if data.get("via") != "yandex":  # Yandex ID members are logged in already
+            notify(user=user, kind=Kind.WELCOME, key=f"user:{user.pk}:welcome", channels=EMAIL_ONLY)
         if not user.is_verified:
             payload = {"member": user.pk, "name": user.get_full_name(), "email": user.email}
             for member in _staff(exclude=user):
