@@ -372,6 +372,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 2) * 3600
 # Password reset / email change messages per account per hour (on top of the IP throttle).
 ACCOUNT_EMAILS_PER_HOUR = env_int("ACCOUNT_EMAILS_PER_HOUR", 3)
+# Deliver notifications right after the event's commit, in the same process, as well as from
+# the scheduler: on for local runs (`make run` has no scheduler, so a password reset email shows
+# in the console at once), off in production and tests, where the scheduler and bot deliver.
+NOTIFICATIONS_INLINE = env_bool("NOTIFICATIONS_INLINE", DEBUG and not TESTING)
 
 # Telegram (docs/telegram.md): off unless the token is set.
 TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN", "")

@@ -202,3 +202,16 @@ def test_notification_preferences_are_part_of_the_profile(member_api, member):
     member.refresh_from_db()
     assert (member.notify_email, member.notify_telegram) == (True, False)
     assert User.objects.count() == 1
+
+
+def test_local_runs_deliver_right_after_the_commit(
+    settings, api, member, django_capture_on_commit_callbacks
+):
+    # `make run` has no scheduler: with NOTIFICATIONS_INLINE the email goes out at once.
+    settings.NOTIFICATIONS_INLINE = True
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post(RESET, {"email": "member@example.com"}).status_code == 204
+    (message,) = mail.outbox
+    assert message.to == ["member@example.com"] and RESET_LINK.search(message.body)
+    assert deliver() == []  # already sent: the scheduler finds nothing left

@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -86,7 +87,17 @@ def notify(
         [NotificationDelivery(notification=notification, channel=c) for c in chosen],
         ignore_conflicts=True,
     )
+    if settings.NOTIFICATIONS_INLINE:
+        transaction.on_commit(_deliver_inline)
     return notification
+
+
+def _deliver_inline() -> None:
+    # The claim makes this safe next to a running scheduler; a failure waits for the next run.
+    try:
+        send_pending()
+    except Exception:
+        logger.exception("Inline notification delivery failed")
 
 
 def reservation_payload(reservation: Reservation, **extra) -> dict:
