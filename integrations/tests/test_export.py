@@ -15,7 +15,7 @@ EXPORT = "/api/user/me/export"
 
 
 @pytest.fixture
-def history(member, other_member, staff):
+def history(frozen, member, other_member, staff):
     seat = make_seat("A1")
     mine = [make_reservation(member, seat, at(d, 10), at(d, 11)) for d in (-2, -1, 1)]
     make_reservation(other_member, seat, at(1, 12), at(1, 13))
@@ -53,7 +53,7 @@ def test_the_export_is_a_json_attachment_with_the_members_data(member_api, membe
 
 
 def test_the_export_costs_the_same_queries_however_long_the_history(
-    member_api, member, django_assert_num_queries
+    frozen, member_api, member, django_assert_num_queries
 ):
     seat = make_seat("B1")
     make_reservation(member, seat, at(-1, 10), at(-1, 11))

@@ -69,7 +69,9 @@ def test_an_own_cancel_goes_by_email_only_and_a_staff_cancel_everywhere(
     ]
 
 
-def test_check_in_is_confirmed_in_telegram_only_and_a_no_show_everywhere(linked, staff, seat):
+def test_check_in_is_confirmed_in_telegram_only_and_a_no_show_everywhere(
+    frozen, linked, staff, seat
+):
     first = make_reservation(linked, seat, at(0, 10), at(0, 11))
     make_reservation(linked, seat, at(0, 12), at(0, 13))
     booking.reservation_check_in(reservation=first, by=staff, now=at(0, 10))
