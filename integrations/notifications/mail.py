@@ -48,7 +48,8 @@ def build_email(delivery: NotificationDelivery, connection=None) -> EmailMultiAl
         html = render_to_string("emails/notification.html", context)
     domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":")[0] or "bookit"
     email = EmailMultiAlternatives(
-        subject=message.subject,
+        # One line: a subject built from user text (a ticket's) must not break the header.
+        subject=" ".join(message.subject.split()),
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient(delivery)],
@@ -120,7 +121,13 @@ def _send_batch(rows: list[NotificationDelivery]) -> int:
     try:
         for index, row in enumerate(deliverable):
             try:
-                build_email(row, connection).send()
+                email = build_email(row, connection)
+            except Exception as exc:  # a message that cannot be built never will be
+                logger.exception("Could not build notification email %s", row.pk)
+                outbox.mark_failed(row.pk, exc)
+                continue
+            try:
+                email.send()
             except Exception as exc:
                 if _is_permanent(exc):
                     outbox.mark_failed(row.pk, exc)

@@ -75,7 +75,10 @@ def notify(
     ``ignore_conflicts`` is INSERT ... ON CONFLICT DO NOTHING on PostgreSQL and SQLite: a
     duplicate neither raises nor poisons the caller's transaction.
     """
-    chosen = channels_for(user) if channels is None else [c for c in channels if user.is_active]
+    if channels is None:
+        chosen = channels_for(user)
+    else:
+        chosen = list(channels) if user.is_active else []
     if not chosen or Notification.objects.filter(dedupe_key=key).exists():
         return None
     Notification.objects.bulk_create(

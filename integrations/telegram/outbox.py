@@ -65,7 +65,14 @@ def _prepare(rows) -> list[Outgoing]:
         if user.telegram_id is None or not user.is_active:
             outbox.mark_failed(row.pk, "Telegram is not linked.")
             continue
-        text, markup = render_notification(row.notification.kind, row.notification.payload, user)
+        try:
+            text, markup = render_notification(
+                row.notification.kind, row.notification.payload, user
+            )
+        except Exception as exc:  # a message that cannot be rendered never will be
+            logger.exception("Could not render notification %s", row.pk)
+            outbox.mark_failed(row.pk, exc)
+            continue
         outgoing.append(Outgoing(row.pk, user.pk, user.telegram_id, text, markup))
     return outgoing
 

@@ -8,6 +8,7 @@ from icalendar import Calendar
 from bookit.tests.clock import NOW, at
 from integrations.models import NotificationDelivery
 from integrations.notifications import mail, outbox
+from integrations.notifications.outbox import notify
 from integrations.telegram import outbox as telegram
 from reservations import services as booking
 from seats.tests.factories import make_seat
@@ -191,3 +192,21 @@ def test_telegram_sender_leaves_email_rows_alone(frozen, smtp, telegram_on, memb
     booking.reservation_create(user=member, seat=seat, start=at(1, 10), end=at(1, 12))
     assert telegram.send_pending() == 0
     assert NotificationDelivery.objects.get().attempts == 0
+
+
+def test_a_message_that_cannot_be_built_fails_alone(frozen, smtp, member, other_member):
+    other_member.language = "en"
+    other_member.save()
+    notify(user=member, kind="ticket_status", key="broken", payload={"ticket": 1})  # no subject
+    notify(
+        user=other_member,
+        kind="ticket_status",
+        key="fine",
+        payload={"ticket": 2, "subject": "Lamp\nBcc: x@evil.example", "status": "resolved"},
+    )
+    assert mail.send_pending() == 1
+    broken = NotificationDelivery.objects.get(notification__dedupe_key="broken")
+    assert broken.status == Status.FAILED and "subject" in broken.last_error
+    (received,) = smtp.messages
+    assert received.rcpt_tos == ["other@example.com"]  # the newline did not add a recipient
+    assert subject(received.message) == "Ticket #2: Resolved"

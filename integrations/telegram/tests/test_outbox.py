@@ -9,6 +9,7 @@ from django.db import transaction
 from bookit.tests.clock import NOW, at
 from integrations.models import Notification, NotificationDelivery
 from integrations.notifications import outbox
+from integrations.notifications.outbox import notify
 from integrations.telegram import outbox as telegram
 from reservations import services as booking
 from reservations.models import Reservation
@@ -342,3 +343,12 @@ def test_send_notifications_command_runs_once(frozen, telegram_on, linked, seat)
     call_command("send_notifications", "--once", stdout=(out := io.StringIO()))
     assert "reminders enqueued: 1, notifications sent: 1" in out.getvalue()
     assert telegram_on.sent_texts(chat_id=5001)[0].startswith("Reminder")
+
+
+def test_a_message_that_cannot_be_rendered_fails_alone(frozen, telegram_on, linked, seat):
+    _one_pending(linked, seat)
+    notify(user=linked, kind=Kind.TICKET_STATUS, key="broken", payload={"ticket": 1})
+    assert telegram.send_pending() == 1
+    broken = NotificationDelivery.objects.get(notification__dedupe_key="broken")
+    assert broken.status == Status.FAILED
+    assert len(telegram_on.sent_texts()) == 1
