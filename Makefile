@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test install install-dev lint format migrations-check compilemessages ci clean
+.PHONY: run test install install-dev lint format migrations-check compilemessages ci clean bench-faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ format: install-dev
 
 migrations-check: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## bench-faults: latency/throughput under Redis down/hung and a PostgreSQL restart (docs/faults.md)
+bench-faults: install-dev
+	$(BIN)/python bench/faults.py
 
 ci:
 	.ci/run

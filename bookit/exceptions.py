@@ -9,6 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from bookit.errors import DomainError
+from bookit.unavailable import (
+    RETRY_AFTER_SECONDS,
+    database_unavailable_body,
+    is_database_unavailable,
+)
 
 
 def _flatten(detail) -> dict:
@@ -20,6 +25,11 @@ def _flatten(detail) -> dict:
 
 
 def api_exception_handler(exc, context):
+    if is_database_unavailable(exc):
+        # Not the client's fault and not a bug: 503 + Retry-After (bookit/unavailable.py).
+        response = Response(database_unavailable_body(), status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if isinstance(exc, DomainError):
         body = {"detail": str(exc.message), "errors": _flatten(exc.errors), **exc.extra}
         return Response(body, status=exc.status_code)

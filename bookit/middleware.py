@@ -44,3 +44,16 @@ class SecurityHeadersMiddleware:
         response.setdefault("Content-Security-Policy", self.policy)
         response.setdefault("Permissions-Policy", self.PERMISSIONS)
         return response
+
+
+class RequestMemoMiddleware:
+    """Opens the per-request memo (bookit.memo): e.g. the booking policy is read once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from bookit.memo import memo_scope
+
+        with memo_scope():
+            return self.get_response(request)

@@ -8,7 +8,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
@@ -21,6 +20,7 @@ from accounts.jwt import delete_jwt_cookies, set_jwt_cookies, tokens_for_user
 from accounts.models import User
 from accounts.permissions import IsStaff
 from bookit.errors import ValidationFailed
+from bookit.throttling import ScopedRateThrottle
 
 
 class AuthThrottleMixin:

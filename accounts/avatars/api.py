@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from accounts.api import serializers as s
@@ -16,6 +15,7 @@ from accounts.avatars.images import (
     too_large_error,
 )
 from accounts.permissions import IsStaff
+from bookit.throttling import UserRateThrottle
 
 UPLOAD_FIELDS = ("avatar", "file")
 

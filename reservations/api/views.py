@@ -1,11 +1,13 @@
 from django.http import Http404, HttpResponse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from accounts.permissions import IsStaff
 from bookit.params import datetime_param, int_param
+from bookit.throttling import ScopedRateThrottle
 from reservations import qr, selectors, services
 from reservations.api import serializers as s
 from reservations.models import Reservation
@@ -33,8 +35,6 @@ class ReservationListView(generics.GenericAPIView):
     throttle_scope = "booking"
 
     def get_throttles(self):
-        from rest_framework.throttling import ScopedRateThrottle
-
         throttles = super().get_throttles()
         return [*throttles, ScopedRateThrottle()] if self.request.method == "POST" else throttles
 
@@ -52,8 +52,10 @@ class ReservationListView(generics.GenericAPIView):
 
     @extend_schema(
         request=s.ReservationInputSerializer,
-        responses={201: s.ReservationSerializer, 409: OpenApiResponse(description="Conflict")},
+        parameters=IDEMPOTENCY_PARAMETERS,
+        responses={201: s.ReservationSerializer, **IDEMPOTENCY_RESPONSES},
     )
+    @idempotent
     def post(self, request):
         data = s.ReservationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -140,8 +142,11 @@ class AdminReservationCreateView(APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(
-        request=s.StaffReservationInputSerializer, responses={201: s.ReservationSerializer}
+        request=s.StaffReservationInputSerializer,
+        parameters=IDEMPOTENCY_PARAMETERS,
+        responses={201: s.ReservationSerializer, **IDEMPOTENCY_RESPONSES},
     )
+    @idempotent
     def post(self, request):
         data = s.StaffReservationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -5,6 +5,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from accounts.permissions import IsStaff
 from bookit.errors import ValidationFailed
 from bookit.params import datetime_param, int_param
@@ -27,7 +28,12 @@ def _choice_list(params, name: str, allowed: list[str]) -> list[str] | None:
 
 
 class TicketCreateView(APIView):
-    @extend_schema(request=s.TicketInputSerializer, responses={201: s.TicketSerializer})
+    @extend_schema(
+        request=s.TicketInputSerializer,
+        parameters=IDEMPOTENCY_PARAMETERS,
+        responses={201: s.TicketSerializer, **IDEMPOTENCY_RESPONSES},
+    )
+    @idempotent
     def post(self, request):
         data = s.TicketInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

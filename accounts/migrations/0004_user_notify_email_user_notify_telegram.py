@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_default_avatar"),
+        ("accounts", "0003_idempotency_record"),
     ]
 
     operations = [
