@@ -19,7 +19,7 @@ urlpatterns = [
     re_path(r"^user/me/email/?$", views.EmailChangeView.as_view(), name="email-change"),
     re_path(r"^user/me/email/confirm/?$", views.EmailConfirmView.as_view(), name="email-confirm"),
     re_path(
-        r"^admin/verify_user/(?P<user_id>\d+)/?$",
+        r"^admin/verify_user/(?P<user_id>[0-9]{1,18})/?$",
         views.AdminVerifyUserView.as_view(),
         name="admin-verify-user",
     ),
