@@ -44,6 +44,12 @@ class ProfileForm(forms.Form):
         help_text=_("Once Telegram is linked below."),
     )
 
+    show_on_map = forms.BooleanField(
+        label=_("Show my first name on the map"),
+        required=False,
+        help_text=_("Colleagues and the lobby screen see your first name on the seat you booked."),
+    )
+
 
 class EmailChangeForm(forms.Form):
     email = forms.EmailField(

@@ -62,6 +62,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # change) ignore these: they are the action the member just asked for.
     notify_email = models.BooleanField(_("notify by email"), default=True)
     notify_telegram = models.BooleanField(_("notify by Telegram"), default=True)
+    # Opt-in, off by default: only then may other members and the kiosk see the first name.
+    show_on_map = models.BooleanField(_("show my first name on the map"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()

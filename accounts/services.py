@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import LoginFailure, User
-from accounts.signals import account_event, user_deleting
-from bookit.errors import DomainError, ValidationFailed
+from accounts.signals import account_event, member_verified, user_deleting
+from bookit.errors import DomainError, PermissionDenied, ValidationFailed
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +100,7 @@ def user_update(
     language: str | None = None,
     notify_email: bool | None = None,
     notify_telegram: bool | None = None,
+    show_on_map: bool | None = None,
 ) -> User:
     fields = []
     for name, flag in (("notify_email", notify_email), ("notify_telegram", notify_telegram)):
@@ -117,13 +118,23 @@ def user_update(
             )
         user.language = language
         fields.append("language")
+    if show_on_map is not None:
+        user.show_on_map = bool(show_on_map)
+        fields.append("show_on_map")
     if fields:
         user.save(update_fields=fields)
     return user
 
 
+def require_staff(by: User | None) -> None:
+    """The one staff check of services called by staff-only surfaces (API, admin, commands)."""
+    if not (by is not None and by.is_authenticated and by.is_staff):
+        raise PermissionDenied()
+
+
 def user_verify(*, user: User, by: User, verified: bool = True) -> User:
-    newly_verified = verified and not user.is_verified
+    # verified_at, not is_verified: the admin form saves the flag before calling this.
+    newly_verified = verified and (not user.is_verified or user.verified_at is None)
     user.is_verified = verified
     user.verified_at = timezone.now() if verified else None
     user.verified_by = by if verified else None
@@ -131,6 +142,7 @@ def user_verify(*, user: User, by: User, verified: bool = True) -> User:
         user.save(update_fields=["is_verified", "verified_at", "verified_by"])
         if newly_verified:
             account_event.send(User, user=user, event="verified")
+            member_verified.send(User, user=user, by=by)
     return user
 
 

@@ -9,13 +9,17 @@ Events:
 - ``registered``: a new account was created.
 - ``register_existing``: someone registered with the email of an existing account (the answer
   does not say so; the owner of the address is told instead).
-- ``verified``: staff verified the member.
+- ``verified``: staff verified the member (``member_verified`` below is sent as well).
 - ``password_reset``: the member asked for a password reset link.
 - ``email_change``: the member asked to move the account to ``data["email"]``.
 - ``email_changed``: the change was confirmed; ``data["old_email"]`` was the address before.
+
+``member_verified`` (kwargs: user, by) is sent inside the verification's transaction, once, when
+an unverified member becomes verified.
 """
 
 from django.dispatch import Signal
 
 user_deleting = Signal()
 account_event = Signal()
+member_verified = Signal()

@@ -119,6 +119,7 @@ def _profile_initial(user) -> dict:
         "language": user.language,
         "notify_email": user.notify_email,
         "notify_telegram": user.notify_telegram,
+        "show_on_map": user.show_on_map,
     }
 
 

@@ -52,8 +52,11 @@ def main() -> None:
     parser.add_argument("--seats", type=int, default=500)
     parser.add_argument("--reservations", type=int, default=5000)
     parser.add_argument("--bookings", type=int, default=200)
-    args = parser.parse_args()
+    on_throwaway_database(run, parser.parse_args())
 
+
+def on_throwaway_database(run, args) -> None:
+    """Run ``run(args)`` on a fresh SQLite file, or a fresh database on BENCH_DATABASE_URL."""
     pg = os.environ.get("BENCH_DATABASE_URL")
     if pg:
         import psycopg

@@ -12,6 +12,11 @@ urlpatterns = [
     path("", include("integrations.yandex.urls")),
     path("", include(("integrations.export.api_urls", "export"), namespace="export-api")),
     path("", include(("integrations.stats.api_urls", "stats"), namespace="stats-api")),
+    path("", include(("integrations.webhooks.api.urls", "webhooks"), namespace="webhooks-api")),
+    path("", include(("integrations.kiosk.api.urls", "kiosk"), namespace="kiosk-api")),
+    path(
+        "", include(("integrations.simulation.api.urls", "simulation"), namespace="simulation-api")
+    ),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

@@ -19,3 +19,17 @@ def add_service_error(form: forms.Form, exc: DomainError) -> None:
                 placed.add(str(message))
     if str(exc.message) not in placed:
         form.add_error(None, str(exc.message))
+
+
+class RequestFormMixin:
+    """ModelAdmin mixin: the form is built with ``request=`` (the acting staff member), so its
+    clean() can call a service as that member and show the service's errors."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class RequestForm(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, request=request, **kw)
+
+        return RequestForm

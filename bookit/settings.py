@@ -285,6 +285,8 @@ REST_FRAMEWORK = {
         "booking": env("THROTTLE_BOOKING", "60/min"),
         # Password reset and email change requests per client IP (each also sends an email).
         "account_email": env("THROTTLE_ACCOUNT_EMAIL", "10/hour"),
+        # Wall displays poll every few seconds, often several behind one office IP.
+        "kiosk": env("THROTTLE_KIOSK", "600/min"),
     },
     "NUM_PROXIES": env_int("NUM_PROXIES", 0) if env("NUM_PROXIES") else None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -408,7 +410,28 @@ SCHEDULER_TASKS = [
     ("accounts.services.cleanup_expired_tokens", 3600),
     ("accounts.idempotency.idempotency_cleanup", 3600),
     ("integrations.yandex.services.oauth_state_cleanup", 3600),
+    ("integrations.webhooks.delivery.deliver_pending", 5),
+    ("integrations.webhooks.services.webhook_deliveries_prune", 3600),
+    ("integrations.simulation.services.simulation_tick", 5),
 ]
+
+# Outbound webhooks (docs/webhooks.md). Endpoints on private, loopback or link-local addresses are
+# refused unless this is set (receivers on the internal network; the loopback tests).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 10)  # seconds per request
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 10)
+WEBHOOKS_BACKOFF_BASE = env_int("WEBHOOKS_BACKOFF_BASE", 30)  # seconds; doubles per attempt
+WEBHOOKS_BACKOFF_MAX = env_int("WEBHOOKS_BACKOFF_MAX", 6 * 3600)
+WEBHOOKS_ROTATION_GRACE = env_int("WEBHOOKS_ROTATION_GRACE", 24 * 3600)  # old secret still signs
+WEBHOOKS_KEEP_DAYS = env_int("WEBHOOKS_KEEP_DAYS", 30)  # delivered/failed rows are then deleted
+
+# Kiosk wall displays (docs/kiosk.md): how often the page polls its state (seconds), and how
+# often it reloads itself without JavaScript.
+KIOSK_POLL_SECONDS = env_int("KIOSK_POLL_SECONDS", 5)
+KIOSK_REFRESH_SECONDS = env_int("KIOSK_REFRESH_SECONDS", 30)
+
+# Demo activity (docs/simulation.md): generated bookings for demos. Never on unless set.
+SIMULATION_ENABLED = env_bool("SIMULATION_ENABLED", False)
 
 # Metrics (docs/metrics.md): /metrics requires this bearer token when set.
 METRICS_TOKEN = env("METRICS_TOKEN", "")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("integrations.telegram.urls")),
     path("", include("integrations.export.urls")),
+    path("", include("integrations.kiosk.urls")),
     path("staff/", include("reservations.staff_urls")),
     path("staff/", include("integrations.stats.urls")),
     path("", include("tickets.urls")),

@@ -72,3 +72,7 @@ class TelegramLinkTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+from integrations.kiosk import admin as kiosk_admin  # noqa: E402, F401
+from integrations.webhooks import admin as webhooks_admin  # noqa: E402, F401

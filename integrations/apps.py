@@ -13,3 +13,6 @@ class IntegrationsConfig(AppConfig):
         # Connects the notification outbox to booking and ticket events; the settings check.
         from integrations.notifications import receivers  # noqa: F401
         from integrations.telegram import checks  # noqa: F401
+
+        # Booking, ticket and member events -> outbound webhook deliveries.
+        from integrations.webhooks import receivers as webhook_receivers  # noqa: F401

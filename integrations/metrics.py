@@ -32,7 +32,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from accounts.models import User
-from integrations.models import NotificationDelivery
+from integrations.models import NotificationDelivery, WebhookDelivery
 from reservations.models import Reservation
 from reservations.signals import reservation_changed, reservation_conflict
 from seats.models import Floor, Seat
@@ -117,6 +117,7 @@ class BookitStateCollector(Collector):
             GaugeMetricFamily("bookit_tickets", "", labels=["status"]),
             GaugeMetricFamily("bookit_notification_outbox_backlog", ""),
             GaugeMetricFamily("bookit_notification_outbox_failed", ""),
+            GaugeMetricFamily("bookit_webhook_deliveries", "", labels=["status"]),
         ]
 
     def collect(self) -> Iterable[GaugeMetricFamily]:
@@ -129,6 +130,7 @@ class BookitStateCollector(Collector):
             _members,
             _tickets,
             _outbox,
+            _webhooks,
         ]
         families: list[GaugeMetricFamily] = []
         for group in groups:
@@ -248,6 +250,18 @@ def _outbox(now: dt.datetime) -> list[GaugeMetricFamily]:
     )
     failed.add_metric([], counts.get(NotificationDelivery.Status.FAILED, 0))
     return [backlog, failed]
+
+
+def _webhooks(now: dt.datetime) -> list[GaugeMetricFamily]:
+    counts = _count_by_status(WebhookDelivery)
+    family = GaugeMetricFamily(
+        "bookit_webhook_deliveries",
+        "Outbound webhook deliveries in the log by status (pending = the backlog).",
+        labels=["status"],
+    )
+    for status in ("pending", "delivered", "failed"):
+        family.add_metric([status], counts.get(status, 0))
+    return [family]
 
 
 _collector: BookitStateCollector | None = None

@@ -128,3 +128,10 @@ class NotificationDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notification_id} via {self.channel} ({self.status})"
+
+
+# Models of the integration sub-packages live beside their code; importing them here registers
+# them with the integrations app (one migration history).
+from integrations.kiosk.models import Kiosk  # noqa: E402, F401
+from integrations.simulation.models import SimulationState  # noqa: E402, F401
+from integrations.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

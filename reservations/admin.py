@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from bookit.errors import DomainError
-from bookit.forms import add_service_error
+from bookit.forms import RequestFormMixin, add_service_error
 from reservations import services
 from reservations.models import BookingPolicy, Reservation
 from reservations.policy import policy_changed
@@ -55,7 +55,7 @@ class ReservationForm(forms.ModelForm):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(admin.ModelAdmin):
+class ReservationAdmin(RequestFormMixin, admin.ModelAdmin):
     form = ReservationForm
     list_display = ["id", "seat", "user", "start", "end", "status", "checked_in_at"]
     list_filter = ["status", ("start", admin.DateFieldListFilter), "seat__floor", "seat"]
@@ -64,15 +64,6 @@ class ReservationAdmin(admin.ModelAdmin):
     list_select_related = ["seat__floor", "user"]
     readonly_fields = ["status", "created_at", "created_by", "checked_in_at", "cancelled_at"]
     actions = ["cancel_selected", "check_in_selected"]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-
-        class RequestForm(form):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, request=request, **kw)
-
-        return RequestForm
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

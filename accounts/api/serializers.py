@@ -77,6 +77,7 @@ class MeSerializer(serializers.ModelSerializer):
             "language",
             "notify_email",
             "notify_telegram",
+            "show_on_map",
         ]
 
     def get_telegram_linked(self, user: User) -> bool:
@@ -94,6 +95,7 @@ class MeUpdateSerializer(serializers.Serializer):
     language = serializers.CharField(max_length=8, required=False)
     notify_email = serializers.BooleanField(required=False)
     notify_telegram = serializers.BooleanField(required=False)
+    show_on_map = serializers.BooleanField(required=False)
 
 
 class PasswordResetSerializer(serializers.Serializer):

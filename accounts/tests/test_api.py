@@ -184,8 +184,16 @@ class TestMe:
             "language": "ru",
             "notify_email": True,
             "notify_telegram": True,
+            "show_on_map": False,
         }
         assert body["avatar_url"].startswith("http")
+
+    def test_patch_opts_in_to_showing_the_first_name(self, member_api, member):
+        response = member_api.patch(ME, {"show_on_map": True}, format="json")
+        assert response.status_code == 200 and response.json()["show_on_map"] is True
+        member.refresh_from_db()
+        assert member.show_on_map is True
+        assert member_api.patch(ME, {"show_on_map": "maybe"}, format="json").status_code == 400
 
     def test_patch_cannot_escalate(self, unverified):
         client = APIClient()

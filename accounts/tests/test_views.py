@@ -85,6 +85,17 @@ class TestProfile:
         assert response.status_code == 302
         member.refresh_from_db()
         assert (member.first_name, member.language) == ("Mara", "en")
+        assert member.show_on_map is False  # opt-in stays off unless ticked
+
+    def test_opt_in_to_showing_the_first_name(self, client, member):
+        client.force_login(member)
+        assert 'name="show_on_map"' in client.get("/profile/").content.decode()
+        client.post(
+            "/profile/",
+            {"first_name": "Maria", "last_name": "M", "language": "en", "show_on_map": "on"},
+        )
+        member.refresh_from_db()
+        assert member.show_on_map is True
 
     def test_delete_needs_the_password(self, client, member):
         client.force_login(member)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
+from integrations.kiosk import demo as kiosk_demo
 from integrations.stats import demo as stats_demo
 from reservations import demo as reservations_demo
 from seats import demo as seats_demo
@@ -58,5 +59,12 @@ class Command(BaseCommand):
         return created
 
     def extra_steps(self):
-        """Seeding steps of the apps, in order: floors, seats, reservations, tickets, history."""
-        return [seats_demo.seed, reservations_demo.seed, tickets_demo.seed, stats_demo.seed]
+        """Seeding steps of the apps, in order: floors, seats, reservations, tickets, history,
+        kiosks."""
+        return [
+            seats_demo.seed,
+            reservations_demo.seed,
+            tickets_demo.seed,
+            stats_demo.seed,
+            kiosk_demo.seed,
+        ]
