@@ -44,6 +44,7 @@ def _profile(user: User, request: HttpRequest | None) -> dict[str, Any]:
         else None,
         "notify_email": user.notify_email,
         "notify_telegram": user.notify_telegram,
+        "show_on_map": user.show_on_map,
         "has_password": user.has_usable_password(),
     }
 

@@ -36,6 +36,7 @@ def test_the_export_is_a_json_attachment_with_the_members_data(member_api, membe
 
     assert data["profile"]["email"] == "member@example.com"
     assert data["profile"]["notify_email"] is True
+    assert data["profile"]["show_on_map"] is False
     assert [r["id"] for r in data["reservations"]] == [r.pk for r in reservations]
     assert data["reservations"][0]["seat"] == "A1"
     (exported,) = data["tickets"]
