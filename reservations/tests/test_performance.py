@@ -44,6 +44,26 @@ def _booking_transaction(ctx) -> list[str]:
     return sql[begin + 1 : commit]
 
 
+# After the four statements of the booking itself, the same transaction writes what the booking
+# announces (issue 18's outbox: dedupe check, event row, its id, and the delivery rows of the
+# channels the member chose in one multi-row INSERT) and looks up the webhook endpoints
+# subscribed to the event (issue 20), so that a rolled-back booking announces nothing. Those
+# statements touch only these tables.
+ANNOUNCING_TABLES = ("integrations_notification", "integrations_webhook")
+
+
+def _split_booking(ctx) -> tuple[list[str], list[str]]:
+    """The booking's own statements and, after them, the announcing ones."""
+    statements = _booking_transaction(ctx)
+    core, announcing = statements[:4], statements[4:]
+    assert core[0].startswith("SELECT") and '"accounts_user"' in core[0], core  # lock member
+    assert core[1].startswith("SELECT") and '"seats_seat"' in core[1], core  # lock seat
+    assert '"reservations_reservation"' in core[2], core  # every check, one query
+    assert core[3].startswith('INSERT INTO "reservations_reservation"'), core
+    assert all(any(t in q for t in ANNOUNCING_TABLES) for q in announcing), announcing
+    return core, announcing
+
+
 @pytest.fixture
 def policy_reads(monkeypatch):
     """Counts reads of the booking policy row (bookit.memo keeps one per request)."""
@@ -67,12 +87,14 @@ def test_staff_booking_with_an_outbox_row_is_six_statements_in_its_transaction(
     member = make_user("tg@example.com", telegram_id=777)
     BookingPolicy.objects.get_or_create(pk=1)  # the row exists in production; count reads only
     # The policy row (read once per unit of work), then the transaction: lock member, lock
-    # seat, every check, insert, outbox dedupe check, outbox insert.
-    with django_assert_max_num_queries(1 + 6 + TRANSACTION_CONTROL) as ctx:
+    # seat, every check, insert; then the announcing statements (outbox event with its email and
+    # Telegram deliveries in one INSERT, and the webhook endpoint lookup).
+    with django_assert_max_num_queries(1 + 9 + TRANSACTION_CONTROL) as ctx:
         reservation = services.reservation_create(
             user=member, seat=seat, start=at(1, 10), end=at(1, 11), by=staff
         )
-    assert len(_booking_transaction(ctx)) == 6, _booking_transaction(ctx)
+    core, announcing = _split_booking(ctx)
+    assert len(announcing) == 5, announcing
     assert Reservation.objects.get(pk=reservation.pk).user == member
     assert Notification.objects.filter(user=member, kind="booking_created").count() == 1
 
@@ -82,16 +104,18 @@ def test_member_booking_post_is_four_statements_in_its_transaction_seven_in_all(
     frozen, member, seat, django_assert_max_num_queries, policy_reads
 ):
     """A real JWT bearer request: the user, the policy row, the seat, then the booking itself in
-    four statements (lock member, lock seat, every check, insert)."""
+    four statements (lock member, lock seat, every check, insert) and its announcing ones (the
+    member's own booking is confirmed by email: outbox event + one delivery; webhook lookup)."""
     BookingPolicy.objects.get_or_create(pk=1)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for_user(member)['access']}")
     policy_reads.clear()
     body = {"seat": seat.pk, "start": at(1, 10).isoformat(), "end": at(1, 11).isoformat()}
-    with django_assert_max_num_queries(7 + TRANSACTION_CONTROL) as ctx:
+    with django_assert_max_num_queries(12 + TRANSACTION_CONTROL) as ctx:
         response = client.post("/api/reservations", body, format="json")
-    assert len(_booking_transaction(ctx)) == 4, _booking_transaction(ctx)
-    assert len(_work(ctx)) <= 7, _work(ctx)
+    core, announcing = _split_booking(ctx)
+    assert len(announcing) == 5, announcing
+    assert len(_work(ctx)) == 3 + 4 + 5, _work(ctx)
     assert response.status_code == 201, response.content
     assert Reservation.objects.filter(user=member, seat=seat, status=Status.BOOKED).count() == 1
     assert len(policy_reads) == 1
