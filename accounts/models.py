@@ -57,6 +57,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
+    # Channels the member wants notifications on (a channel also needs its address: the email
+    # is always there, Telegram only once linked). Account emails (password reset, email
+    # change) ignore these: they are the action the member just asked for.
+    notify_email = models.BooleanField(_("notify by email"), default=True)
+    notify_telegram = models.BooleanField(_("notify by Telegram"), default=True)
     # Opt-in, off by default: only then may other members and the kiosk see the first name.
     show_on_map = models.BooleanField(_("show my first name on the map"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

@@ -25,7 +25,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import LoginFailure, User
-from accounts.signals import member_verification_changed, member_verified, user_deleting
+from accounts.signals import (
+    account_event,
+    member_verification_changed,
+    member_verified,
+    user_deleting,
+)
 from bookit.errors import DomainError, PermissionDenied, ValidationFailed
 
 logger = logging.getLogger(__name__)
@@ -40,15 +45,30 @@ class AuthenticationFailed(DomainError):
     default_message = gettext_lazy("Invalid email or password.")
 
 
-def user_register(*, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
+def user_register(
+    *,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    language: str | None = None,
+) -> tuple[User, bool]:
+    """Create an account; (user, created). Never says that an email is already registered.
+
+    With the email of an existing account nothing is created and the existing user comes back
+    with ``created=False``; its owner gets an email ("you already have an account") instead of
+    the caller getting an error, so the answer cannot be used to probe who is a member. The
+    password is validated first, the same way in both cases. ``language`` (the one the member
+    registered in) is the language of their emails and messages.
+    """
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
     email = User.objects.normalize_email(email)
     errors: dict[str, list[str]] = {}
     try:
         validate_email(email)
     except DjangoValidationError:
         errors["email"] = [_("Enter a valid email address.")]
-    if not errors and User.objects.filter(email__iexact=email).exists():
-        errors["email"] = [_("An account with this email already exists.")]
     candidate = User(email=email, first_name=first_name, last_name=last_name)
     try:
         validate_password(password or "", user=candidate)
@@ -56,16 +76,25 @@ def user_register(*, email: str, password: str, first_name: str = "", last_name:
         errors["password"] = list(exc.messages)
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
-    try:
-        with transaction.atomic():
-            return User.objects.create_user(
-                email, password, first_name=first_name.strip(), last_name=last_name.strip()
-            )
-    except IntegrityError:  # a concurrent registration won the unique index
-        raise ValidationFailed(
-            _("An account with this email already exists."),
-            errors={"email": [_("An account with this email already exists.")]},
-        ) from None
+    with transaction.atomic():
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    user = User.objects.create_user(
+                        email,
+                        password,
+                        first_name=first_name.strip(),
+                        last_name=last_name.strip(),
+                        language=language,
+                    )
+            except IntegrityError:  # a concurrent registration won the unique index
+                existing = User.objects.get(email__iexact=email)
+            else:
+                account_event.send(User, user=user, event="registered")
+                return user, True
+        account_event.send(User, user=existing, event="register_existing")
+    return existing, False
 
 
 def user_update(
@@ -74,9 +103,15 @@ def user_update(
     first_name: str | None = None,
     last_name: str | None = None,
     language: str | None = None,
+    notify_email: bool | None = None,
+    notify_telegram: bool | None = None,
     show_on_map: bool | None = None,
 ) -> User:
     fields = []
+    for name, flag in (("notify_email", notify_email), ("notify_telegram", notify_telegram)):
+        if flag is not None:
+            setattr(user, name, bool(flag))
+            fields.append(name)
     for name, value in (("first_name", first_name), ("last_name", last_name)):
         if value is not None:
             setattr(user, name, value.strip())
@@ -122,6 +157,7 @@ def user_verify(*, user: User, by: User, verified: bool = True) -> User:
                 User, user=user, by=by, decision="verified" if verified else "unverified"
             )
         if newly_verified:
+            account_event.send(User, user=user, event="verified")
             member_verified.send(User, user=user, by=by)
     return user
 

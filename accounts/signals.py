@@ -3,6 +3,16 @@
 ``user_deleting`` (kwargs: user) is sent inside the deletion transaction, before the row goes:
 a receiver that raises aborts the deletion; one that writes commits or rolls back with it.
 
+``account_event`` (kwargs: user, event, data: a dict) is sent inside the account's transaction.
+The notification outbox (integrations) turns it into messages; accounts itself sends none.
+Events:
+- ``registered``: a new account was created.
+- ``register_existing``: someone registered with the email of an existing account (the answer
+  does not say so; the owner of the address is told instead).
+- ``verified``: staff verified the member (``member_verified`` below is sent as well).
+- ``password_reset``: the member asked for a password reset link.
+- ``email_change``: the member asked to move the account to ``data["email"]``.
+- ``email_changed``: the change was confirmed; ``data["old_email"]`` was the address before.
 ``member_verification_changed`` (kwargs: ``user``, ``by`` and ``decision``, one of ``verified``,
 ``unverified``, ``rejected``) is sent inside the change's transaction (the outbox writes in it).
 
@@ -14,4 +24,5 @@ from django.dispatch import Signal
 
 user_deleting = Signal()
 member_verification_changed = Signal()
+account_event = Signal()
 member_verified = Signal()

@@ -1,15 +1,27 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework.throttling import ScopedRateThrottle
 
 from accounts import services
-from accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, RegisterForm
+from accounts import services_credentials as credentials
+from accounts.forms import (
+    BookitPasswordResetForm,
+    BookitSetPasswordForm,
+    DeleteAccountForm,
+    EmailChangeForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+)
 from accounts.jwt import (
     delete_jwt_cookies,
     revoke_session_tokens,
@@ -41,7 +53,7 @@ def _login_and_redirect(request, user, target: str):
 def login_view(request):
     if request.user.is_authenticated:
         return redirect(_next_url(request))
-    form = LoginForm(request.POST or None)
+    form = LoginForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
         try:
             user = services.login_authenticate(
@@ -67,15 +79,24 @@ def register_view(request):
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_register(**form.cleaned_data)
+            user, _created = services.user_register(
+                **form.cleaned_data, language=translation.get_language()
+            )
         except DomainError as exc:
             add_service_error(form, exc)
         else:
+            # The same page whether the address was new or already registered (the owner of
+            # an existing account gets an email instead), so the form cannot probe members.
             messages.success(
                 request,
-                _("Welcome! Staff will verify your account before you can book seats."),
+                _(
+                    "Thank you! We sent a message to %(email)s. Log in with your email and "
+                    "password; staff will verify your account before you can book seats."
+                )
+                % {"email": user.email},
             )
-            return _login_and_redirect(request, user, "/")
+            login_url = reverse("accounts:login")
+            return redirect(f"{login_url}?{urlencode({'email': user.email})}")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/register.html", {"form": form}, status=status)
 
@@ -92,8 +113,24 @@ def logout_view(request):
 
 
 def _profile_initial(user) -> dict:
-    names = ("first_name", "last_name", "language", "show_on_map")
-    return {name: getattr(user, name) for name in names}
+    return {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "language": user.language,
+        "notify_email": user.notify_email,
+        "notify_telegram": user.notify_telegram,
+        "show_on_map": user.show_on_map,
+    }
+
+
+def _render_profile(request, *, status: int = 200, **forms):
+    user = request.user
+    context = {
+        "form": forms.get("form") or ProfileForm(initial=_profile_initial(user)),
+        "delete_form": forms.get("delete_form") or DeleteAccountForm(user=user),
+        "email_form": forms.get("email_form") or EmailChangeForm(user=user),
+    }
+    return render(request, "accounts/profile.html", context, status=status)
 
 
 @login_required
@@ -108,11 +145,7 @@ def profile_view(request):
         response = redirect("accounts:profile")
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
         return response
-    return render(
-        request,
-        "accounts/profile.html",
-        {"form": form, "delete_form": DeleteAccountForm(user=user)},
-    )
+    return _render_profile(request, form=form, status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -124,7 +157,79 @@ def delete_account_view(request):
         logout(request)
         messages.info(request, _("Your account has been deleted."))
         return delete_jwt_cookies(redirect("/"))
-    profile = ProfileForm(initial=_profile_initial(request.user))
-    return render(
-        request, "accounts/profile.html", {"form": profile, "delete_form": form}, status=400
-    )
+    return _render_profile(request, delete_form=form, status=400)
+
+
+@login_required
+@require_POST
+def email_change_view(request):
+    form = EmailChangeForm(request.POST, user=request.user)
+    if form.is_valid():
+        if account_email_throttled(request):
+            form.add_error(None, _("Too many requests. Try again later."))
+            return _render_profile(request, email_form=form, status=429)
+        try:
+            credentials.email_change_request(user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("We sent a confirmation link to %(email)s. Your email changes when you open it.")
+                % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("accounts:profile")
+    return _render_profile(request, email_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def email_confirm_view(request, token: str):
+    """GET shows a button, POST confirms: mail scanners that open links change nothing."""
+    error = None
+    if request.method == "POST":
+        try:
+            user = credentials.email_change_confirm(token=token)
+        except DomainError as exc:
+            error = next(iter(exc.errors.values()))[0] if exc.errors else exc.message
+        else:
+            messages.success(request, _("Your email is now %(email)s.") % {"email": user.email})
+            return redirect(
+                "accounts:profile" if request.user.is_authenticated else "accounts:login"
+            )
+    status = 400 if error else 200
+    return render(request, "accounts/email_confirm.html", {"error": error}, status=status)
+
+
+class _AccountEmailScope:
+    throttle_scope = "account_email"
+
+
+def account_email_throttled(request) -> bool:
+    """The API's per-IP budget for requests that send an email, shared with the pages."""
+    return not ScopedRateThrottle().allow_request(request, _AccountEmailScope())
+
+
+class PasswordResetPage(auth_views.PasswordResetView):
+    form_class = BookitPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form):
+        if account_email_throttled(self.request):
+            form.add_error(None, _("Too many requests. Try again later."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
+class PasswordResetDonePage(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmPage(auth_views.PasswordResetConfirmView):
+    form_class = BookitSetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+
+class PasswordResetCompletePage(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include(("tickets.api.urls", "tickets"), namespace="tickets-api")),
     path("", include(("integrations.telegram.api.urls", "telegram"), namespace="telegram-api")),
     path("", include("integrations.yandex.urls")),
+    path("", include(("integrations.export.api_urls", "export"), namespace="export-api")),
     path("", include(("integrations.stats.api_urls", "stats"), namespace="stats-api")),
     path("", include(("integrations.webhooks.api.urls", "webhooks"), namespace="webhooks-api")),
     path("", include(("integrations.kiosk.api.urls", "kiosk"), namespace="kiosk-api")),

@@ -283,6 +283,8 @@ REST_FRAMEWORK = {
         "user": env("THROTTLE_USER", "600/min"),
         "auth": env("THROTTLE_AUTH", "120/min"),
         "booking": env("THROTTLE_BOOKING", "60/min"),
+        # Password reset and email change requests per client IP (each also sends an email).
+        "account_email": env("THROTTLE_ACCOUNT_EMAIL", "10/hour"),
         # Wall displays poll every few seconds, often several behind one office IP.
         "kiosk": env("THROTTLE_KIOSK", "600/min"),
     },
@@ -355,6 +357,7 @@ SOCIAL_AUTH_PIPELINE = (
     "integrations.yandex.pipeline.reject_inactive",
     "social_core.pipeline.user.get_username",
     "social_core.pipeline.user.create_user",
+    "integrations.yandex.pipeline.announce_new_member",
     "social_core.pipeline.social_auth.associate_user",
     "social_core.pipeline.social_auth.load_extra_data",
     "social_core.pipeline.user.user_details",
@@ -362,6 +365,34 @@ SOCIAL_AUTH_PIPELINE = (
 # Names from Yandex fill empty fields only; names a member edited in the profile stay.
 SOCIAL_AUTH_IMMUTABLE_USER_FIELDS = ["first_name", "last_name"]
 SOCIAL_AUTH_REDIRECT_IS_HTTPS = env_bool("SOCIAL_AUTH_REDIRECT_IS_HTTPS", not DEBUG)
+
+# Email (docs/email.md): SMTP when EMAIL_HOST is set; otherwise the console, or files in
+# EMAIL_FILE_PATH. Notifications go through the outbox (integrations/notifications/).
+EMAIL_HOST = env("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# Seconds per SMTP operation; a batch of 20 stays well inside the outbox's 10-minute lease.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif EMAIL_FILE_PATH:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "BookIT <bookit@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A password reset link works once, for this long.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 2) * 3600
+# Password reset / email change messages per account per hour (on top of the IP throttle).
+ACCOUNT_EMAILS_PER_HOUR = env_int("ACCOUNT_EMAILS_PER_HOUR", 3)
+# Deliver notifications right after the event's commit, in the same process, as well as from
+# the scheduler: on for local runs (`make run` has no scheduler, so a password reset email shows
+# in the console at once), off in production and tests, where the scheduler and bot deliver.
+NOTIFICATIONS_INLINE = env_bool("NOTIFICATIONS_INLINE", DEBUG and not TESTING)
 
 # Telegram (docs/telegram.md): off unless the token is set.
 TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN", "")
@@ -374,8 +405,8 @@ TELEGRAM_ENABLED = bool(TELEGRAM_BOT_TOKEN)
 # Every task is safe to run from several scheduler instances at once.
 SCHEDULER_TASKS = [
     ("reservations.services.release_no_shows", 60),
-    ("integrations.telegram.outbox.enqueue_due_reminders", 60),
-    ("integrations.telegram.outbox.send_pending", 10),
+    ("integrations.notifications.outbox.enqueue_due_reminders", 60),
+    ("integrations.notifications.outbox.send_pending", 10),
     ("accounts.services.cleanup_expired_tokens", 3600),
     ("accounts.idempotency.idempotency_cleanup", 3600),
     ("integrations.yandex.services.oauth_state_cleanup", 3600),

@@ -17,6 +17,7 @@ urlpatterns = [
     re_path(r"^metrics/?$", metrics_view, name="prometheus-django-metrics"),
     path("", include("accounts.urls")),
     path("", include("integrations.telegram.urls")),
+    path("", include("integrations.export.urls")),
     path("", include("integrations.kiosk.urls")),
     path("staff/", include("reservations.staff_urls")),
     path("staff/", include("integrations.stats.urls")),

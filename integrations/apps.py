@@ -11,7 +11,8 @@ class IntegrationsConfig(AppConfig):
         from integrations import metrics  # noqa: F401
 
         # Connects the notification outbox to booking and ticket events; the settings check.
-        from integrations.telegram import checks, receivers  # noqa: F401
+        from integrations.notifications import receivers  # noqa: F401
+        from integrations.telegram import checks  # noqa: F401
 
         # Booking, ticket and member events -> outbound webhook deliveries.
         from integrations.webhooks import receivers as webhook_receivers  # noqa: F401

@@ -32,7 +32,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from accounts.models import User
-from integrations.models import Notification, WebhookDelivery
+from integrations.models import NotificationDelivery, WebhookDelivery
 from reservations.models import Reservation
 from reservations.signals import reservation_changed, reservation_conflict
 from seats.models import Floor, Seat
@@ -240,15 +240,15 @@ def _tickets(now: dt.datetime) -> list[GaugeMetricFamily]:
 
 
 def _outbox(now: dt.datetime) -> list[GaugeMetricFamily]:
-    counts = _count_by_status(Notification)
+    counts = _count_by_status(NotificationDelivery)
     backlog = GaugeMetricFamily(
-        "bookit_notification_outbox_backlog", "Notifications waiting to be sent."
+        "bookit_notification_outbox_backlog", "Notification deliveries waiting to be sent."
     )
-    backlog.add_metric([], counts.get(Notification.Status.PENDING, 0))
+    backlog.add_metric([], counts.get(NotificationDelivery.Status.PENDING, 0))
     failed = GaugeMetricFamily(
-        "bookit_notification_outbox_failed", "Notifications that failed for good."
+        "bookit_notification_outbox_failed", "Notification deliveries that failed for good."
     )
-    failed.add_metric([], counts.get(Notification.Status.FAILED, 0))
+    failed.add_metric([], counts.get(NotificationDelivery.Status.FAILED, 0))
     return [backlog, failed]
 
 

@@ -36,26 +36,31 @@ class TelegramLinkToken(models.Model):
 
 
 class Notification(models.Model):
-    """The outbox: a message to deliver to a member's Telegram chat.
+    """The outbox: one event to tell a member about, delivered on each channel they chose.
 
     Rows are written in the same transaction as the event they announce, so a booking that
-    rolls back leaves no message and a committed one always has its message.
+    rolls back leaves no message and a committed one always has its message. Each channel's
+    delivery (NotificationDelivery) is claimed, retried and marked on its own, so an SMTP outage
+    neither delays nor repeats the Telegram message of the same event.
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
     class Kind(models.TextChoices):
-        BOOKING_CREATED = "booking_created", _("Booking created by staff")
-        BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled by staff")
+        BOOKING_CREATED = "booking_created", _("Booking confirmed")
+        BOOKING_UPDATED = "booking_updated", _("Booking changed")
+        BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
         CHECKED_IN = "checked_in", _("Check-in confirmed")
         NO_SHOW = "no_show", _("No-show")
         REMINDER = "reminder", _("Reminder before start")
         TICKET_STATUS = "ticket_status", _("Ticket status changed")
+        ACCOUNT_VERIFIED = "account_verified", _("Account verified")
+        TICKET_CREATED = "ticket_created", _("New ticket (staff)")
+        MEMBER_REGISTERED = "member_registered", _("Member waiting for verification (staff)")
+        WELCOME = "welcome", _("Welcome after registration")
+        ACCOUNT_EXISTS = "account_exists", _("Registration with an existing email")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        EMAIL_CHANGE = "email_change", _("Email change confirmation")
+        EMAIL_CHANGED = "email_changed", _("Email changed (to the old address)")
         BOOKING_BLOCKED = "booking_blocked", _("Booking cancelled: seat closed")
-        MEMBER_VERIFIED = "member_verified", _("Account verified")
         MEMBER_REJECTED = "member_rejected", _("Registration declined")
 
     user = models.ForeignKey(
@@ -68,26 +73,63 @@ class Notification(models.Model):
     # One event, one row: a second enqueue of the same key is ignored (ON CONFLICT DO NOTHING).
     dedupe_key = models.CharField(_("dedupe key"), max_length=128, unique=True)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    # Due time; a sender that claims a row moves it forward by a lease (see outbox.py).
-    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
+            models.Index(fields=["user", "kind", "created_at"], name="notification_user_kind")
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.user_id} ({self.status})"
+        return f"{self.kind} → {self.user_id}"
+
+
+class NotificationDelivery(models.Model):
+    """One notification on one channel: claimed with a lease, retried with backoff."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        TELEGRAM = "telegram", _("Telegram")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("notification"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Due time; a sender that claims a row moves it forward by a lease (see notifications/outbox).
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], name="delivery_one_per_channel"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["channel", "status", "next_attempt_at"], name="delivery_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} via {self.channel} ({self.status})"
 
 
 # Models of the integration sub-packages live beside their code; importing them here registers

@@ -53,6 +53,11 @@ def _host() -> str:
     return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "bookit"
 
 
+def event_uid(reservation_id: int) -> str:
+    """The booking's UID in every calendar: the .ics file, the feed and email invitations."""
+    return f"reservation-{reservation_id}@{_host()}"
+
+
 def event_lines(reservation: Reservation, *, stamp: dt.datetime) -> list[str]:
     seat = reservation.seat
     summary = _("BookIT: seat %(seat)s") % {"seat": seat.label}
@@ -64,7 +69,8 @@ def event_lines(reservation: Reservation, *, stamp: dt.datetime) -> list[str]:
     status = "CANCELLED" if reservation.status == Reservation.Status.CANCELLED else "CONFIRMED"
     return [
         "BEGIN:VEVENT",
-        f"UID:reservation-{reservation.pk}@{_host()}",
+        f"UID:{event_uid(reservation.pk)}",
+        f"SEQUENCE:{reservation.sequence}",
         f"DTSTAMP:{format_utc(stamp)}",
         f"DTSTART:{format_utc(reservation.start)}",
         f"DTEND:{format_utc(reservation.end)}",

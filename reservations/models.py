@@ -121,6 +121,9 @@ class Reservation(models.Model):
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    # iCalendar SEQUENCE of the booking's invitation: raised on every change and on cancel so
+    # calendar apps replace the event they hold instead of adding a second one (RFC 5546).
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
 
     objects = ReservationQuerySet.as_manager()
 

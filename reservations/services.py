@@ -383,7 +383,8 @@ def reservation_update(
         if start != locked.start:
             locked.reminded_at = None  # a moved booking gets its reminder again
         locked.seat, locked.start, locked.end = seat, start, end
-        _save_guarded(locked, fields=["seat", "start", "end", "reminded_at"])
+        locked.sequence += 1  # the member's calendar replaces the event it holds
+        _save_guarded(locked, fields=["seat", "start", "end", "reminded_at", "sequence"])
         reservation_changed.send(Reservation, reservation=locked, action="updated", by=by)
     reservation.refresh_from_db()
     return reservation
@@ -410,14 +411,15 @@ def reservation_cancel(
                 "non_field_errors", _("This booking can no longer be cancelled.")
             )
         locked.cancelled_at = now
+        locked.sequence += 1
         if locked.status == Status.CHECKED_IN:
             # The member used the seat until now: keep that as history, free the rest.
             until = max(now, ends_at or now)
             locked.end = min(locked.end, max(until, locked.start + dt.timedelta(seconds=1)))
-            fields = ["end", "cancelled_at"]
+            fields = ["end", "cancelled_at", "sequence"]
         else:
             locked.status = Status.CANCELLED
-            fields = ["status", "cancelled_at"]
+            fields = ["status", "cancelled_at", "sequence"]
         locked.save(update_fields=fields)
         reservation_changed.send(
             Reservation, reservation=locked, action="cancelled", by=by, reason=reason

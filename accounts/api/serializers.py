@@ -75,6 +75,8 @@ class MeSerializer(serializers.ModelSerializer):
             "telegram_linked",
             "avatar_url",
             "language",
+            "notify_email",
+            "notify_telegram",
             "show_on_map",
         ]
 
@@ -91,7 +93,38 @@ class MeUpdateSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     language = serializers.CharField(max_length=8, required=False)
+    notify_email = serializers.BooleanField(required=False)
+    notify_telegram = serializers.BooleanField(required=False)
     show_on_map = serializers.BooleanField(required=False)
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class EmailChangeSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(
+        max_length=128,
+        trim_whitespace=False,
+        required=False,
+        default="",
+        help_text=_("The current password (accounts that have one)."),
+    )
+
+
+class EmailConfirmSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=512)
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
 
 
 class AvatarUploadSerializer(serializers.Serializer):

@@ -9,7 +9,15 @@ urlpatterns = [
     re_path(r"^auth/login/?$", views.LoginView.as_view(), name="login"),
     re_path(r"^auth/refresh/?$", views.RefreshView.as_view(), name="refresh"),
     re_path(r"^auth/logout/?$", views.LogoutView.as_view(), name="logout"),
+    re_path(r"^auth/password/reset/?$", views.PasswordResetView.as_view(), name="password-reset"),
+    re_path(
+        r"^auth/password/reset/confirm/?$",
+        views.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
     re_path(r"^user/me/?$", views.MeView.as_view(), name="me"),
+    re_path(r"^user/me/email/?$", views.EmailChangeView.as_view(), name="email-change"),
+    re_path(r"^user/me/email/confirm/?$", views.EmailConfirmView.as_view(), name="email-confirm"),
     re_path(
         r"^admin/verify_user/(?P<user_id>[0-9]{1,18})/?$",
         views.AdminVerifyUserView.as_view(),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth import logout as session_logout
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -13,6 +14,7 @@ from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts import services
+from accounts import services_credentials as credentials
 from accounts.api import serializers as s
 from accounts.jwt import delete_jwt_cookies, follow_rotation, set_jwt_cookies, tokens_for_user
 from accounts.models import User
@@ -40,8 +42,68 @@ class RegisterView(AuthThrottleMixin, APIView):
     def post(self, request):
         data = s.RegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_register(**data.validated_data)
+        user, created = services.user_register(
+            **data.validated_data, language=translation.get_language()
+        )
+        if not created:
+            # The same answer as for a new account (see README, "Registration"): the submitted
+            # names, not verified; the owner of the address is told by email instead.
+            given = data.validated_data
+            user = User(
+                pk=user.pk,
+                email=user.email,
+                first_name=given["first_name"].strip(),
+                last_name=given["last_name"].strip(),
+            )
         return Response(s.UserPublicSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class AccountEmailThrottleMixin(AuthThrottleMixin):
+    # Each request may send an email: a tighter budget per client IP than logins.
+    throttle_scope = "account_email"
+
+
+class PasswordResetView(AccountEmailThrottleMixin, APIView):
+    @extend_schema(request=s.PasswordResetSerializer, responses={204: None})
+    def post(self, request):
+        data = s.PasswordResetSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        credentials.password_reset_request(email=data.validated_data["email"])
+        # The same answer whether or not the address has an account.
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetConfirmView(AuthThrottleMixin, APIView):
+    @extend_schema(request=s.PasswordResetConfirmSerializer, responses={204: None})
+    def post(self, request):
+        data = s.PasswordResetConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        credentials.password_reset_confirm(**data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EmailChangeView(APIView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "account_email"
+
+    @extend_schema(request=s.EmailChangeSerializer, responses={202: s.DetailSerializer})
+    def post(self, request):
+        data = s.EmailChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        credentials.email_change_request(user=request.user, **data.validated_data)
+        detail = _("We sent a confirmation link to the new address.")
+        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
+
+
+class EmailConfirmView(AuthThrottleMixin, APIView):
+    """The link's token is the proof: it works from any browser, signed in or not."""
+
+    @extend_schema(request=s.EmailConfirmSerializer, responses={200: s.UserPublicSerializer})
+    def post(self, request):
+        data = s.EmailConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = credentials.email_change_confirm(token=data.validated_data["token"])
+        return Response(s.UserPublicSerializer(user).data)
 
 
 class LoginView(AuthThrottleMixin, APIView):

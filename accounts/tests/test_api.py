@@ -38,12 +38,15 @@ class TestRegister:
         assert body["is_verified"] is False
         assert User.objects.get(pk=body["id"]).check_password("s3cure-Passw0rd")
 
-    def test_it_rejects_duplicate_email_case_insensitively(self, api, member):
+    def test_an_existing_email_is_not_revealed_nor_duplicated(self, api, member):
+        # Deliberate change (issue 18): the same 201 as for a new account; the owner of the
+        # address is emailed instead (accounts/tests/test_lifecycle.py).
         response = api.post(
             REGISTER, {"email": "MEMBER@example.COM", "password": "s3cure-Passw0rd"}
         )
-        assert response.status_code == 400
-        assert "email" in response.json()["errors"]
+        assert response.status_code == 201
+        assert set(response.json()) == {"id", "email", "first_name", "last_name", "is_verified"}
+        assert response.json()["is_verified"] is False
         assert User.objects.filter(email__iexact="member@example.com").count() == 1
 
     def test_it_rejects_a_weak_password(self, api):
@@ -179,6 +182,8 @@ class TestMe:
             "telegram_linked": False,
             "avatar_url": body["avatar_url"],
             "language": "ru",
+            "notify_email": True,
+            "notify_telegram": True,
             "show_on_map": False,
         }
         assert body["avatar_url"].startswith("http")

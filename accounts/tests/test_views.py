@@ -36,7 +36,7 @@ class TestLoginPage:
 
 
 class TestRegisterPage:
-    def test_it_registers_and_logs_in_unverified(self, client):
+    def test_it_registers_unverified_and_sends_to_login(self, client):
         response = client.post(
             "/register/",
             {
@@ -47,9 +47,20 @@ class TestRegisterPage:
             },
         )
         assert response.status_code == 302
+        assert response["Location"].startswith("/login/?email=new.person")
         user = User.objects.get(email="new.person@example.com")
         assert not user.is_verified
-        assert client.get("/profile/").status_code == 200
+        page = client.get(response["Location"])
+        assert 'value="new.person@example.com"' in page.content.decode()
+        assert "We sent a message to" in page.content.decode()
+
+    def test_an_existing_email_gets_the_same_answer(self, client, member):
+        data = {"first_name": "X", "password": "s3cure-Passw0rd"}
+        taken = client.post("/register/", {"email": "member@example.com", **data})
+        fresh = client.post("/register/", {"email": "fresh@example.com", **data})
+        assert taken.status_code == fresh.status_code == 302
+        assert taken["Location"].split("?")[0] == fresh["Location"].split("?")[0]
+        assert User.objects.filter(email="member@example.com").count() == 1
 
     def test_errors_are_shown_next_to_fields(self, client, member):
         response = client.post(
@@ -57,8 +68,8 @@ class TestRegisterPage:
         )
         html = response.content.decode()
         assert response.status_code == 400
-        assert "An account with this email already exists." in html
-        assert 'id="id_email-error"' in html
+        assert "This password is too short" in html
+        assert 'id="id_password-error"' in html
 
 
 class TestProfile:

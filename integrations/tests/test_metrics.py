@@ -169,12 +169,12 @@ def test_tickets_gauge_counts_by_status(member):
 
 
 def test_outbox_backlog_counts_pending_notifications(member):
-    from integrations.models import Notification
+    from integrations.models import Notification, NotificationDelivery
 
     before = sample("bookit_notification_outbox_backlog")
-    Notification.objects.create(user=member, kind="reminder", dedupe_key="m-1")
-    Notification.objects.create(user=member, kind="reminder", dedupe_key="m-2", status="sent")
-    Notification.objects.create(user=member, kind="reminder", dedupe_key="m-3", status="failed")
+    for key, status in (("m-1", "pending"), ("m-2", "sent"), ("m-3", "failed")):
+        row = Notification.objects.create(user=member, kind="reminder", dedupe_key=key)
+        NotificationDelivery.objects.create(notification=row, channel="email", status=status)
     assert sample("bookit_notification_outbox_backlog") == before + 1
     assert sample("bookit_notification_outbox_failed") >= 1
 

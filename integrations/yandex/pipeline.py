@@ -17,6 +17,7 @@ from typing import Any
 from social_core.backends.base import BaseAuth
 
 from accounts.models import User
+from accounts.signals import account_event
 from integrations.yandex.errors import AccountDisabled, EmailMissing
 
 
@@ -56,3 +57,10 @@ def associate_by_email(
 def reject_inactive(*, backend: BaseAuth, user: User | None = None, **kwargs: Any) -> None:
     if user is not None and not user.is_active:
         raise AccountDisabled(backend, stage="pipeline")
+
+
+def announce_new_member(*, user: User | None = None, is_new: bool = False, **kwargs: Any) -> None:
+    """A first login with Yandex ID created the account: staff hear that a member waits for
+    verification, as after a registration with a password (no welcome email: they are in)."""
+    if user is not None and is_new:
+        account_event.send(User, user=user, event="registered", data={"via": "yandex"})

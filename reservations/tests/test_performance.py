@@ -44,6 +44,29 @@ def _booking_transaction(ctx) -> list[str]:
     return sql[begin + 1 : commit]
 
 
+# After the five statements of the booking itself (issue 17 added the read of the seat's blocks
+# to the four of issue 15), the same transaction writes what the booking
+# announces (issue 18's outbox: dedupe check, event row, its id, and the delivery rows of the
+# channels the member chose in one multi-row INSERT) and looks up the webhook endpoints
+# subscribed to the event (issue 20), so that a rolled-back booking announces nothing. Those
+# statements touch only these tables.
+ANNOUNCING_TABLES = ("integrations_notification", "integrations_webhook")
+
+
+def _split_booking(ctx) -> tuple[list[str], list[str]]:
+    """The booking's own statements and, after them, the announcing ones."""
+    statements = _booking_transaction(ctx)
+    core, announcing = statements[:5], statements[5:]
+    assert core[0].startswith("SELECT") and '"accounts_user"' in core[0], core  # lock member
+    assert core[1].startswith("SELECT") and '"seats_seat"' in core[1], core  # lock seat
+    # The seat's blocks (issue 17): a closed seat is refused.
+    assert core[2].startswith("SELECT") and '"reservations_seatblock"' in core[2], core
+    assert '"reservations_reservation"' in core[3], core  # every other check, one query
+    assert core[4].startswith('INSERT INTO "reservations_reservation"'), core
+    assert all(any(t in q for t in ANNOUNCING_TABLES) for q in announcing), announcing
+    return core, announcing
+
+
 @pytest.fixture
 def policy_reads(monkeypatch):
     """Counts reads of the booking policy row (bookit.memo keeps one per request)."""
@@ -61,45 +84,46 @@ def policy_reads(monkeypatch):
 # transaction=True: the booking's atomic() is then the outermost block, BEGIN/COMMIT as in
 # production, instead of a SAVEPOINT pair inside the test's own transaction.
 @pytest.mark.django_db(transaction=True)
-def test_staff_booking_with_an_outbox_row_is_eight_statements_in_its_transaction(
+def test_staff_booking_with_an_outbox_row_is_five_statements_then_the_announcing_ones(
     frozen, staff, seat, django_assert_max_num_queries
 ):
     member = make_user("tg@example.com", telegram_id=777)
     BookingPolicy.objects.get_or_create(pk=1)  # the row exists in production; count reads only
     # The policy row and the booking rules (issue 17's per-seat overrides; each read once per
     # unit of work), then the transaction: lock member, lock seat, the seat's blocks (issue 17:
-    # a closed seat is refused), every other check in one statement, insert, outbox dedupe
-    # check, outbox insert, and the webhook endpoint lookup (issue 20: reservation.created).
-    # Was 1 + 6 before the merge with issues 17 and 20.
-    with django_assert_max_num_queries(2 + 8 + TRANSACTION_CONTROL) as ctx:
+    # a closed seat is refused), every other check in one statement, insert; then the
+    # announcing statements (outbox event with its email and Telegram deliveries in one INSERT,
+    # and the webhook endpoint lookup).
+    with django_assert_max_num_queries(2 + 10 + TRANSACTION_CONTROL) as ctx:
         reservation = services.reservation_create(
             user=member, seat=seat, start=at(1, 10), end=at(1, 11), by=staff
         )
-    assert len(_booking_transaction(ctx)) == 8, _booking_transaction(ctx)
+    core, announcing = _split_booking(ctx)
+    assert len(core) == 5, core
+    assert len(announcing) == 5, announcing
     assert Reservation.objects.get(pk=reservation.pk).user == member
     assert Notification.objects.filter(user=member, kind="booking_created").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_member_booking_post_is_six_statements_in_its_transaction_ten_in_all(
+def test_member_booking_post_is_five_statements_in_its_transaction_fourteen_in_all(
     frozen, member, seat, django_assert_max_num_queries, policy_reads
 ):
-    """A real JWT bearer request: the user, the policy row, the booking rules, the seat, then the
-    booking itself in six statements (lock member, lock seat, the seat's blocks, every other
-    check, insert, webhook endpoint lookup).
-
-    Was four in the transaction and seven in all before the merge with issue 17 (the rules read
-    once per request and the block read in the transaction) and issue 20 (the endpoint lookup
-    of the reservation.created webhook, inside the event's transaction)."""
+    """A real JWT bearer request: the user, the policy row, the booking rules (issue 17, read
+    once per request), the seat, then the booking itself in five statements (lock member, lock
+    seat, the seat's blocks, every other check, insert) and its announcing ones (the member's
+    own booking is confirmed by email: outbox event + one delivery; webhook lookup)."""
     BookingPolicy.objects.get_or_create(pk=1)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for_user(member)['access']}")
     policy_reads.clear()
     body = {"seat": seat.pk, "start": at(1, 10).isoformat(), "end": at(1, 11).isoformat()}
-    with django_assert_max_num_queries(10 + TRANSACTION_CONTROL) as ctx:
+    with django_assert_max_num_queries(4 + 5 + 5 + TRANSACTION_CONTROL) as ctx:
         response = client.post("/api/reservations", body, format="json")
-    assert len(_booking_transaction(ctx)) == 6, _booking_transaction(ctx)
-    assert len(_work(ctx)) <= 10, _work(ctx)
+    core, announcing = _split_booking(ctx)
+    assert len(core) == 5, core
+    assert len(announcing) == 5, announcing
+    assert len(_work(ctx)) == 4 + 5 + 5, _work(ctx)
     assert response.status_code == 201, response.content
     assert Reservation.objects.filter(user=member, seat=seat, status=Status.BOOKED).count() == 1
     assert len(policy_reads) == 1

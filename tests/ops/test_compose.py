@@ -55,6 +55,7 @@ def test_compose_file_is_valid_against_the_compose_specification():
 def test_the_stack_has_every_service_of_the_design():
     assert set(SERVICES) == {
         "web", "bot", "scheduler", "postgres", "redis", "minio", "prometheus", "grafana",
+        "mailpit",
     }  # fmt: skip
     assert set(APP_SERVICES) == {"web", "bot", "scheduler"}
     assert SERVICES["postgres"]["image"].startswith("postgres:16")

@@ -54,7 +54,8 @@ class TestServices:
 
         from integrations.telegram.messages import render_notification
 
-        text, _markup = render_notification(note.kind, note.payload, "en")
+        linked.language = "en"
+        text, _markup = render_notification(note.kind, note.payload, linked)
         assert text.startswith("Your booking now ends at 14:00, the seat is closed")
 
     def test_a_floor_block_covers_every_seat_of_the_floor(

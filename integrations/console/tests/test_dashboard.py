@@ -113,7 +113,7 @@ class TestOneClickVerification:
         assert wanda.is_verified and wanda.verified_by == staff
         assert "Wanda &lt;w1@example.com&gt; is verified." in response.content.decode()
         (note,) = Notification.objects.filter(user=wanda)
-        assert note.kind == Notification.Kind.MEMBER_VERIFIED
+        assert note.kind == Notification.Kind.ACCOUNT_VERIFIED
 
     def test_reject_deactivates_and_tells_them(self, day, staff, client):
         walter = day["waiting"][1]
@@ -185,7 +185,7 @@ def test_verifying_in_the_member_form_and_by_action_notifies(db, staff, client):
         "/admin/accounts/user/",
         {"action": "verify_selected", "_selected_action": [batch.pk]},
     )
-    kinds = Notification.objects.filter(kind=Notification.Kind.MEMBER_VERIFIED)
+    kinds = Notification.objects.filter(kind=Notification.Kind.ACCOUNT_VERIFIED)
     assert set(kinds.values_list("user__email", flat=True)) == {waiting.email, batch.email}
 
 

@@ -1,4 +1,4 @@
-"""`manage.py send_notifications`: enqueue reminders and deliver the Telegram outbox."""
+"""`manage.py send_notifications`: enqueue reminders and deliver the outbox (email, Telegram)."""
 
 import signal
 import threading
@@ -6,11 +6,11 @@ import threading
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from integrations.telegram import outbox
+from integrations.notifications import outbox
 
 
 class Command(BaseCommand):
-    help = "Deliver pending Telegram notifications (and enqueue due reminders), once or in a loop."
+    help = "Deliver pending notifications (and enqueue due reminders), once or in a loop."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--once", action="store_true", help="One pass, then exit.")

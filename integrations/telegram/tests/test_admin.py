@@ -1,13 +1,19 @@
 from django.test import Client
 
-from integrations.models import Notification
-from integrations.telegram import outbox
+from integrations.models import NotificationDelivery
+from integrations.notifications.outbox import notify
 
 
-def _failed_row(user) -> Notification:
-    outbox.enqueue(user=user, kind="ticket_status", dedupe_key="t:1", payload={"ticket": 1})
-    Notification.objects.update(status="failed", attempts=10, last_error="Forbidden")
-    return Notification.objects.get()
+def _failed_row(user) -> NotificationDelivery:
+    notify(
+        user=user,
+        kind="ticket_status",
+        key="t:1",
+        payload={"ticket": 1, "subject": "Lamp", "status": "resolved"},
+        channels=["telegram"],
+    )
+    NotificationDelivery.objects.update(status="failed", attempts=10, last_error="Forbidden")
+    return NotificationDelivery.objects.get()
 
 
 def test_staff_sees_the_outbox_and_can_requeue(staff, member):
@@ -16,8 +22,12 @@ def test_staff_sees_the_outbox_and_can_requeue(staff, member):
     client.force_login(staff)
     listing = client.get("/admin/integrations/notification/")
     assert listing.status_code == 200 and b"ticket_status" in listing.content
+    detail = client.get(f"/admin/integrations/notification/{row.notification_id}/change/")
+    assert detail.status_code == 200 and b"Forbidden" in detail.content
+    deliveries = client.get("/admin/integrations/notificationdelivery/")
+    assert deliveries.status_code == 200 and b"telegram" in deliveries.content.lower()
     response = client.post(
-        "/admin/integrations/notification/",
+        "/admin/integrations/notificationdelivery/",
         {"action": "retry", "_selected_action": [row.pk]},
     )
     assert response.status_code == 302

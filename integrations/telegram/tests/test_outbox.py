@@ -9,8 +9,10 @@ from django.db import transaction
 from accounts.services import user_reject, user_verify
 from accounts.tests.factories import make_user
 from bookit.tests.clock import NOW, at
-from integrations.models import Notification
-from integrations.telegram import outbox
+from integrations.models import Notification, NotificationDelivery
+from integrations.notifications import outbox
+from integrations.notifications.outbox import notify
+from integrations.telegram import outbox as telegram
 from reservations import services as booking
 from reservations.models import Reservation
 from reservations.services_blocks import seat_block_create
@@ -19,19 +21,26 @@ from reservations.tests.factories import make_reservation
 from seats.tests.factories import make_seat
 from tickets import services as ticket_services
 
-Status = Notification.Status
+Status = NotificationDelivery.Status
 Kind = Notification.Kind
 
 
 @pytest.fixture
 def linked(member):
-    member.telegram_id, member.language = 5001, "en"
+    # Telegram only: the email channel has its own tests (integrations/notifications/tests).
+    member.telegram_id, member.language, member.notify_email = 5001, "en", False
     member.save()
     return member
 
 
 def kinds() -> list[str]:
-    return sorted(Notification.objects.values_list("kind", flat=True))
+    """Kinds of the events that go to Telegram (staff hear of new tickets by email here)."""
+    telegram_bound = Notification.objects.filter(deliveries__channel="telegram")
+    return sorted(telegram_bound.values_list("kind", flat=True))
+
+
+def delivery() -> NotificationDelivery:
+    return NotificationDelivery.objects.get(channel="telegram")
 
 
 # --- what is enqueued ----------------------------------------------------------------------
@@ -40,20 +49,28 @@ def kinds() -> list[str]:
 def test_staff_booking_for_member_is_announced(frozen, linked, staff, seat):
     booking.reservation_create(user=linked, seat=seat, start=at(1, 10), end=at(1, 12), by=staff)
     row = Notification.objects.get()
-    assert (row.user, row.kind, row.status) == (linked, Kind.BOOKING_CREATED, Status.PENDING)
-    assert row.payload["seat"] == "A1"
+    assert (row.user, row.kind) == (linked, Kind.BOOKING_CREATED)
+    assert (delivery().status, row.payload["seat"], row.payload["by_staff"]) == (
+        Status.PENDING,
+        "A1",
+        True,
+    )
 
 
-def test_members_own_booking_and_cancel_are_not_announced(frozen, linked, seat):
+def test_members_own_booking_is_confirmed_but_not_their_own_cancel(frozen, linked, seat):
+    # Deliberate change (issue 18): a member's own booking is confirmed on every channel they
+    # chose; their own cancellation goes by email only (it removes the calendar invitation).
     reservation = booking.reservation_create(user=linked, seat=seat, start=at(1, 10), end=at(1, 12))
     booking.reservation_cancel(reservation=reservation, by=linked)
-    assert kinds() == []
+    assert kinds() == [Kind.BOOKING_CREATED]
+    assert Notification.objects.get().payload["by_staff"] is False
 
 
 def test_staff_cancel_is_announced(frozen, linked, staff, seat):
     reservation = booking.reservation_create(user=linked, seat=seat, start=at(1, 10), end=at(1, 12))
     booking.reservation_cancel(reservation=reservation, by=staff)
-    assert kinds() == [Kind.BOOKING_CANCELLED]
+    assert kinds() == [Kind.BOOKING_CANCELLED, Kind.BOOKING_CREATED]
+    assert Notification.objects.get(kind=Kind.BOOKING_CANCELLED).payload["by_staff"] is True
 
 
 def test_check_in_and_no_show_are_announced(linked, staff, seat):
@@ -70,8 +87,7 @@ def test_ticket_status_change_is_announced(linked, staff):
     ticket_services.ticket_set_status(
         ticket=ticket, status="in_progress", comment="On it", by=staff
     )
-    row = Notification.objects.get()
-    assert row.kind == Kind.TICKET_STATUS
+    row = Notification.objects.get(kind=Kind.TICKET_STATUS)
     assert row.payload == {
         "ticket": ticket.pk,
         "subject": "Broken lamp",
@@ -80,11 +96,18 @@ def test_ticket_status_change_is_announced(linked, staff):
     }
 
 
-def test_nothing_is_enqueued_for_unlinked_members(frozen, member, staff, seat):
+def test_nothing_goes_to_telegram_for_unlinked_members(frozen, member, staff, seat):
     reservation = booking.reservation_create(
         user=member, seat=seat, start=at(1, 10), end=at(1, 12), by=staff
     )
     booking.reservation_cancel(reservation=reservation, by=staff)
+    assert not NotificationDelivery.objects.filter(channel="telegram").exists()
+
+
+def test_nothing_goes_to_telegram_when_the_member_turned_it_off(frozen, linked, staff, seat):
+    linked.notify_telegram = False
+    linked.save()
+    booking.reservation_create(user=linked, seat=seat, start=at(1, 10), end=at(1, 12), by=staff)
     assert not Notification.objects.exists()
 
 
@@ -113,16 +136,21 @@ def test_reminders_are_enqueued_once_within_the_window(linked, other_member, sea
     soon = make_reservation(linked, seat, at(0, 10), at(0, 11))
     later = make_reservation(linked, seat, at(0, 12), at(0, 13))
     cancelled = make_reservation(linked, seat, at(0, 10, 30), at(0, 11), status="cancelled")
-    unlinked = make_reservation(other_member, make_seat("A2"), at(0, 10), at(0, 11))
+    elsewhere = make_reservation(other_member, make_seat("A2"), at(0, 10), at(0, 11))
     now = at(0, 9, 40)  # policy.reminder_minutes = 30: only the 10:00 bookings are due
 
-    assert outbox.enqueue_due_reminders(now=now) == 1
+    assert outbox.enqueue_due_reminders(now=now) == 2
     assert outbox.enqueue_due_reminders(now=now) == 0
-    row = Notification.objects.get()
+    row = Notification.objects.get(user=linked)
     assert (row.kind, row.payload["reservation"]) == (Kind.REMINDER, soon.pk)
+    assert [d.channel for d in row.deliveries.all()] == ["telegram"]
+    # The other member has no Telegram: their reminder goes by email.
+    other = Notification.objects.get(user=other_member)
+    assert [d.channel for d in other.deliveries.all()] == ["email"]
     soon.refresh_from_db()
-    assert soon.reminded_at == now
-    for other in (later, cancelled, unlinked):
+    elsewhere.refresh_from_db()
+    assert soon.reminded_at == elsewhere.reminded_at == now
+    for other in (later, cancelled):
         other.refresh_from_db()
         assert other.reminded_at is None
 
@@ -162,14 +190,28 @@ def _enqueue_every_kind(user, staff, seat) -> None:
 
 def test_every_kind_is_delivered_exactly_once(frozen, telegram_on, linked, staff, seat):
     _enqueue_every_kind(linked, staff, seat)
-    # Two staff bookings (the second one then cancelled by staff): ten events in all.
-    assert kinds() == sorted([*Kind.values, Kind.BOOKING_CREATED])
-    assert outbox.send_pending() == 10
-    assert outbox.send_pending() == 0
+    # Two staff bookings (the second one then cancelled by staff), the seat block, one
+    # verification (unverifying is not announced) and one rejection: ten events in all.
+    assert kinds() == sorted(
+        [
+            Kind.BOOKING_CREATED,
+            Kind.BOOKING_CREATED,
+            Kind.BOOKING_CANCELLED,
+            Kind.CHECKED_IN,
+            Kind.NO_SHOW,
+            Kind.REMINDER,
+            Kind.TICKET_STATUS,
+            Kind.BOOKING_BLOCKED,
+            Kind.ACCOUNT_VERIFIED,
+            Kind.MEMBER_REJECTED,
+        ]
+    )
+    assert telegram.send_pending() == 10
+    assert telegram.send_pending() == 0
     texts = telegram_on.sent_texts(chat_id=5001)
     assert len(texts) == 9
     assert sum("the seat is closed: Leak" in t for t in texts) == 1
-    assert sum("account is verified" in t for t in texts) == 1
+    assert sum("Staff verified your account" in t for t in texts) == 1
     (declined,) = telegram_on.sent_texts(chat_id=5002)
     assert "отклонили вашу регистрацию" in declined  # a new account's language: Russian
     assert sum("Staff booked a seat for you" in t for t in texts) == 2
@@ -178,42 +220,54 @@ def test_every_kind_is_delivered_exactly_once(frozen, telegram_on, linked, staff
     assert sum("did not check in" in t for t in texts) == 1
     assert sum(t.startswith("Reminder") for t in texts) == 1
     assert sum("“Noisy”" in t for t in texts) == 1
-    assert all(n.status == Status.SENT and n.sent_at for n in Notification.objects.all())
+    to_telegram = NotificationDelivery.objects.filter(channel="telegram")
+    assert all(d.status == Status.SENT and d.sent_at for d in to_telegram)
+
+
+def test_own_booking_and_change_are_confirmed_in_telegram(frozen, telegram_on, linked, seat):
+    reservation = booking.reservation_create(user=linked, seat=seat, start=at(1, 10), end=at(1, 12))
+    booking.reservation_update(reservation=reservation, by=linked, start=at(1, 14), end=at(1, 15))
+    assert telegram.send_pending() == 2
+    confirmed, changed = telegram_on.sent_texts(chat_id=5001)
+    assert confirmed.startswith("Your booking is confirmed: Seat A1")
+    assert changed.startswith("Your booking has changed") and "14:00–15:00" in changed
+    # Both still carry the cancel button.
+    assert all(c.params.get("reply_markup") for c in telegram_on.calls("sendMessage"))
 
 
 def test_reminder_carries_a_cancel_button(frozen, telegram_on, linked, seat):
     reservation = make_reservation(linked, seat, at(0, 10), at(0, 11))
     outbox.enqueue_due_reminders(now=at(0, 9, 35))
-    outbox.send_pending()
+    telegram.send_pending()
     (call,) = telegram_on.calls("sendMessage")
     button = call.params["reply_markup"]["inline_keyboard"][0][0]
     assert button["callback_data"] == f"c:{reservation.pk}"
 
 
-def _one_pending(user, seat) -> Notification:
+def _one_pending(user, seat) -> NotificationDelivery:
     reservation = make_reservation(user, seat, at(0, 12), at(0, 13))
     reservation_changed.send(Reservation, reservation=reservation, action="no_show", by=None)
-    return Notification.objects.get()
+    return NotificationDelivery.objects.get(notification__user=user)
 
 
 def test_server_errors_are_retried_with_backoff(frozen, telegram_on, linked, seat):
     row = _one_pending(linked, seat)
     telegram_on.fail("sendMessage", status=500, times=2)
     with time_machine.travel(NOW, tick=False) as clock:
-        assert outbox.send_pending() == 0
+        assert telegram.send_pending() == 0
         row.refresh_from_db()
         assert (row.status, row.attempts) == (Status.PENDING, 1)
         assert row.next_attempt_at == NOW + outbox.BACKOFF_BASE
         assert "500" in row.last_error or "Error" in row.last_error
 
-        assert outbox.send_pending() == 0  # not due yet: nothing is sent early
+        assert telegram.send_pending() == 0  # not due yet: nothing is sent early
         clock.shift(outbox.BACKOFF_BASE)
-        assert outbox.send_pending() == 0  # the second failure doubles the wait
+        assert telegram.send_pending() == 0  # the second failure doubles the wait
         row.refresh_from_db()
         assert row.next_attempt_at == NOW + outbox.BACKOFF_BASE * 3
 
         clock.shift(outbox.BACKOFF_BASE * 2)
-        assert outbox.send_pending() == 1
+        assert telegram.send_pending() == 1
     row.refresh_from_db()
     assert (row.status, row.attempts) == (Status.SENT, 3)
     assert len(telegram_on.sent_texts()) == 1
@@ -224,7 +278,7 @@ def test_server_errors_are_retried_with_backoff(frozen, telegram_on, linked, sea
 def test_flood_control_waits_as_told(frozen, telegram_on, linked, seat):
     row = _one_pending(linked, seat)
     telegram_on.fail("sendMessage", status=429, parameters={"retry_after": 42})
-    assert outbox.send_pending() == 0
+    assert telegram.send_pending() == 0
     row.refresh_from_db()
     assert row.status == Status.PENDING
     assert row.next_attempt_at == NOW + dt.timedelta(seconds=42)
@@ -233,7 +287,7 @@ def test_flood_control_waits_as_told(frozen, telegram_on, linked, seat):
 def test_unreachable_api_is_retried(frozen, telegram_on, linked, seat):
     row = _one_pending(linked, seat)
     telegram_on.fail("getMe", status=502)
-    assert outbox.send_pending() == 0
+    assert telegram.send_pending() == 0
     row.refresh_from_db()
     assert (row.status, row.attempts) == (Status.PENDING, 1)
     assert telegram_on.calls("sendMessage") == []
@@ -241,9 +295,9 @@ def test_unreachable_api_is_retried(frozen, telegram_on, linked, seat):
 
 def test_gives_up_after_max_attempts(frozen, telegram_on, linked, seat):
     row = _one_pending(linked, seat)
-    Notification.objects.filter(pk=row.pk).update(attempts=outbox.MAX_ATTEMPTS - 1)
+    NotificationDelivery.objects.filter(pk=row.pk).update(attempts=outbox.MAX_ATTEMPTS - 1)
     telegram_on.fail("sendMessage", status=500)
-    outbox.send_pending()
+    telegram.send_pending()
     row.refresh_from_db()
     assert (row.status, row.attempts) == (Status.FAILED, outbox.MAX_ATTEMPTS)
 
@@ -258,7 +312,7 @@ def test_forbidden_unlinks_the_member_and_fails_the_row(
     reservation_changed.send(Reservation, reservation=other, action="no_show", by=None)
     telegram_on.block(5001)
 
-    assert outbox.send_pending() == 1
+    assert telegram.send_pending() == 1
     blocked.refresh_from_db()
     linked.refresh_from_db()
     assert blocked.status == Status.FAILED and "blocked" in blocked.last_error
@@ -269,7 +323,7 @@ def test_forbidden_unlinks_the_member_and_fails_the_row(
 def test_rows_of_members_who_unlinked_fail_without_sending(frozen, telegram_on, linked, seat):
     row = _one_pending(linked, seat)
     type(linked).objects.filter(pk=linked.pk).update(telegram_id=None)
-    assert outbox.send_pending() == 0
+    assert telegram.send_pending() == 0
     row.refresh_from_db()
     assert row.status == Status.FAILED
     assert telegram_on.calls("sendMessage") == []
@@ -279,7 +333,7 @@ def test_messages_use_the_members_language(frozen, telegram_on, linked, seat):
     linked.language = "ru"
     linked.save()
     _one_pending(linked, seat)
-    outbox.send_pending()
+    telegram.send_pending()
     (text,) = telegram_on.sent_texts()
     assert "A1" in text and "01.12 12:00–13:00" in text
 
@@ -287,8 +341,8 @@ def test_messages_use_the_members_language(frozen, telegram_on, linked, seat):
 def test_sender_is_off_without_token(settings, linked, seat):
     settings.TELEGRAM_BOT_TOKEN = ""
     _one_pending(linked, seat)
-    assert outbox.send_pending() == 0
-    assert Notification.objects.get().attempts == 0
+    assert telegram.send_pending() == 0
+    assert NotificationDelivery.objects.get().attempts == 0
 
 
 def test_a_row_claimed_by_a_crashed_sender_is_sent_after_the_lease(
@@ -296,10 +350,11 @@ def test_a_row_claimed_by_a_crashed_sender_is_sent_after_the_lease(
 ):
     row = _one_pending(linked, seat)
     with time_machine.travel(NOW, tick=False) as clock:
-        assert [r.pk for r in outbox._claim(10)] == [row.pk]  # the sender dies right here
-        assert outbox.send_pending() == 0  # claimed: no other sender touches it
+        claimed = outbox.claim(channel="telegram", batch_size=10)
+        assert [r.pk for r in claimed] == [row.pk]  # the sender dies right here
+        assert telegram.send_pending() == 0  # claimed: no other sender touches it
         clock.shift(outbox.CLAIM_LEASE)
-        assert outbox.send_pending() == 1
+        assert telegram.send_pending() == 1
     assert len(telegram_on.sent_texts()) == 1
 
 
@@ -308,3 +363,12 @@ def test_send_notifications_command_runs_once(frozen, telegram_on, linked, seat)
     call_command("send_notifications", "--once", stdout=(out := io.StringIO()))
     assert "reminders enqueued: 1, notifications sent: 1" in out.getvalue()
     assert telegram_on.sent_texts(chat_id=5001)[0].startswith("Reminder")
+
+
+def test_a_message_that_cannot_be_rendered_fails_alone(frozen, telegram_on, linked, seat):
+    _one_pending(linked, seat)
+    notify(user=linked, kind=Kind.TICKET_STATUS, key="broken", payload={"ticket": 1})
+    assert telegram.send_pending() == 1
+    broken = NotificationDelivery.objects.get(notification__dedupe_key="broken")
+    assert broken.status == Status.FAILED
+    assert len(telegram_on.sent_texts()) == 1

@@ -7,8 +7,8 @@ from asgiref.sync import sync_to_async
 from django.core.management import CommandError, call_command
 from django.db import connections
 
-from integrations.models import Notification
-from integrations.telegram import outbox
+from integrations.models import Notification, NotificationDelivery
+from integrations.notifications.outbox import notify
 from integrations.telegram.bot import OUTBOX_EXECUTOR, _set_commands, build_application
 from integrations.telegram.tests.conftest import message_update
 
@@ -18,11 +18,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_polling_bot_answers_updates_and_delivers_the_outbox(telegram_on, member):
     member.telegram_id, member.language = 5001, "en"
     member.save()
-    outbox.enqueue(
+    notify(
         user=member,
         kind=Notification.Kind.TICKET_STATUS,
-        dedupe_key="ticket:1:resolved",
+        key="ticket:1:resolved",
         payload={"ticket": 1, "subject": "Lamp", "status": "resolved", "comment": ""},
+        channels=["telegram"],
     )
     telegram_on.state.updates.append(message_update("/help", user_id=5001))
 
@@ -48,7 +49,7 @@ def test_polling_bot_answers_updates_and_delivers_the_outbox(telegram_on, member
     OUTBOX_EXECUTOR.submit(connections.close_all).result()
     assert done()
     assert telegram_on.calls("getUpdates")
-    assert Notification.objects.get().status == Notification.Status.SENT
+    assert NotificationDelivery.objects.get().status == NotificationDelivery.Status.SENT
 
 
 def test_runbot_refuses_to_start_without_a_token(settings):

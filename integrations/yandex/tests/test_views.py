@@ -7,6 +7,7 @@ from django.test import Client
 from social_django.models import UserSocialAuth
 
 from accounts.models import User
+from integrations.models import Notification
 from integrations.yandex.tests.fake_yandex import (
     ACCESS_TOKEN,
     AUTHORIZE_URL,
@@ -119,6 +120,16 @@ class TestCallback:
         assert messages_of(response) == [
             "Staff will verify your account before you can book seats."
         ]
+
+    def test_a_new_member_from_yandex_is_announced_to_staff(self, yandex_on, browser, staff):
+        login_with_yandex(browser)
+        user = User.objects.get(email="ivan.petrov@yandex.ru")
+        waiting = Notification.objects.get(user=staff)
+        assert (waiting.kind, waiting.payload["member"]) == ("member_registered", user.pk)
+        # No welcome email: the member is logged in already.
+        assert not Notification.objects.filter(user=user).exists()
+        login_with_yandex(Client())  # a later login is not a new member
+        assert Notification.objects.filter(user=staff).count() == 1
 
     def test_jwt_cookie_from_yandex_login_authenticates_the_api(self, yandex_on, browser):
         response = login_with_yandex(browser)
