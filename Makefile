@@ -18,7 +18,7 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(PIP) -r requirements-dev.txt 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import django, pytest, pytest_django, moto, playwright"
+	$(BIN)/python -c "import django, pytest, pytest_django, moto, playwright, mypy"
 	touch $(VENV)/.runtime $@
 
 install: $(VENV)/.runtime
@@ -38,6 +38,7 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -1,11 +1,15 @@
-"""Shared fixtures: personas, API clients, a fast hasher, a temporary MEDIA_ROOT, a clean cache."""
+"""Shared fixtures of the whole suite: personas, API and page clients, the frozen clock, a fast
+hasher, a temporary MEDIA_ROOT, a clean cache. App conftests add only what is their own."""
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import make_user
+from accounts.tests.factories import PASSWORD, make_user
+from bookit.tests.clock import NOW
+from seats.tests.factories import make_seat
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +75,33 @@ def other_api(other_member):
 @pytest.fixture
 def staff_api(staff):
     return _client_for(staff)
+
+
+@pytest.fixture
+def member_client(client, member):
+    """The page client, logged in as the member through the login backend, like a browser."""
+    client.login(email=member.email, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.login(email=staff.email, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def frozen():
+    """Freeze "now" at bookit.tests.clock.NOW; it moves only when a test shifts it."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def seat(db):
+    return make_seat("A1")
+
+
+@pytest.fixture
+def seat2(db, seat):
+    return make_seat("A2", floor=seat.floor)

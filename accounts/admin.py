@@ -8,8 +8,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts import services, services_avatar
-from accounts.avatars import avatar_prepare, default_avatar_info
+from accounts import services
+from accounts.avatars import services as avatar_services
+from accounts.avatars.images import avatar_prepare, default_avatar_info
 from accounts.models import DefaultAvatar, LoginFailure, User
 from bookit.errors import DomainError
 
@@ -98,7 +99,7 @@ class UserAdmin(BaseUserAdmin):
         count = 0
         for user in queryset.exclude(avatar=""):
             try:
-                services_avatar.avatar_remove(user=user)
+                avatar_services.avatar_remove(user=user)
                 count += 1
             except DomainError as exc:
                 self.message_user(request, f"{user.email}: {exc.message}", messages.ERROR)
@@ -168,7 +169,7 @@ class DefaultAvatarForm(forms.ModelForm):
 
 @admin.register(DefaultAvatar)
 class DefaultAvatarAdmin(admin.ModelAdmin):
-    """A singleton: the list opens the one row; writes go through services_avatar."""
+    """A singleton: the list opens the one row; writes go through avatar_services."""
 
     form = DefaultAvatarForm
     fields = ["preview", "upload", "remove", "updated_at", "updated_by"]
@@ -193,9 +194,9 @@ class DefaultAvatarAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         try:
             if form.prepared is not None:
-                row = services_avatar.default_avatar_set(upload=form.prepared, by=request.user)
+                row = avatar_services.default_avatar_set(upload=form.prepared, by=request.user)
             elif form.cleaned_data.get("remove"):
-                row = services_avatar.default_avatar_remove(by=request.user)
+                row = avatar_services.default_avatar_remove(by=request.user)
             else:
                 return
         except DomainError as exc:  # storage down: say so instead of a 500

@@ -62,13 +62,3 @@ class DeleteAccountForm(forms.Form):
         ):
             self.add_error("confirm_email", _("This is not your email address."))
         return data
-
-
-def add_domain_error(form: forms.Form, exc) -> None:
-    """Show a service error next to the field it concerns (or on top of the form)."""
-    if exc.errors:
-        for field, messages in exc.errors.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, str(message))
-    else:
-        form.add_error(None, str(exc.message))

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -6,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     @classmethod
@@ -61,7 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
@@ -103,7 +105,7 @@ class LoginFailure(models.Model):
 class DefaultAvatar(models.Model):
     """The one avatar shown for members without their own (a singleton row, pk=1).
 
-    Written only through accounts.services_avatar.default_avatar_set/remove, which validate and
+    Written only through accounts.avatar_services.default_avatar_set/remove, which validate and
     re-encode the image like a member's avatar; an empty image means the built-in picture.
     """
 

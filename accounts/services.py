@@ -19,12 +19,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import LoginFailure, User
-from accounts.signals import member_verification_changed
+from accounts.signals import member_verification_changed, user_deleting
 from bookit.errors import DomainError, ValidationFailed
 
 logger = logging.getLogger(__name__)
@@ -121,13 +122,11 @@ def user_reject(*, user: User, by: User) -> User:
 
 def user_delete(*, user: User) -> None:
     """Delete the account; history stays, anonymised (FKs to the user are SET_NULL)."""
-    from reservations.services import reservations_cancel_future_for_user
-
     avatar_names = [user.avatar.name] if user.avatar else []
     with transaction.atomic():
-        reservations_cancel_future_for_user(user=user)
+        user_deleting.send(User, user=user)
         user.delete()
-    from accounts.avatars import avatar_delete_files
+    from accounts.avatars.images import avatar_delete_files
 
     transaction.on_commit(lambda: avatar_delete_files(avatar_names))
 
@@ -155,7 +154,7 @@ def login_check_allowed(*, email: str, ip: str | None) -> None:
         )
 
 
-def login_authenticate(*, request, email: str, password: str, ip: str | None) -> User:
+def login_authenticate(*, request: HttpRequest, email: str, password: str, ip: str | None) -> User:
     """The one password login, used by the API and the login page."""
     email = User.objects.normalize_email(email)
     login_check_allowed(email=email, ip=ip)
@@ -168,11 +167,11 @@ def login_authenticate(*, request, email: str, password: str, ip: str | None) ->
     return user
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     """The client address; REMOTE_ADDR unless NUM_PROXIES trusted proxies are in front."""
     num_proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if num_proxies and forwarded:
+    if isinstance(num_proxies, int) and num_proxies and forwarded:
         addrs = [a.strip() for a in forwarded.split(",")]
         return addrs[-min(num_proxies, len(addrs))]
     return request.META.get("REMOTE_ADDR")

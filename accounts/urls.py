@@ -1,6 +1,7 @@
 from django.urls import path
 
-from accounts import views, views_avatar
+from accounts import views
+from accounts.avatars import views as views_avatar
 
 app_name = "accounts"
 urlpatterns = [

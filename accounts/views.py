@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
-from accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, RegisterForm, add_domain_error
+from accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, RegisterForm
 from accounts.jwt import delete_jwt_cookies, set_jwt_cookies, tokens_for_user
 from bookit.errors import DomainError
+from bookit.forms import add_service_error
 
 
 def _next_url(request, default: str = "/") -> str:
@@ -63,7 +64,7 @@ def register_view(request):
         try:
             user = services.user_register(**form.cleaned_data)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,

@@ -85,6 +85,7 @@ def run(args) -> None:
     from reservations.models import Reservation
     from reservations.policy import get_policy
     from seats.models import Floor, Seat
+    from seats.selectors import seats_filtered
 
     policy = get_policy()
     print(
@@ -114,7 +115,7 @@ def run(args) -> None:
 
     def availability():
         states = selectors.seat_availability(
-            seats=selectors.seats_filtered(), start=window_start, end=window_end
+            seats=seats_filtered(), start=window_start, end=window_end
         )
         assert len(states) == args.seats
 

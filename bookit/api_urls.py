@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include(("seats.api.urls", "seats"), namespace="seats-api")),
     path("", include(("reservations.api.urls", "reservations"), namespace="reservations-api")),
     path("", include(("tickets.api.urls", "tickets"), namespace="tickets-api")),
-    path("", include(("integrations.telegram.urls", "telegram"), namespace="telegram-api")),
+    path("", include(("integrations.telegram.api.urls", "telegram"), namespace="telegram-api")),
     path("", include("integrations.yandex.urls")),
     path("", include(("integrations.stats.api_urls", "stats"), namespace="stats-api")),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),

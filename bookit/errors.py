@@ -30,6 +30,11 @@ class DomainError(Exception):
 class ValidationFailed(DomainError):
     status_code = 400
 
+    @classmethod
+    def on(cls, field: str, message: Any) -> "ValidationFailed":
+        """The usual case: one message about one field, also the error's summary."""
+        return cls(message, errors={field: [message]})
+
 
 class PermissionDenied(DomainError):
     status_code = 403

@@ -1,6 +1,7 @@
 """Parsing query parameters into typed values with field-level 400 errors."""
 
 import datetime as dt
+from typing import NoReturn
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -9,8 +10,8 @@ from django.utils.translation import gettext as _
 from bookit.errors import ValidationFailed
 
 
-def _fail(name: str, message: str):
-    raise ValidationFailed(message, errors={name: [message]})
+def _fail(name: str, message: str) -> NoReturn:
+    raise ValidationFailed.on(name, message)
 
 
 def datetime_param(params, name: str, *, required: bool = False) -> dt.datetime | None:

@@ -73,7 +73,7 @@ def database_from_url(url: str | None) -> dict:
 
 def sqlite_database(path) -> dict:
     # IMMEDIATE makes every atomic() take the write lock up front, which serializes the booking
-    # check-and-insert on SQLite (select_for_update is a no-op there); INTEGRATIONS.md section 6.
+    # check-and-insert on SQLite (select_for_update is a no-op there); see reservations/services.py.
     return {
         "ENGINE": "django_prometheus.db.backends.sqlite3",
         "NAME": str(path),
@@ -310,7 +310,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Yandex ID (issue 7): off unless both are set.
+# Yandex ID (docs/yandex.md): off unless both are set.
 YANDEX_CLIENT_ID = env("YANDEX_CLIENT_ID", "")
 YANDEX_CLIENT_SECRET = env("YANDEX_CLIENT_SECRET", "")
 YANDEX_ENABLED = bool(YANDEX_CLIENT_ID and YANDEX_CLIENT_SECRET)
@@ -346,7 +346,7 @@ SOCIAL_AUTH_PIPELINE = (
 SOCIAL_AUTH_IMMUTABLE_USER_FIELDS = ["first_name", "last_name"]
 SOCIAL_AUTH_REDIRECT_IS_HTTPS = env_bool("SOCIAL_AUTH_REDIRECT_IS_HTTPS", not DEBUG)
 
-# Telegram (issue 8): off unless the token is set.
+# Telegram (docs/telegram.md): off unless the token is set.
 TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN", "")
 TELEGRAM_BOT_USERNAME = env("TELEGRAM_BOT_USERNAME", "")
 TELEGRAM_BOT_SECRET = env("TELEGRAM_BOT_SECRET", "")
@@ -363,7 +363,7 @@ SCHEDULER_TASKS = [
     ("integrations.yandex.services.oauth_state_cleanup", 3600),
 ]
 
-# Metrics (issue 9): /metrics requires this bearer token when set.
+# Metrics (docs/metrics.md): /metrics requires this bearer token when set.
 METRICS_TOKEN = env("METRICS_TOKEN", "")
 # Worker processes (scheduler, bot) count events too (no-shows, bot cancellations): with this
 # set they serve their own /metrics on this port for Prometheus's "bookit-workers" job.

@@ -14,12 +14,11 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     re_path(r"^metrics/?$", metrics_view, name="prometheus-django-metrics"),
     path("", include("accounts.urls")),
-    path("", include("integrations.urls_pages")),
+    path("", include("integrations.telegram.urls")),
     path("staff/", include("reservations.staff_urls")),
     path("staff/", include("integrations.stats.urls")),
     path("", include("tickets.urls")),
     path("", include("reservations.urls")),
-    path("", include("seats.urls")),
 ]
 
 if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):

@@ -19,7 +19,6 @@ import hmac
 import logging
 from collections.abc import Callable, Iterable
 
-from django.apps import apps
 from django.conf import settings
 from django.core import checks
 from django.db import transaction
@@ -33,9 +32,11 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from accounts.models import User
+from integrations.models import Notification
 from reservations.models import Reservation
 from reservations.signals import reservation_changed, reservation_conflict
 from seats.models import Floor, Seat
+from tickets.models import Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +66,6 @@ _COUNTER_BY_ACTION = {
     "checked_in": RESERVATIONS_CHECKED_IN,
     "no_show": RESERVATIONS_NO_SHOW,
 }
-
-TICKET_STATUSES = ("open", "in_progress", "resolved", "rejected")
 
 
 def _seat_labels(reservation) -> tuple[str, str]:
@@ -99,14 +98,6 @@ def _on_reservation_changed(sender, *, reservation, action: str, **kwargs) -> No
 @receiver(reservation_conflict, dispatch_uid="integrations.metrics.reservation_conflict")
 def _on_reservation_conflict(sender, *, kind: str, **kwargs) -> None:
     BOOKING_CONFLICTS.labels(kind=kind).inc()
-
-
-def _model(label: str):
-    """A model that another app may not have shipped yet (tickets, the notification outbox)."""
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
 
 
 class BookitStateCollector(Collector):
@@ -239,29 +230,23 @@ def _count_by_status(model) -> dict[str, int]:
 
 
 def _tickets(now: dt.datetime) -> list[GaugeMetricFamily]:
-    ticket = _model("tickets.Ticket")
-    if ticket is None:
-        return []
-    counts = _count_by_status(ticket)
+    counts = _count_by_status(Ticket)
     family = GaugeMetricFamily("bookit_tickets", "Tickets by status.", labels=["status"])
-    for status in sorted(set(TICKET_STATUSES) | set(counts)):
+    for status in sorted(set(Ticket.Status.values) | set(counts)):
         family.add_metric([status], counts.get(status, 0))
     return [family]
 
 
 def _outbox(now: dt.datetime) -> list[GaugeMetricFamily]:
-    notification = _model("integrations.Notification")
-    if notification is None:
-        return []
-    counts = _count_by_status(notification)
+    counts = _count_by_status(Notification)
     backlog = GaugeMetricFamily(
         "bookit_notification_outbox_backlog", "Notifications waiting to be sent."
     )
-    backlog.add_metric([], counts.get("pending", 0))
+    backlog.add_metric([], counts.get(Notification.Status.PENDING, 0))
     failed = GaugeMetricFamily(
         "bookit_notification_outbox_failed", "Notifications that failed for good."
     )
-    failed.add_metric([], counts.get("failed", 0))
+    failed.add_metric([], counts.get(Notification.Status.FAILED, 0))
     return [backlog, failed]
 
 

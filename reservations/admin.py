@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookit.errors import DomainError
+from bookit.forms import add_service_error
 from reservations import services, services_blocks
 from reservations.models import BookingPolicy, BookingRule, Reservation, SeatBlock
 from reservations.policy import OVERRIDABLE, get_policy, policy_changed
@@ -49,11 +50,7 @@ class ReservationForm(forms.ModelForm):
                     by=by,
                 )
         except DomainError as exc:
-            for field, errors in (exc.errors or {"__all__": [exc.message]}).items():
-                for error in errors:
-                    self.add_error(field if field in self.fields else None, str(error))
-            if exc.errors and exc.status_code == 409:
-                self.add_error(None, str(exc.message))
+            add_service_error(self, exc)
         return data
 
     def _post_clean(self):

@@ -1,11 +1,89 @@
-"""Forms of the "my bookings" pages. Parsing only; reservation_update re-checks every rule."""
+"""Forms of the booking pages: the floor map's time window, filters and seat, and the change of
+a booking's time on "my bookings".
+
+They only parse input. The booking rules (opening hours, steps, past, conflicts) live in
+reservations.services; their errors are attached to these forms by
+bookit.forms.add_service_error.
+"""
 
 import datetime as dt
 
+from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from bookit.errors import ValidationFailed
+from bookit.forms import add_service_error
+from reservations import slots
 from reservations.models import BookingPolicy, Reservation
-from seats.forms import WindowForm
+from seats.models import Seat
+
+
+def _time_choices(times: list[dt.time]) -> list[tuple[str, str]]:
+    return [(t.strftime("%H:%M"), t.strftime("%H:%M")) for t in times]
+
+
+class WindowForm(forms.Form):
+    """A day and a start/end pair from the policy's slot grid, in the coworking's time zone."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.ChoiceField(label=_("From"))
+    end = forms.ChoiceField(label=_("Until"))
+
+    def __init__(self, *args, policy: BookingPolicy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.policy = policy
+        times = slots.slot_times(policy)
+        self.fields["start"].choices = _time_choices(times[:-1])
+        self.fields["end"].choices = _time_choices(times[1:])
+        today = timezone.localdate(timezone=policy.tz)
+        self.fields["date"].widget.attrs.update(
+            {
+                "min": today.isoformat(),
+                "max": (today + dt.timedelta(days=policy.advance_days)).isoformat(),
+            }
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            try:
+                slots.ensure_ordered(start, end)
+            except ValidationFailed as exc:
+                add_service_error(self, exc)
+        return data
+
+    def window(self) -> tuple[dt.datetime, dt.datetime]:
+        """The aware [start, end) of a valid form."""
+        tz, day = self.policy.tz, self.cleaned_data["date"]
+        start = dt.time.fromisoformat(self.cleaned_data["start"])
+        end = dt.time.fromisoformat(self.cleaned_data["end"])
+        return dt.datetime.combine(day, start, tz), dt.datetime.combine(day, end, tz)
+
+
+class MapForm(WindowForm):
+    """The GET form of the map: the window plus floor, kind and amenity filters."""
+
+    floor = forms.TypedChoiceField(label=_("Floor"), coerce=int, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    amenity = forms.MultipleChoiceField(
+        label=_("Amenities"),
+        required=False,
+        choices=Seat.Amenity.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, floors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["floor"].choices = [(f.pk, f.name) for f in floors]
+        self.fields["kind"].choices = [("", _("Any kind")), *Seat.Kind.choices]
+
+
+class BookForm(WindowForm):
+    """The POST of the map page: one seat for the window."""
+
+    seat = forms.IntegerField(label=_("Seat"), min_value=1, widget=forms.HiddenInput)
 
 
 class ChangeTimeForm(WindowForm):

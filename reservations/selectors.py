@@ -1,10 +1,11 @@
-"""Read rules: availability of seats in a window, a member's reservations. Constant queries."""
+"""Read rules: availability of seats in a window, a member's reservations. Constant queries.
+
+Seat-only reads (filters, natural label order, floors with seats) are in seats.selectors."""
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -12,7 +13,7 @@ from bookit.errors import ValidationFailed
 from reservations.models import Reservation, SeatBlock
 from reservations.policy import EffectiveRule, get_policy, rule_resolver
 from reservations.services import validate_window
-from seats.models import Floor, Seat
+from seats.models import Seat
 
 
 @dataclass
@@ -41,28 +42,6 @@ class SeatState:
     @property
     def reason(self) -> str | None:
         return self.block.reason if self.block is not None else self.rule_error
-
-
-def seats_filtered(
-    *,
-    floor: int | None = None,
-    kind: str | None = None,
-    amenity: str | None = None,
-    include_inactive: bool = False,
-) -> list[Seat]:
-    qs = Seat.objects.select_related("floor")
-    if not include_inactive:
-        qs = qs.filter(is_active=True)
-    if floor:
-        qs = qs.filter(floor_id=floor)
-    if kind:
-        qs = qs.filter(kind=kind)
-    seats = sorted(qs, key=lambda s: (s.floor.ordering, s.floor_id, seat_label_key(s.label)))
-    if amenity:
-        # Amenities are a short JSON list; filtering in Python keeps SQLite and PostgreSQL alike.
-        wanted = {a for a in amenity.split(",") if a}
-        seats = [s for s in seats if wanted <= set(s.amenities)]
-    return seats
 
 
 def seat_availability(
@@ -143,31 +122,13 @@ def _rule_error(*, rule: EffectiveRule, start, end, now) -> str | None:
     return None
 
 
-def seat_label_key(label: str) -> tuple:
-    """Natural order for labels: A2 before A10."""
-    return tuple(
-        int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", label)
-    )
-
-
-def floors_with_seats(*, include_inactive: bool = False) -> list[Floor]:
-    """Floors with their seats in natural label order, as ``floor.seat_list``; two queries."""
-    seats = Seat.objects.all() if include_inactive else Seat.objects.filter(is_active=True)
-    floors = list(
-        Floor.objects.prefetch_related(Prefetch("seats", queryset=seats, to_attr="seat_list"))
-    )
-    for floor in floors:
-        floor.seat_list.sort(key=lambda s: seat_label_key(s.label))
-    return floors
-
-
 def reservations_for_user(
     *,
     user: User,
     status: str | None = None,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
-):
+) -> QuerySet[Reservation]:
     qs = Reservation.objects.filter(user=user).select_related("seat__floor")
     return _filter_reservations(qs, status=status, start=start, end=end)
 
@@ -180,7 +141,7 @@ def reservations_for_staff(
     floor: int | None = None,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
-):
+) -> QuerySet[Reservation]:
     qs = Reservation.objects.select_related("seat__floor", "user")
     if seat:
         qs = qs.filter(seat_id=seat)
@@ -191,7 +152,13 @@ def reservations_for_staff(
     return _filter_reservations(qs, status=status, start=start, end=end)
 
 
-def _filter_reservations(qs, *, status, start, end):
+def _filter_reservations(
+    qs: QuerySet[Reservation],
+    *,
+    status: str | None,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+) -> QuerySet[Reservation]:
     if status:
         qs = qs.filter(status__in=status.split(","))
     if start:
@@ -213,13 +180,16 @@ def seat_day_reservations(*, seat: Seat, day: dt.date) -> list[Reservation]:
     )
 
 
-def upcoming_split(*, user: User, now: dt.datetime | None = None):
+def upcoming_split(
+    *, user: User, now: dt.datetime | None = None
+) -> tuple[list[Reservation], list[Reservation]]:
     """(upcoming, past) reservations of a member for the "my bookings" page; one query."""
     now = now or timezone.now()
     rows = list(
         Reservation.objects.filter(user=user).select_related("seat__floor").order_by("start", "id")
     )
-    upcoming, past = [], []
+    upcoming: list[Reservation] = []
+    past: list[Reservation] = []
     for r in rows:
         (upcoming if r.end > now and r.is_live else past).append(r)
     past.reverse()

@@ -14,15 +14,24 @@ Invariants:
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from reservations.models import LIVE_STATUSES, Reservation, SeatBlock
+from reservations import slots
+from reservations.models import (
+    LIVE_STATUSES,
+    BookingPolicy,
+    Reservation,
+    ReservationQuerySet,
+    SeatBlock,
+)
 from reservations.policy import EffectiveRule, default_rule, get_policy, rule_for_seat
 from reservations.signals import reservation_changed, reservation_conflict
 from seats.models import Seat
@@ -33,29 +42,15 @@ Status = Reservation.Status
 CHECKIN_SALT = "bookit.checkin"
 
 
-def _field_error(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, errors={field: [message]})
-
-
-def _local(value: dt.datetime, policy) -> dt.datetime:
+def _local(value: dt.datetime, policy: BookingPolicy) -> dt.datetime:
     return timezone.localtime(value, policy.tz)
-
-
-def current_slot_start(now: dt.datetime | None = None) -> dt.datetime:
-    """The start of the slot containing ``now`` in the coworking's time zone."""
-    policy = get_policy()
-    local = _local(now or timezone.now(), policy)
-    minutes = local.hour * 60 + local.minute
-    floored = minutes - minutes % policy.slot_minutes
-    return local.replace(hour=floored // 60, minute=floored % 60, second=0, microsecond=0)
 
 
 def check_interval(*, start: dt.datetime, end: dt.datetime) -> None:
     """Aware datetimes, end after start: what every interval (booking, block) must be."""
     if timezone.is_naive(start) or timezone.is_naive(end):
-        raise _field_error("start", _("Times must include a UTC offset."))
-    if end <= start:
-        raise _field_error("end", _("The end must be after the start."))
+        raise ValidationFailed.on("start", _("Times must include a UTC offset."))
+    slots.ensure_ordered(start, end)
 
 
 def validate_window(
@@ -71,15 +66,14 @@ def validate_window(
     check_interval(start=start, end=end)
     local_start, local_end = _local(start, policy), _local(end, policy)
     for field, value in (("start", local_start), ("end", local_end)):
-        minutes = value.hour * 60 + value.minute
-        if value.second or value.microsecond or minutes % policy.slot_minutes:
-            raise _field_error(
+        if not slots.is_on_step(value, policy):
+            raise ValidationFailed.on(
                 field,
                 _("Times must be on a %(step)d-minute step.") % {"step": policy.slot_minutes},
             )
     closes_on_start_day = dt.datetime.combine(local_start.date(), policy.closes_at, policy.tz)
     if local_start.time() < policy.opens_at or local_end > closes_on_start_day:
-        raise _field_error(
+        raise ValidationFailed.on(
             "start",
             _("Bookings must be within opening hours, %(opens)s–%(closes)s.")
             % {
@@ -89,7 +83,7 @@ def validate_window(
         )
     minutes = (end - start).total_seconds() / 60
     if minutes < policy.min_minutes:
-        raise _field_error(
+        raise ValidationFailed.on(
             "end", _("A booking lasts at least %(n)d minutes.") % {"n": policy.min_minutes}
         )
     if minutes > policy.max_minutes:
@@ -97,11 +91,11 @@ def validate_window(
             message = _("A booking lasts at most %(n)d minutes.") % {"n": policy.max_minutes}
         else:
             message = _("A booking lasts at most %(n)d hours.") % {"n": policy.max_minutes // 60}
-        raise _field_error("end", message)
-    if start < current_slot_start(now):
-        raise _field_error("start", _("This time is in the past."))
+        raise ValidationFailed.on("end", message)
+    if start < slots.current_slot_start(policy, now):
+        raise ValidationFailed.on("start", _("This time is in the past."))
     if start > now + dt.timedelta(days=policy.advance_days):
-        raise _field_error(
+        raise ValidationFailed.on(
             "start",
             _("You can book at most %(n)d days ahead.") % {"n": policy.advance_days},
         )
@@ -116,17 +110,23 @@ def _conflict_payload(reservation: Reservation) -> dict:
     }
 
 
-def _release_stale(qs, *, now: dt.datetime) -> None:
-    """Mark booked reservations past their grace as no-shows (they already hold nothing)."""
-    grace = get_policy().checkin_grace
-    stale = list(qs.select_for_update().filter(status=Status.BOOKED, start__lte=now - grace))
-    for reservation in stale:
+def _stale(qs: QuerySet[Reservation], *, now: dt.datetime) -> QuerySet[Reservation]:
+    """Booked reservations past their check-in grace: no-shows, whether marked yet or not."""
+    return qs.filter(status=Status.BOOKED, start__lte=now - get_policy().checkin_grace)
+
+
+def _mark_no_shows(reservations: Iterable[Reservation]) -> int:
+    """The one write of the no-show status (locked rows), with its event; returns the count."""
+    count = 0
+    for reservation in reservations:
         reservation.status = Status.NO_SHOW
         reservation.save(update_fields=["status"])
         reservation_changed.send(Reservation, reservation=reservation, action="no_show", by=None)
+        count += 1
+    return count
 
 
-def _check_overlaps(*, user: User, seat: Seat, start, end, exclude_pk=None, now) -> None:
+def _check_block(*, seat: Seat, start: dt.datetime, end: dt.datetime) -> None:
     block = SeatBlock.objects.covering(seat=seat, start=start, end=end).first()
     if block is not None:
         raise Conflict(
@@ -147,11 +147,26 @@ def _check_overlaps(*, user: User, seat: Seat, start, end, exclude_pk=None, now)
                 }
             },
         )
+
+
+def _others(*, start: dt.datetime, end: dt.datetime, exclude_pk: int | None) -> ReservationQuerySet:
     others = Reservation.objects.overlapping(start=start, end=end)
-    if exclude_pk:
-        others = others.exclude(pk=exclude_pk)
-    _release_stale(others.filter(seat=seat) | others.filter(user=user), now=now)
-    live = others.live(now=now)
+    return others.exclude(pk=exclude_pk) if exclude_pk else others
+
+
+def _check_overlaps(
+    *,
+    user: User,
+    seat: Seat,
+    start: dt.datetime,
+    end: dt.datetime,
+    exclude_pk: int | None = None,
+    now: dt.datetime,
+) -> None:
+    """Raise Conflict when the seat is blocked, or the seat or the member is held in
+    [start, end). Reads only."""
+    _check_block(seat=seat, start=start, end=end)
+    live = _others(start=start, end=end, exclude_pk=exclude_pk).live(now=now)
     clash = live.filter(seat=seat).first()
     if clash is not None:
         reservation_conflict.send(Reservation, seat=seat, user=user, kind="seat")
@@ -176,7 +191,15 @@ def _fmt(value: dt.datetime) -> str:
     return _local(value, get_policy()).strftime("%d.%m %H:%M")
 
 
-def _lock_and_check(*, user: User, seat: Seat, start, end, exclude_pk, now) -> None:
+def _lock_and_check(
+    *,
+    user: User,
+    seat: Seat,
+    start: dt.datetime,
+    end: dt.datetime,
+    exclude_pk: int | None,
+    now: dt.datetime,
+) -> None:
     """Lock the member then the seat (always in that order: no deadlocks), then check overlaps.
 
     Without the locks two transactions could both see "no overlap" and both insert; on
@@ -185,21 +208,26 @@ def _lock_and_check(*, user: User, seat: Seat, start, end, exclude_pk, now) -> N
     """
     User.objects.select_for_update().filter(pk=user.pk).first()
     Seat.objects.select_for_update().filter(pk=seat.pk).first()
+    # No-shows in the way hold nothing already; marking them now frees the rows for the
+    # PostgreSQL exclusion constraints, which see statuses, not grace periods.
+    others = _others(start=start, end=end, exclude_pk=exclude_pk)
+    stale = _stale(others.filter(seat=seat) | others.filter(user=user), now=now)
+    _mark_no_shows(stale.select_for_update())
     _check_overlaps(user=user, seat=seat, start=start, end=end, exclude_pk=exclude_pk, now=now)
 
 
 def _check_bookable(*, user: User, seat: Seat, by: User) -> None:
     if not user.is_active:
-        raise _field_error("user", _("This account is not active."))
+        raise ValidationFailed.on("user", _("This account is not active."))
     if not (by.is_staff or user.can_book):
         raise PermissionDenied(_("Your account is waiting for staff verification."))
     if by != user and not by.is_staff:
         raise PermissionDenied()
     if not seat.is_active:
-        raise _field_error("seat", _("This seat is not available for booking."))
+        raise ValidationFailed.on("seat", _("This seat is not available for booking."))
 
 
-def _check_upcoming_limit(*, user: User, rule: EffectiveRule, now) -> None:
+def _check_upcoming_limit(*, user: User, rule: EffectiveRule, now: dt.datetime) -> None:
     """Only on create: moving a booking does not change how many a member holds.
 
     A cap set for a kind or a floor counts the member's bookings of that kind / on that floor.
@@ -214,7 +242,7 @@ def _check_upcoming_limit(*, user: User, rule: EffectiveRule, now) -> None:
     else:
         message = _("You can hold at most %(n)d upcoming bookings.")
     if upcoming.count() >= rule.max_upcoming:
-        raise _field_error("non_field_errors", message % {"n": rule.max_upcoming})
+        raise ValidationFailed.on("non_field_errors", message % {"n": rule.max_upcoming})
 
 
 def _save_guarded(reservation: Reservation, *, fields: list[str] | None = None) -> None:
@@ -272,11 +300,17 @@ def reservation_update(
     """Change seat and/or time; every rule is checked again for the new values."""
     _check_owner(reservation, by)
     if reservation.status != Status.BOOKED:
-        raise _field_error("non_field_errors", _("Only a booking that has not started can change."))
+        raise ValidationFailed.on(
+            "non_field_errors", _("Only a booking that has not started can change.")
+        )
     seat = seat or reservation.seat
     start = start or reservation.start
     end = end or reservation.end
     user = reservation.user
+    if user is None:  # an anonymised booking of a deleted account: nobody can move it
+        raise ValidationFailed.on(
+            "non_field_errors", _("Only a booking that has not started can change.")
+        )
     now = timezone.now()
     _check_bookable(user=user, seat=seat, by=by)
     validate_window(start=start, end=end, now=now, rule=rule_for_seat(seat))
@@ -286,7 +320,7 @@ def reservation_update(
         )
         locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if locked.status != Status.BOOKED:
-            raise _field_error(
+            raise ValidationFailed.on(
                 "non_field_errors", _("Only a booking that has not started can change.")
             )
         if start != locked.start:
@@ -315,7 +349,9 @@ def reservation_cancel(
     with transaction.atomic():
         locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if locked.status not in (Status.BOOKED, Status.CHECKED_IN) or locked.end <= now:
-            raise _field_error("non_field_errors", _("This booking can no longer be cancelled."))
+            raise ValidationFailed.on(
+                "non_field_errors", _("This booking can no longer be cancelled.")
+            )
         locked.cancelled_at = now
         if locked.status == Status.CHECKED_IN:
             # The member used the seat until now: keep that as history, free the rest.
@@ -365,7 +401,7 @@ def checkin_reservation_id(token: str) -> int:
         data = signing.loads(token, salt=CHECKIN_SALT)
         return int(data["r"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise _field_error("token", _("This QR code is not valid.")) from None
+        raise ValidationFailed.on("token", _("This QR code is not valid.")) from None
 
 
 def reservation_check_in(
@@ -381,18 +417,18 @@ def reservation_check_in(
         if locked.status == Status.CHECKED_IN:
             return locked, False
         if locked.status != Status.BOOKED:
-            raise _field_error(
+            raise ValidationFailed.on(
                 "token",
                 _("This booking is %(status)s.") % {"status": locked.get_status_display()},
             )
         if now < locked.start - policy.checkin_early:
-            raise _field_error(
+            raise ValidationFailed.on(
                 "token",
                 _("Check-in opens %(n)d minutes before the start.")
                 % {"n": policy.checkin_early_minutes},
             )
         if now > locked.start + policy.checkin_grace:
-            raise _field_error("token", _("The check-in time for this booking has passed."))
+            raise ValidationFailed.on("token", _("The check-in time for this booking has passed."))
         locked.status = Status.CHECKED_IN
         locked.checked_in_at = now
         locked.save(update_fields=["status", "checked_in_at"])
@@ -405,10 +441,10 @@ def reservation_check_in_by_token(
 ) -> tuple[Reservation, bool]:
     pk = checkin_reservation_id(token)
     if reservation_id is not None and pk != reservation_id:
-        raise _field_error("token", _("This QR code belongs to another booking."))
+        raise ValidationFailed.on("token", _("This QR code belongs to another booking."))
     reservation = Reservation.objects.select_related("seat", "user").filter(pk=pk).first()
     if reservation is None:
-        raise _field_error("token", _("This QR code is not valid."))
+        raise ValidationFailed.on("token", _("This QR code is not valid."))
     return reservation_check_in(reservation=reservation, by=by)
 
 
@@ -422,21 +458,11 @@ def release_no_shows(*, now: dt.datetime | None = None, batch: int = 500) -> int
     PostgreSQL (and under the IMMEDIATE write lock on SQLite), so each is processed once.
     """
     now = now or timezone.now()
-    grace = get_policy().checkin_grace
     total = 0
     while True:
         with transaction.atomic():
-            rows = list(
-                Reservation.objects.select_for_update(skip_locked=True)
-                .filter(status=Status.BOOKED, start__lte=now - grace)
-                .order_by("start")[:batch]
-            )
-            for reservation in rows:
-                reservation.status = Status.NO_SHOW
-                reservation.save(update_fields=["status"])
-                reservation_changed.send(
-                    Reservation, reservation=reservation, action="no_show", by=None
-                )
-        total += len(rows)
+            claimed = Reservation.objects.select_for_update(skip_locked=True)
+            rows = list(_stale(claimed, now=now).order_by("start")[:batch])
+            total += _mark_no_shows(rows)
         if len(rows) < batch:
             return total

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import add_domain_error
 from bookit.errors import DomainError
+from bookit.forms import add_service_error
 from reservations import services
 from reservations.models import Reservation
 from reservations.policy import get_policy
@@ -55,7 +55,7 @@ def _preview(form: CheckInForm, token: str) -> Reservation | None:
     try:
         pk = services.checkin_reservation_id(token)
     except DomainError as exc:
-        add_domain_error(form, exc)
+        add_service_error(form, exc)
         return None
     reservation = Reservation.objects.select_related("user", "seat__floor").filter(pk=pk).first()
     if reservation is None:
@@ -76,7 +76,7 @@ def checkin(request):
                     token=form.cleaned_data["token"], by=request.user
                 )
             except DomainError as exc:
-                add_domain_error(form, exc)
+                add_service_error(form, exc)
                 status = 400
             else:
                 result = {"reservation": reservation, "already": not changed}

@@ -1,9 +1,10 @@
 from django.urls import path, re_path
 
-from reservations import views
+from reservations import map_views, views
 
 app_name = "reservations"
 urlpatterns = [
+    path("", map_views.home, name="home"),
     path("bookings/", views.booking_list, name="list"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="cancel"),
     path("bookings/<int:pk>/change/", views.booking_change, name="change"),

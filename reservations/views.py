@@ -18,12 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from accounts.services import user_calendar_token
 from bookit.errors import DomainError
+from bookit.forms import add_service_error
 from reservations import qr, selectors, services
 from reservations.calendar import build_calendar
 from reservations.forms import ChangeTimeForm
 from reservations.models import Reservation
 from reservations.policy import get_policy
-from seats.forms import add_service_error
 
 Status = Reservation.Status
 PAST_SHOWN = 50  # the latest ones; the full history is in the API and the admin

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from bookit.errors import DomainError
 from seats import services
+from seats.glyphs import DEFAULT_GLYPH, GLYPH
 from seats.models import Floor, Seat, Zone
-from seats.views import DEFAULT_GLYPH, GLYPH
 
 MAX_BODY = 512 * 1024  # a floor of a few thousand seats; anything bigger is not an editor
 

@@ -2,16 +2,16 @@
 reservations is never deleted (history stays): it is deactivated instead."""
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookit.errors import Conflict, DomainError, NotFound, ValidationFailed
+from bookit.errors import DomainError, NotFound, ValidationFailed
 from seats.models import Floor, Seat, Zone
+from seats.signals import floor_deleting, seat_deleting
 
 SEAT_FIELDS = {"label", "floor", "kind", "amenities", "x", "y", "is_active"}
 
 
-def _clean_amenities(amenities) -> list[str]:
+def _clean_amenities(amenities: object) -> list[str]:
     valid = set(Seat.Amenity.values)
     if not isinstance(amenities, list) or not all(isinstance(a, str) for a in amenities):
         raise ValidationFailed(
@@ -20,7 +20,7 @@ def _clean_amenities(amenities) -> list[str]:
     unknown = sorted(set(amenities) - valid)
     if unknown:
         message = _("Unknown amenities: %(names)s.") % {"names": ", ".join(unknown)}
-        raise ValidationFailed(message, errors={"amenities": [message]})
+        raise ValidationFailed.on("amenities", message)
     return sorted(set(amenities))
 
 
@@ -50,7 +50,7 @@ def _save_seat(seat: Seat) -> Seat:
             seat.save()
     except IntegrityError:
         message = _("A seat with this label already exists on this floor.")
-        raise ValidationFailed(message, errors={"label": [message]}) from None
+        raise ValidationFailed.on("label", message) from None
     return seat
 
 
@@ -81,7 +81,7 @@ def seat_create(
     return _save_seat(seat)
 
 
-def seat_update(*, seat: Seat, **changes) -> Seat:
+def seat_update(*, seat: Seat, **changes: object) -> Seat:
     for name, value in changes.items():
         if name not in SEAT_FIELDS:
             continue
@@ -92,39 +92,14 @@ def seat_update(*, seat: Seat, **changes) -> Seat:
 
 
 def seat_delete(*, seat: Seat) -> None:
-    from reservations.models import Reservation
-
-    reservations = Reservation.objects.filter(seat=seat)
-    if reservations.live().filter(end__gt=timezone.now()).exists():
-        raise Conflict(
-            _(
-                "Seat %(label)s has upcoming bookings and cannot be deleted. Deactivate it instead "
-                "(set is_active to false), then cancel or move its bookings."
-            )
-            % {"label": seat.label}
-        )
-    if reservations.exists():
-        raise Conflict(
-            _(
-                "Seat %(label)s has booking history and cannot be deleted. Deactivate it instead "
-                "(set is_active to false); its history stays."
-            )
-            % {"label": seat.label}
-        )
+    """Delete a seat nobody ever booked; the bookings app refuses others (seat_deleting)."""
+    seat_deleting.send(Seat, seat=seat)
     seat.delete()
 
 
 def floor_delete(*, floor: Floor) -> None:
-    from reservations.models import Reservation
-
-    if Reservation.objects.filter(seat__floor=floor).exists():
-        raise Conflict(
-            _(
-                "Floor %(name)s has seats with bookings and cannot be deleted; deactivate its "
-                "seats instead."
-            )
-            % {"name": floor.name}
-        )
+    """Delete a floor and its seats when none was ever booked (floor_deleting refuses)."""
+    floor_deleting.send(Floor, floor=floor)
     with transaction.atomic():
         floor.seats.all().delete()
         floor.delete()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from bookit.errors import DomainError
+from bookit.forms import add_service_error
 from tickets import services
 from tickets.models import Ticket, TicketEvent
 
@@ -54,7 +55,7 @@ class TicketAdminForm(forms.ModelForm):
             try:
                 services.ticket_check_transition(old=self.initial["status"], new=new)
             except DomainError as exc:
-                self.add_error("status", str(exc.message))
+                add_service_error(self, exc)
         return cleaned
 
 

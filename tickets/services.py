@@ -41,16 +41,12 @@ COMMENT_MAX = 2000
 RESERVATION_NOT_YOURS = gettext_lazy("Choose one of your own bookings.")
 
 
-def _field_error(field: str, message) -> ValidationFailed:
-    return ValidationFailed(message, errors={field: [message]})
-
-
 def _required_text(field: str, value: str, limit: int) -> str:
     value = (value or "").strip()
     if not value:
-        raise _field_error(field, _("This field is required."))
+        raise ValidationFailed.on(field, _("This field is required."))
     if len(value) > limit:
-        raise _field_error(field, _("Use at most %(n)d characters.") % {"n": limit})
+        raise ValidationFailed.on(field, _("Use at most %(n)d characters.") % {"n": limit})
     return value
 
 
@@ -68,14 +64,14 @@ def ticket_create(
     text = _required_text("text", text, TEXT_MAX)
     category = category or Ticket.Category.OTHER
     if category not in Ticket.Category.values:
-        raise _field_error("category", _("Unknown category."))
+        raise ValidationFailed.on("category", _("Unknown category."))
     if reservation is not None:
         if reservation.user_id is None or reservation.user_id != author.pk:
-            raise _field_error("reservation", RESERVATION_NOT_YOURS)
+            raise ValidationFailed.on("reservation", RESERVATION_NOT_YOURS)
         if seat is None:
             seat = reservation.seat
         elif seat.pk != reservation.seat_id:
-            raise _field_error("seat", _("This is not the seat of the chosen booking."))
+            raise ValidationFailed.on("seat", _("This is not the seat of the chosen booking."))
     now = timezone.now()
     with transaction.atomic():
         ticket = Ticket.objects.create(
@@ -97,9 +93,9 @@ def ticket_create(
 def ticket_check_transition(*, old: str, new: str) -> None:
     """Raise ValidationFailed on ``status`` unless old -> new is an allowed move."""
     if new not in Status.values:
-        raise _field_error("status", _("Unknown status."))
+        raise ValidationFailed.on("status", _("Unknown status."))
     if new not in ALLOWED_TRANSITIONS.get(old, frozenset()):
-        raise _field_error(
+        raise ValidationFailed.on(
             "status",
             _("A ticket cannot go from “%(old)s” to “%(new)s”.")
             % {"old": Status(old).label, "new": Status(new).label},
@@ -114,7 +110,9 @@ def _check_staff(by: User) -> None:
 def _clean_comment(comment: str | None) -> str:
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
-        raise _field_error("comment", _("Use at most %(n)d characters.") % {"n": COMMENT_MAX})
+        raise ValidationFailed.on(
+            "comment", _("Use at most %(n)d characters.") % {"n": COMMENT_MAX}
+        )
     return comment
 
 
@@ -157,7 +155,7 @@ def ticket_comment(*, ticket: Ticket, comment: str, by: User) -> Ticket:
     _check_staff(by)
     comment = _clean_comment(comment)
     if not comment:
-        raise _field_error("comment", _("This field is required."))
+        raise ValidationFailed.on("comment", _("This field is required."))
     now = timezone.now()
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)

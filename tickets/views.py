@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import add_domain_error
 from bookit.errors import DomainError
+from bookit.forms import add_service_error
 from tickets import selectors, services
 from tickets.forms import TicketForm
 from tickets.models import Ticket
@@ -56,7 +56,7 @@ def ticket_new(request):
         try:
             ticket = services.ticket_create(author=request.user, **form.cleaned_data)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Thank you! Staff will look into it."))
             return redirect("tickets:detail", pk=ticket.pk)

@@ -75,7 +75,7 @@ class MeSerializer(serializers.ModelSerializer):
         return user.telegram_id is not None
 
     def get_avatar_url(self, user: User) -> str:
-        from accounts.avatars import avatar_url
+        from accounts.avatars.images import avatar_url
 
         return avatar_url(user, request=self.context.get("request"))
 

@@ -1,6 +1,7 @@
 from django.urls import re_path
 
-from accounts.api import avatar_views, views
+from accounts.api import views
+from accounts.avatars import api as avatar_views
 
 # Trailing slash optional, as the existing frontend calls both forms.
 urlpatterns = [

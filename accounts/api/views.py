@@ -63,7 +63,7 @@ def _refresh_from(request) -> str:
     token = token or request.COOKIES.get(settings.JWT_REFRESH_COOKIE)
     if not token:
         message = _("A refresh token is required.")
-        raise ValidationFailed(message, errors={"refresh": [message]})
+        raise ValidationFailed.on("refresh", message)
     return token
 
 
@@ -123,7 +123,7 @@ class AdminVerifyUserView(APIView):
         verified = request.data.get("verified", True) if hasattr(request.data, "get") else True
         if not isinstance(verified, bool):
             message = _("Must be true or false.")
-            raise ValidationFailed(message, errors={"verified": [message]})
+            raise ValidationFailed.on("verified", message)
         services.user_verify(user=user, by=request.user, verified=verified)
         return Response(s.AdminUserSerializer(user).data)
 
@@ -147,7 +147,7 @@ class AdminUserListView(generics.ListAPIView):
         if verified is not None:
             if verified.lower() not in {"true", "false", "1", "0"}:
                 message = _("Must be true or false.")
-                raise ValidationFailed(message, errors={"verified": [message]})
+                raise ValidationFailed.on("verified", message)
             qs = qs.filter(is_verified=verified.lower() in {"true", "1"})
         search = self.request.query_params.get("search", "").strip()
         if search:

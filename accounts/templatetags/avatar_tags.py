@@ -1,13 +1,13 @@
 """``{% load avatar_tags %}{% avatar_info user as avatar %}`` for templates.
 
 Gives {avatar_url, avatar_urls, is_default, max_mb}: the member's avatar, the staff default or the
-built-in picture, as accounts.avatars.avatar_info decides.
+built-in picture, as accounts.avatars.images.avatar_info decides.
 """
 
 from django import template
 from django.conf import settings
 
-from accounts.avatars import avatar_info as _avatar_info
+from accounts.avatars.images import avatar_info as _avatar_info
 
 register = template.Library()
 

@@ -7,8 +7,8 @@ from django.urls import resolve
 from django.views.static import serve
 from rest_framework.test import APIClient
 
-from accounts.api.avatar_views import AvatarUploadThrottle
-from accounts.avatars import install_upload_limit
+from accounts.avatars.api import AvatarUploadThrottle
+from accounts.avatars.images import install_upload_limit
 from accounts.models import User
 from accounts.tests import avatar_images as img
 
@@ -100,7 +100,7 @@ class TestRejections:
         self, member, settings, monkeypatch
     ):
         # Session auth runs the CSRF check, which parses the body: the limit must come first.
-        from accounts.api import avatar_views
+        from accounts.avatars import api as avatar_views
 
         installed = []
 

@@ -9,8 +9,9 @@ from django.core.files.storage import default_storage
 from django.utils import translation
 from PIL import Image, ImageFile
 
-from accounts import services, services_avatar
-from accounts.avatars import (
+from accounts import services
+from accounts.avatars import services as avatar_services
+from accounts.avatars.images import (
     AvatarTooLarge,
     StorageUnavailable,
     avatar_delete_files,
@@ -143,7 +144,7 @@ class TestPrepare:
 class TestAvatarSet:
     def test_it_stores_every_size_under_a_random_name(self, member, settings):
         upload = img.upload(img.image_bytes(), name="../../etc/passwd.png")
-        services_avatar.avatar_set(user=member, upload=upload)
+        avatar_services.avatar_set(user=member, upload=upload)
         member.refresh_from_db()
         assert NAME_RE.match(member.avatar.name)
         assert stored_files(settings) == set(rendition_names(member.avatar.name))
@@ -154,35 +155,35 @@ class TestAvatarSet:
         self, member, settings, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            services_avatar.avatar_set(user=member, upload=img.upload(img.image_bytes()))
+            avatar_services.avatar_set(user=member, upload=img.upload(img.image_bytes()))
         old = set(rendition_names(member.avatar.name))
         with django_capture_on_commit_callbacks(execute=True):
-            services_avatar.avatar_set(user=member, upload=img.upload(img.image_bytes("JPEG")))
+            avatar_services.avatar_set(user=member, upload=img.upload(img.image_bytes("JPEG")))
         new = set(rendition_names(User.objects.get(pk=member.pk).avatar.name))
         assert old.isdisjoint(new)
         assert stored_files(settings) == new
 
     def test_removing_deletes_the_files(self, member, settings, django_capture_on_commit_callbacks):
-        services_avatar.avatar_set(user=member, upload=img.upload(img.image_bytes()))
+        avatar_services.avatar_set(user=member, upload=img.upload(img.image_bytes()))
         with django_capture_on_commit_callbacks(execute=True):
-            services_avatar.avatar_remove(user=member)
+            avatar_services.avatar_remove(user=member)
         assert not User.objects.get(pk=member.pk).avatar
         assert stored_files(settings) == set()
 
     def test_account_deletion_deletes_every_size(
         self, member, settings, django_capture_on_commit_callbacks
     ):
-        services_avatar.avatar_set(user=member, upload=img.upload(img.image_bytes()))
+        avatar_services.avatar_set(user=member, upload=img.upload(img.image_bytes()))
         assert len(stored_files(settings)) == 2
         with django_capture_on_commit_callbacks(execute=True):
             services.user_delete(user=member)
         assert stored_files(settings) == set()
 
     def test_a_rejected_upload_keeps_the_current_avatar(self, member, settings):
-        services_avatar.avatar_set(user=member, upload=img.upload(img.image_bytes()))
+        avatar_services.avatar_set(user=member, upload=img.upload(img.image_bytes()))
         before = stored_files(settings)
         with pytest.raises(ValidationFailed):
-            services_avatar.avatar_set(user=member, upload=img.upload(img.SVG, "x.svg"))
+            avatar_services.avatar_set(user=member, upload=img.upload(img.SVG, "x.svg"))
         assert stored_files(settings) == before
         assert User.objects.get(pk=member.pk).avatar.name == member.avatar.name
 
@@ -191,7 +192,7 @@ class TestAvatarSet:
         blocker.write_text("a file where the media folder should be")
         settings.MEDIA_ROOT = blocker / "media"
         with pytest.raises(StorageUnavailable) as exc:
-            services_avatar.avatar_set(user=member, upload=img.upload(img.image_bytes()))
+            avatar_services.avatar_set(user=member, upload=img.upload(img.image_bytes()))
         assert exc.value.status_code == 503
         assert not User.objects.get(pk=member.pk).avatar
 
@@ -202,18 +203,18 @@ class TestAvatarSet:
 class TestAvatarUrl:
     def test_it_falls_back_from_member_to_staff_default_to_built_in(self, member, staff):
         assert avatar_url(member).endswith("/static/img/default-avatar.svg")
-        row = services_avatar.default_avatar_set(upload=img.upload(img.image_bytes()), by=staff)
+        row = avatar_services.default_avatar_set(upload=img.upload(img.image_bytes()), by=staff)
         assert avatar_url(member) == default_storage.url(row.image.name)
-        services_avatar.avatar_set(user=member, upload=img.upload(img.image_bytes("JPEG")))
+        avatar_services.avatar_set(user=member, upload=img.upload(img.image_bytes("JPEG")))
         assert avatar_url(member) == default_storage.url(member.avatar.name)
         assert avatar_url(member, size=64).endswith("_64.webp")
 
     def test_removing_the_default_goes_back_to_the_built_in_picture(
         self, member, staff, settings, django_capture_on_commit_callbacks
     ):
-        services_avatar.default_avatar_set(upload=img.upload(img.image_bytes()), by=staff)
+        avatar_services.default_avatar_set(upload=img.upload(img.image_bytes()), by=staff)
         with django_capture_on_commit_callbacks(execute=True):
-            services_avatar.default_avatar_remove(by=staff)
+            avatar_services.default_avatar_remove(by=staff)
         assert avatar_url(member).endswith("/static/img/default-avatar.svg")
         assert DefaultAvatar.objects.get().updated_by == staff
         assert stored_files(settings) == set()

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from accounts.avatars import install_upload_limit
+from accounts.avatars.images import install_upload_limit
 from accounts.models import DefaultAvatar, User
 from accounts.tests import avatar_images as img
 
@@ -85,7 +85,7 @@ class TestProfileAvatar:
     def test_an_oversized_file_is_dropped_while_streaming(self, browser, settings, monkeypatch):
         # The size limit must see the body before the CSRF check parses it, or the whole file
         # would be spooled to disk first; a handler installed too late never sees any data.
-        from accounts import views_avatar
+        from accounts.avatars import views as views_avatar
 
         installed = []
 
@@ -100,7 +100,7 @@ class TestProfileAvatar:
         assert installed and installed[0].too_large
 
     def test_uploads_through_the_page_share_the_budget(self, browser, monkeypatch):
-        from accounts.api.avatar_views import AvatarUploadThrottle
+        from accounts.avatars.api import AvatarUploadThrottle
 
         monkeypatch.setattr(AvatarUploadThrottle, "rate", "1/hour")
         assert submit(browser, img.image_bytes()).status_code == 302

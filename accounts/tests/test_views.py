@@ -152,7 +152,7 @@ def test_admin_removes_an_avatar_through_the_service(
 ):
     from django.core.files.storage import default_storage
 
-    from accounts.services_avatar import avatar_set
+    from accounts.avatars.services import avatar_set
     from accounts.tests.avatar_images import image_bytes, upload
 
     avatar_set(user=member, upload=upload(image_bytes()))

@@ -21,23 +21,23 @@ member count and tickets.
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookit.errors import ValidationFailed
-from reservations.models import LIVE_STATUSES, Reservation
+from reservations.models import LIVE_STATUSES, BookingPolicy, Reservation
 from reservations.policy import get_policy
 from seats.models import Floor, Seat
+from tickets.models import Ticket
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
 TOP_SEATS = 5
 MEMBER_BUCKETS = [(0, 0), (1, 1), (2, 2), (3, 5), (6, 10), (11, 20), (21, None)]
-TICKET_STATUSES = ("open", "in_progress", "resolved", "rejected")
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class StatsReport:
         return self.booked_hours / self.available_hours if self.available_hours else 0.0
 
 
-def parse_filters(params, *, today: dt.date) -> StatsFilters:
+def parse_filters(params: Mapping[str, str], *, today: dt.date) -> StatsFilters:
     """?start=YYYY-MM-DD&end=YYYY-MM-DD&floor=ID; defaults: the last 30 days, every floor."""
     errors: dict[str, list[str]] = {}
 
@@ -127,7 +127,7 @@ def parse_filters(params, *, today: dt.date) -> StatsFilters:
     return StatsFilters(start=start, end=end, floor=floor)
 
 
-def _opening_window(day: dt.date, policy) -> tuple[dt.datetime, dt.datetime]:
+def _opening_window(day: dt.date, policy: BookingPolicy) -> tuple[dt.datetime, dt.datetime]:
     return (
         dt.datetime.combine(day, policy.opens_at, policy.tz),
         dt.datetime.combine(day, policy.closes_at, policy.tz),
@@ -140,7 +140,7 @@ def _minutes(start: dt.datetime, end: dt.datetime) -> float:
     return (end.timestamp() - start.timestamp()) / 60
 
 
-def _hour_chunks(start: dt.datetime, end: dt.datetime):
+def _hour_chunks(start: dt.datetime, end: dt.datetime) -> Iterator[tuple[int, int, float]]:
     """Split a local interval at hour boundaries: (weekday, hour, minutes) pieces."""
     cursor = start
     while cursor < end:
@@ -288,20 +288,16 @@ def stats_report(filters: StatsFilters) -> StatsReport:
 def _ticket_stats(
     filters: StatsFilters, period_start: dt.datetime, period_end: dt.datetime
 ) -> tuple[dict[str, int], float | None]:
-    try:
-        ticket = apps.get_model("tickets.Ticket")
-    except LookupError:
-        return {}, None
-    tickets = ticket.objects.filter(created_at__gte=period_start, created_at__lt=period_end)
+    tickets = Ticket.objects.filter(created_at__gte=period_start, created_at__lt=period_end)
     if filters.floor is not None:
         tickets = tickets.filter(seat__floor=filters.floor)
-    counts = dict.fromkeys(TICKET_STATUSES, 0)
+    counts = dict.fromkeys(Ticket.Status.values, 0)
     durations = []
     for status, created_at, resolved_at in tickets.values_list(
         "status", "created_at", "resolved_at"
     ).order_by():
         counts[status] = counts.get(status, 0) + 1
-        if status == "resolved" and resolved_at is not None:
+        if status == Ticket.Status.RESOLVED and resolved_at is not None:
             durations.append((resolved_at - created_at).total_seconds() / 3600)
     return counts, statistics.median(durations) if durations else None
 

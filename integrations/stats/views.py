@@ -30,6 +30,7 @@ from integrations.stats.selectors import (
 )
 from reservations.policy import get_policy
 from seats.models import Floor
+from tickets.models import Ticket
 
 
 def _today() -> dt.date:
@@ -69,7 +70,7 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         errors = exc.errors
         filters = parse_filters({}, today=_today())
     report = stats_report(filters)
-    labels = _ticket_labels()
+    labels = dict(Ticket.Status.choices)
     chart_data = _charts(report)
     context = {
         "report": report,
@@ -97,15 +98,6 @@ def _duration(hours: float | None) -> str:
     if hours < 1:
         return _("%(n)d min") % {"n": round(hours * 60)}
     return _("%(n)s h") % {"n": f"{hours:.1f}"}
-
-
-def _ticket_labels() -> dict[str, str]:
-    return {
-        "open": _("Open"),
-        "in_progress": _("In progress"),
-        "resolved": _("Resolved"),
-        "rejected": _("Rejected"),
-    }
 
 
 def _cell(value) -> str:

@@ -28,14 +28,16 @@ from accounts.models import User
 from bookit.errors import DomainError
 from integrations.telegram import services
 from integrations.telegram.messages import format_window, local
-from reservations import selectors
+from reservations import selectors, slots
 from reservations import services as booking
 from reservations.models import Reservation
 from reservations.policy import get_policy
 from seats.models import Seat
+from seats.selectors import seats_filtered
 
 DATE_DAYS = 7
 SEATS_SHOWN = 30
+DURATIONS = {60, 120, 240, 480}  # offered lengths in minutes, besides the minimum and "until close"
 
 
 @dataclass
@@ -199,22 +201,6 @@ def book_view(user: User, args: list[str] | None = None) -> Reply:
 # --- the booking flow ----------------------------------------------------------------------
 
 
-def _slot_starts(day: dt.date, now: dt.datetime) -> list[dt.datetime]:
-    policy = get_policy()
-    earliest = booking.current_slot_start(now)
-    start = dt.datetime.combine(day, policy.opens_at, policy.tz)
-    last = dt.datetime.combine(day, policy.closes_at, policy.tz) - dt.timedelta(
-        minutes=policy.min_minutes
-    )
-    latest = now + dt.timedelta(days=policy.advance_days)
-    starts = []
-    while start <= last:
-        if earliest <= start <= latest:
-            starts.append(start)
-        start += policy.slot
-    return starts
-
-
 def _pick_date(user: User) -> Reply:
     policy = get_policy()
     now = timezone.now()
@@ -223,7 +209,7 @@ def _pick_date(user: User) -> Reply:
     buttons = [
         (dateformat.format(day, "D d.m"), f"b:d:{day:%Y%m%d}")
         for day in days
-        if _slot_starts(day, now)
+        if slots.day_slot_starts(policy, day, now)
     ]
     if not buttons:
         return Reply(_("There are no free times to book right now."))
@@ -231,7 +217,7 @@ def _pick_date(user: User) -> Reply:
 
 
 def _pick_start(day: dt.date) -> Reply:
-    starts = _slot_starts(day, timezone.now())
+    starts = slots.day_slot_starts(get_policy(), day, timezone.now())
     if not starts:
         return Reply(_("This day is over. Pick another one."), _markup([], back="b:dates"))
     buttons = [(f"{s:%H:%M}", f"b:t:{s:%Y%m%d%H%M}") for s in starts]
@@ -240,16 +226,7 @@ def _pick_start(day: dt.date) -> Reply:
 
 
 def _durations(start: dt.datetime) -> list[int]:
-    policy = get_policy()
-    closes = dt.datetime.combine(start.date(), policy.closes_at, policy.tz)
-    until_close = int((closes - start).total_seconds() // 60)
-    wanted = {policy.min_minutes, 60, 120, 240, 480, min(until_close, policy.max_minutes)}
-    return sorted(
-        m
-        for m in wanted
-        if policy.min_minutes <= m <= min(policy.max_minutes, until_close)
-        and m % policy.slot_minutes == 0
-    )
+    return slots.durations_from(get_policy(), start, DURATIONS)
 
 
 def _duration_label(minutes: int) -> str:
@@ -273,9 +250,7 @@ def _pick_duration(start: dt.datetime) -> Reply:
 
 def _pick_seat(user: User, start: dt.datetime, minutes: int) -> Reply:
     end = start + dt.timedelta(minutes=minutes)
-    states = selectors.seat_availability(
-        seats=selectors.seats_filtered(), start=start, end=end, user=user
-    )
+    states = selectors.seat_availability(seats=seats_filtered(), start=start, end=end, user=user)
     free = [s.seat for s in states if s.available][:SEATS_SHOWN]
     back = f"b:t:{start:%Y%m%d%H%M}"
     if not free:

@@ -9,6 +9,7 @@ from django.utils.translation import override
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from reservations.policy import get_policy
+from tickets.models import Ticket
 
 
 def local(value: dt.datetime) -> dt.datetime:
@@ -43,12 +44,7 @@ def reservation_line(payload: dict[str, Any]) -> str:
 
 
 def ticket_status_label(status: str) -> str:
-    try:
-        from tickets.models import Ticket  # the tickets app is optional at import time
-
-        return str(dict(Ticket.Status.choices).get(status, status))
-    except (ImportError, AttributeError):
-        return status
+    return str(dict(Ticket.Status.choices).get(status, status))
 
 
 def cancel_button(reservation_id: int) -> InlineKeyboardMarkup:

@@ -56,13 +56,13 @@ def link_token_create(*, user: User, now: dt.datetime | None = None) -> LinkToke
         row = TelegramLinkToken.objects.create(
             user=user, token_hash=hash_token(token), created_at=now, expires_at=now + LINK_TOKEN_TTL
         )
-    url = create_deep_linked_url(settings.TELEGRAM_BOT_USERNAME, token)
+    url = create_deep_linked_url(settings.TELEGRAM_BOT_USERNAME or "", token)
     return LinkToken(token=token, url=url, expires_at=row.expires_at)
 
 
 def _bad_token() -> ValidationFailed:
     message = _("This link is invalid or has expired. Get a new one on your profile page.")
-    return ValidationFailed(message, errors={"token": [message]})
+    return ValidationFailed.on("token", message)
 
 
 def telegram_link(

@@ -1,10 +1,9 @@
-from django.urls import re_path
+from django.urls import path
 
-from integrations.telegram.api import views
+from integrations.telegram import views
 
+app_name = "integrations"
 urlpatterns = [
-    re_path(r"^telegram/get_token/?$", views.GetTokenView.as_view(), name="get-token"),
-    re_path(r"^telegram/connect/?$", views.ConnectView.as_view(), name="connect"),
-    re_path(r"^telegram/exists/?$", views.ExistsView.as_view(), name="exists"),
-    re_path(r"^telegram/unlink/?$", views.UnlinkView.as_view(), name="unlink"),
+    path("profile/telegram/link/", views.telegram_link_view, name="telegram-link"),
+    path("profile/telegram/unlink/", views.telegram_unlink_view, name="telegram-unlink"),
 ]

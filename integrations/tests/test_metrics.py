@@ -9,13 +9,15 @@ from prometheus_client import REGISTRY
 
 from accounts.tests.factories import make_user
 from bookit.errors import Conflict
-from integrations.stats.tests.factories import MSK, make_floor, make_reservation, make_seat, msk
+from bookit.tests.clock import MSK, msk
 from reservations.services import (
     release_no_shows,
     reservation_cancel,
     reservation_check_in,
     reservation_create,
 )
+from reservations.tests.factories import make_reservation
+from seats.tests.factories import make_floor, make_seat
 
 
 def sample(name: str, **labels: str) -> float:

@@ -17,8 +17,9 @@ import yaml
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from integrations.stats.tests.factories import MSK, make_floor, make_seat, msk
+from bookit.tests.clock import MSK, msk
 from reservations.services import reservation_create
+from seats.tests.factories import make_floor, make_seat
 
 DEPLOY = Path(django_settings.BASE_DIR) / "deploy"
 DASHBOARD = DEPLOY / "grafana" / "dashboards" / "bookit.json"

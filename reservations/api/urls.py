@@ -1,8 +1,10 @@
 from django.urls import re_path
 
-from reservations.api import blocks, views
+from reservations.api import blocks, seat_views, views
 
 urlpatterns = [
+    re_path(r"^seat/?$", seat_views.SeatListView.as_view(), name="seats"),
+    re_path(r"^seat/(?P<pk>\d+)/?$", seat_views.SeatDetailView.as_view(), name="seat"),
     re_path(r"^reservations/?$", views.ReservationListView.as_view(), name="reservations"),
     re_path(
         r"^reservations/(?P<pk>\d+)/?$", views.ReservationDetailView.as_view(), name="reservation"

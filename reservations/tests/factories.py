@@ -1,29 +1,33 @@
+"""Reservations written directly, bypassing the booking rules (past or setup data)."""
+
 import datetime as dt
-import zoneinfo
 
+from django.utils import timezone
+
+from accounts.models import User
 from reservations.models import Reservation
-from seats.models import Floor, Seat
-
-MSK = zoneinfo.ZoneInfo("Europe/Moscow")
-# A fixed "now" for rule tests: Tuesday 1 December 2026, 09:05 in Moscow.
-NOW = dt.datetime(2026, 12, 1, 9, 5, tzinfo=MSK)
+from seats.models import Seat
+from seats.tests.factories import make_seat
 
 
-def at(day_offset: int, hour: int, minute: int = 0) -> dt.datetime:
-    """An aware Moscow datetime, ``day_offset`` days after NOW's date."""
-    base = NOW.date() + dt.timedelta(days=day_offset)
-    return dt.datetime.combine(base, dt.time(hour, minute), MSK)
-
-
-def make_floor(name: str = "Floor 1", **extra) -> Floor:
-    return Floor.objects.create(name=name, **extra)
-
-
-def make_seat(label: str = "A1", floor: Floor | None = None, **extra) -> Seat:
-    floor = floor or Floor.objects.first() or make_floor()
-    return Seat.objects.create(label=label, floor=floor, **extra)
-
-
-def make_reservation(user, seat, start, end, status=Reservation.Status.BOOKED) -> Reservation:
-    """A row written directly, bypassing the rules (for past or setup data)."""
-    return Reservation.objects.create(user=user, seat=seat, start=start, end=end, status=status)
+def make_reservation(
+    user: User,
+    seat: Seat | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    status: str = Reservation.Status.BOOKED,
+    *,
+    minutes: int = 60,
+    **extra,
+) -> Reservation:
+    """Defaults: a new seat; a start 5 minutes ago (inside the default check-in window); an end
+    ``minutes`` after the start."""
+    start = start or timezone.now() - dt.timedelta(minutes=5)
+    return Reservation.objects.create(
+        user=user,
+        seat=seat or make_seat(),
+        start=start,
+        end=end or start + dt.timedelta(minutes=minutes),
+        status=status,
+        **extra,
+    )

@@ -1,8 +1,8 @@
 import pytest
 
+from bookit.tests.clock import at
 from reservations import services
 from reservations.models import BookingPolicy, Reservation
-from reservations.tests.factories import at
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 

@@ -4,9 +4,11 @@ import datetime as dt
 
 import pytest
 
+from bookit.tests.clock import at
 from reservations.calendar import build_calendar, escape_text, fold
 from reservations.models import Reservation
-from reservations.tests.factories import at, make_floor, make_reservation, make_seat
+from reservations.tests.factories import make_reservation
+from seats.tests.factories import make_floor, make_seat
 
 
 def test_text_is_escaped():

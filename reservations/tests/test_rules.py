@@ -6,12 +6,13 @@ import datetime as dt
 import pytest
 
 from bookit.errors import ValidationFailed
+from bookit.tests.clock import at
 from reservations import services
 from reservations.models import BookingRule, Reservation
 from reservations.policy import rule_for_seat
 from reservations.services_blocks import booking_rule_save
-from reservations.tests.factories import at, make_floor, make_seat
 from seats.models import Seat
+from seats.tests.factories import make_floor, make_seat
 
 pytestmark = [pytest.mark.django_db(transaction=False), pytest.mark.usefixtures("frozen")]
 ROOM = Seat.Kind.MEETING_ROOM

@@ -4,11 +4,13 @@ import pytest
 
 from accounts.services import user_delete
 from bookit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from bookit.tests.clock import NOW, at
 from reservations import services
 from reservations.models import BookingPolicy, Reservation
 from reservations.policy import policy_changed
 from reservations.signals import reservation_changed
-from reservations.tests.factories import NOW, at, make_reservation, make_seat
+from reservations.tests.factories import make_reservation
+from seats.tests.factories import make_seat
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 Status = Reservation.Status

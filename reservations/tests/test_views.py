@@ -2,9 +2,10 @@
 
 import pytest
 
-from accounts.tests.factories import PASSWORD
+from bookit.tests.clock import at
 from reservations.models import Reservation
-from reservations.tests.factories import at, make_reservation, make_seat
+from reservations.tests.factories import make_reservation
+from seats.tests.factories import make_seat
 
 pytestmark = pytest.mark.django_db
 Status = Reservation.Status
@@ -13,12 +14,6 @@ Status = Reservation.Status
 @pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def member_client(client, member):
-    client.login(email=member.email, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

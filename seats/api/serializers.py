@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from seats.models import Floor, Seat
+from seats.selectors import seat_label_key
 
 
 class SeatSerializer(serializers.ModelSerializer):
@@ -51,8 +52,6 @@ class FloorSerializer(serializers.ModelSerializer):
 
     def to_representation(self, floor):
         if not hasattr(floor, "seat_list"):  # a single floor, not from floors_with_seats()
-            from reservations.selectors import seat_label_key
-
             floor.seat_list = sorted(floor.seats.all(), key=lambda s: seat_label_key(s.label))
         return super().to_representation(floor)
 

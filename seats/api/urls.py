@@ -5,6 +5,4 @@ from seats.api import views
 urlpatterns = [
     re_path(r"^floors/?$", views.FloorListView.as_view(), name="floors"),
     re_path(r"^floors/(?P<pk>\d+)/?$", views.FloorDetailView.as_view(), name="floor"),
-    re_path(r"^seat/?$", views.SeatListView.as_view(), name="seats"),
-    re_path(r"^seat/(?P<pk>\d+)/?$", views.SeatDetailView.as_view(), name="seat"),
 ]

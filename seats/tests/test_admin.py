@@ -5,8 +5,10 @@ import json
 import pytest
 
 from accounts.tests.factories import make_user
-from reservations.tests.factories import at, make_floor, make_reservation, make_seat
+from bookit.tests.clock import at
+from reservations.tests.factories import make_reservation
 from seats.models import Seat, Zone
+from seats.tests.factories import make_floor, make_seat
 
 pytestmark = pytest.mark.django_db
 

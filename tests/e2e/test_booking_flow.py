@@ -93,8 +93,9 @@ def test_register_verify_log_in_book_and_cancel(page, live_server, seats):
     dialog = page.locator("#book-dialog")
     assert dialog.is_visible()
     assert "A1" in dialog.locator("[data-field=seat]").inner_text()
-    dialog.locator("button[type=submit]").click()
-    page.wait_for_url("**/?date=*")
+    # The page is already on a ?date= URL: wait for the POST's redirect itself.
+    with page.expect_navigation(url="**/?date=*"):
+        dialog.locator("button[type=submit]").click()
     assert "seat mine" in seat_class(page, seats[0])
     reservation = Reservation.objects.get(user=user)
     assert reservation.seat == seats[0]
@@ -113,8 +114,9 @@ def test_keyboard_enter_on_a_seat_books_it(page, live_server, seats):
     page.focus(f"#seat-{seats[1].pk}")
     page.keyboard.press("Enter")
     assert page.locator("#book-dialog").is_visible()
-    page.keyboard.press("Enter")  # the dialog's Book button has the focus
-    page.wait_for_url("**/?date=*")
+    # The page is already on a ?date= URL: wait for the POST's redirect itself.
+    with page.expect_navigation(url="**/?date=*"):
+        page.keyboard.press("Enter")  # the dialog's Book button has the focus
     assert "seat mine" in seat_class(page, seats[1])
 
 
@@ -129,8 +131,9 @@ def test_booking_works_without_javascript(nojs_page, live_server, seats):
     page.wait_for_url("**seat=*")
     confirm = page.locator("#confirm")
     assert "M1" in confirm.inner_text()
-    confirm.locator("button[type=submit]").click()
-    page.wait_for_url("**/?date=*")
+    # The page is already on a ?date= URL: wait for the POST's redirect itself.
+    with page.expect_navigation(url="**/?date=*"):
+        confirm.locator("button[type=submit]").click()
     assert "seat mine" in seat_class(page, seats[2])
 
     reservation = Reservation.objects.get(user__email="nojs@example.com")
@@ -190,6 +193,7 @@ def test_keyboard_booking_works_without_javascript(nojs_page, live_server, seats
     page.wait_for_url("**seat=*")
     # The confirmation's Book button takes the focus, so a second Enter books.
     assert page.evaluate("document.activeElement.closest('#confirm') !== null")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/?date=*")
+    # The page is already on a ?date= URL: wait for the POST's redirect itself.
+    with page.expect_navigation(url="**/?date=*"):
+        page.keyboard.press("Enter")
     assert "seat mine" in seat_class(page, seats[0])

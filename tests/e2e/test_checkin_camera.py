@@ -11,8 +11,8 @@ import qrcode
 
 from reservations.models import Reservation
 from reservations.qr import checkin_url
+from reservations.tests.factories import make_reservation
 from tests.e2e.conftest import CHROMIUM, LAUNCH_ARGS
-from tickets.tests.factories import make_reservation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]

@@ -22,7 +22,7 @@ def _choice_list(params, name: str, allowed: list[str]) -> list[str] | None:
     unknown = [v for v in values if v not in allowed]
     if unknown:
         message = _("Unknown value: %(value)s.") % {"value": ", ".join(unknown)}
-        raise ValidationFailed(message, errors={name: [message]})
+        raise ValidationFailed.on(name, message)
     return values
 
 

@@ -29,12 +29,6 @@ def post_change_form(client, ticket: Ticket, **fields):
     return client.post(change_url(ticket), data)
 
 
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
 def test_changelist_lists_and_filters_by_author(staff_client, member, other_member):
     mine = make_ticket(author=member, subject="Wobbly chair")
     make_ticket(author=other_member, subject="Too loud")

@@ -3,9 +3,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from reservations.tests.factories import make_reservation
+from seats.tests.factories import make_seat
 from tickets import services
 from tickets.models import Ticket
-from tickets.tests.factories import make_reservation, make_seat, make_ticket
+from tickets.tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
 S = Ticket.Status

@@ -1,10 +1,12 @@
 import pytest
 
 from bookit.errors import PermissionDenied, ValidationFailed
+from reservations.tests.factories import make_reservation
+from seats.tests.factories import make_seat
 from tickets import services
 from tickets.models import Ticket, TicketEvent
 from tickets.signals import ticket_status_changed
-from tickets.tests.factories import make_reservation, make_seat, make_ticket
+from tickets.tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
 S = Ticket.Status

@@ -4,20 +4,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from reservations.tests.factories import make_reservation
+from seats.tests.factories import make_seat
 from tickets import services
 from tickets.models import Ticket
-from tickets.tests.factories import make_reservation, make_seat, make_ticket
+from tickets.tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
 S = Ticket.Status
 LIST = reverse("tickets:list")
 NEW = reverse("tickets:new")
-
-
-@pytest.fixture
-def member_client(client, member):
-    client.force_login(member)
-    return client
 
 
 def test_pages_need_login(client, member):

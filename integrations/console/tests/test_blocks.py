@@ -4,11 +4,13 @@ blocked on every map and turn booking into 409."""
 import pytest
 
 from bookit.errors import Conflict, PermissionDenied, ValidationFailed
+from bookit.tests.clock import at
 from integrations.models import Notification
 from reservations import services
 from reservations.models import Reservation, SeatBlock
 from reservations.services_blocks import seat_block_create, seat_block_delete
-from reservations.tests.factories import at, make_floor, make_reservation, make_seat
+from reservations.tests.factories import make_reservation
+from seats.tests.factories import make_floor, make_seat
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 Status = Reservation.Status

@@ -7,11 +7,13 @@ import time_machine
 from django.urls import reverse
 
 from accounts.tests.factories import make_user
+from bookit.tests.clock import NOW, at
 from integrations.console.selectors import dashboard
 from integrations.models import Notification
 from reservations.models import Reservation
 from reservations.policy import get_policy, rule_for_floor
-from reservations.tests.factories import NOW, at, make_floor, make_reservation, make_seat
+from reservations.tests.factories import make_reservation
+from seats.tests.factories import make_floor, make_seat
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,11 @@ import time_machine
 from django.utils import timezone
 
 from accounts.tests.factories import make_user
+from bookit.tests.clock import NOW, at
 from reservations.models import Reservation
-from reservations.tests.factories import NOW, at, make_floor, make_reservation, make_seat
+from reservations.tests.factories import make_reservation
 from reservations.tests.test_admin import form_data
+from seats.tests.factories import make_floor, make_seat
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,11 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
@@ -60,20 +61,23 @@ class Task:
         return count
 
 
-def load_tasks(entries) -> list[Task]:
-    """Resolve (dotted path, interval) pairs; a task that cannot be imported is logged, skipped."""
-    tasks = []
+def load_tasks(entries: Iterable[tuple[str, float]]) -> list[Task]:
+    """Resolve (dotted path, interval) pairs. Every app of the product is installed, so a task
+    that cannot be imported or called is a configuration error: refuse to start, naming each."""
+    tasks, errors = [], []
     for path, interval in entries:
         module_name, _, attr = path.rpartition(".")
         try:
             func = getattr(importlib.import_module(module_name), attr)
         except (ImportError, AttributeError) as exc:
-            logger.warning("scheduler: skipping %s (not importable: %s)", path, exc)
+            errors.append(f"{path} (not importable: {exc})")
             continue
         if not callable(func):
-            logger.warning("scheduler: skipping %s (not callable)", path)
+            errors.append(f"{path} (not callable)")
             continue
         tasks.append(Task(path=path, interval=float(interval), func=func))
+    if errors:
+        raise ImproperlyConfigured(f"SCHEDULER_TASKS: {'; '.join(errors)}")
     return tasks
 
 

@@ -4,28 +4,10 @@ import datetime as dt
 
 import pytest
 
-from accounts.tests.factories import PASSWORD
-from integrations.stats.tests.factories import (
-    MON,
-    TUE,
-    WED,
-    make_floor,
-    make_reservation,
-    make_seat,
-    msk,
-)
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.login(email=staff.email, password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def member_client(client, member):
-    client.login(email=member.email, password=PASSWORD)
-    return client
+from bookit.tests.clock import msk
+from integrations.stats.tests.period import MON, TUE, WED
+from reservations.tests.factories import make_reservation
+from seats.tests.factories import make_floor, make_seat
 
 
 @pytest.fixture

@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import OutputWrapper
 
 from accounts.tests.factories import make_user
-from integrations import demo
-from integrations.stats.tests.factories import MSK, make_floor, make_seat
+from bookit.tests.clock import MSK
+from integrations.stats import demo
 from reservations.models import Reservation
+from seats.tests.factories import make_floor, make_seat
 
 # Thursday 26 November 2026, 15:00 in Moscow.
 NOW = dt.datetime(2026, 11, 26, 15, 0, tzinfo=MSK)

@@ -18,8 +18,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bookit.errors import ValidationFailed
+from bookit.tests.clock import msk
 from integrations.stats.selectors import parse_filters, report_as_dict, stats_report
-from integrations.stats.tests.factories import MON, TUE, WED, make_reservation, msk
+from integrations.stats.tests.period import MON, TUE, WED
+from reservations.tests.factories import make_reservation
 
 
 def report(**params):

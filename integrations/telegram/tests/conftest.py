@@ -2,13 +2,12 @@ import asyncio
 import itertools
 
 import pytest
-import time_machine
 from asgiref.sync import sync_to_async
 from django.db import connections
 from telegram import Update
 
+from bookit.tests.clock import NOW
 from integrations.telegram.bot import build_application
-from integrations.telegram.tests.factories import NOW
 from integrations.telegram.tests.fakebot import BOT_USERNAME, FakeBotServer
 
 TOKEN = "123456:TEST-token"
@@ -30,12 +29,6 @@ def telegram_on(settings, fakebot):
     settings.TELEGRAM_API_BASE_URL = fakebot.base_url
     settings.TELEGRAM_ENABLED = True
     return fakebot
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 _ids = itertools.count(1)

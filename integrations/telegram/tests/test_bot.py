@@ -6,10 +6,12 @@ connection, so these tests use transactional databases.
 
 import pytest
 
+from bookit.tests.clock import at
 from integrations.telegram import services
 from integrations.telegram.tests.conftest import callback_update, message_update, run_updates
-from integrations.telegram.tests.factories import at, make_reservation, make_seat
 from reservations.models import Reservation
+from reservations.tests.factories import make_reservation
+from seats.tests.factories import make_seat
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -3,12 +3,13 @@ booking service): it offers only seats that can be booked for the window."""
 
 import pytest
 
+from bookit.tests.clock import at
 from integrations.telegram.tests.conftest import callback_update, run_updates
-from integrations.telegram.tests.factories import at, make_seat
 from reservations.models import BookingRule, Reservation
 from reservations.policy import policy_changed
 from reservations.services_blocks import seat_block_create
 from seats.models import Seat
+from seats.tests.factories import make_seat
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CHAT = 5001

@@ -8,13 +8,15 @@ from django.db import transaction
 
 from accounts.services import user_reject, user_verify
 from accounts.tests.factories import make_user
+from bookit.tests.clock import NOW, at
 from integrations.models import Notification
 from integrations.telegram import outbox
-from integrations.telegram.tests.factories import NOW, at, make_reservation, make_seat
 from reservations import services as booking
 from reservations.models import Reservation
 from reservations.services_blocks import seat_block_create
 from reservations.signals import reservation_changed
+from reservations.tests.factories import make_reservation
+from seats.tests.factories import make_seat
 from tickets import services as ticket_services
 
 Status = Notification.Status
@@ -26,11 +28,6 @@ def linked(member):
     member.telegram_id, member.language = 5001, "en"
     member.save()
     return member
-
-
-@pytest.fixture
-def seat(db):
-    return make_seat("A1")
 
 
 def kinds() -> list[str]:

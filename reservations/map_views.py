@@ -1,4 +1,4 @@
-"""The home page: a landing page for visitors, the floor map for members.
+"""The home page: a landing page for visitors, the floor map (a booking page) for members.
 
 The map is one server-rendered page that works without JavaScript: every seat is drawn in an
 inline SVG; a free seat is a link to a confirmation panel whose form POSTs the booking back to
@@ -18,14 +18,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bookit.errors import DomainError
+from bookit.forms import add_service_error
 from reservations import selectors, services
+from reservations.forms import BookForm, MapForm
 from reservations.policy import get_policy
-from seats.forms import BookForm, MapForm, add_service_error, default_window
+from reservations.slots import default_window
+from seats.glyphs import DEFAULT_GLYPH, GLYPH
 from seats.models import Floor, Seat
+from seats.selectors import seats_filtered
 
-# Seat glyph sizes in map units (the floor's own coordinate system), centred on Seat.x/y.
-GLYPH = {Seat.Kind.MEETING_ROOM: (104, 64)}
-DEFAULT_GLYPH = (64, 44)
 FILTER_FIELDS = ("date", "start", "end", "floor", "kind", "amenity")
 
 
@@ -34,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         if request.method == "POST":
             return redirect(f"{reverse('accounts:login')}?next=/")
-        return render(request, "seats/landing.html")
+        return render(request, "reservations/landing.html")
     return floor_map(request)
 
 
@@ -166,7 +167,7 @@ def floor_map(request: HttpRequest) -> HttpResponse:
     floor = next((f for f in floors if f.pk == floor_id), floors[0] if floors else None)
     states = []
     if floor is not None:
-        seats = selectors.seats_filtered(
+        seats = seats_filtered(
             floor=floor.pk,
             kind=form.cleaned_data.get("kind") or None,
             amenity=",".join(form.cleaned_data.get("amenity") or []) or None,
@@ -202,7 +203,7 @@ def floor_map(request: HttpRequest) -> HttpResponse:
         "confirm": confirm,
         "policy": policy,
     }
-    return render(request, "seats/floor_map.html", context, status=status)
+    return render(request, "reservations/floor_map.html", context, status=status)
 
 
 def _book(
@@ -235,4 +236,4 @@ def _book(
     if map_form.cleaned_data.get("kind"):
         pairs.append(("kind", map_form.cleaned_data["kind"]))
     pairs += [("amenity", a) for a in map_form.cleaned_data.get("amenity") or []]
-    return redirect(f"{reverse('seats:home')}?{urlencode(pairs)}"), 302
+    return redirect(f"{reverse('reservations:home')}?{urlencode(pairs)}"), 302

@@ -1,4 +1,4 @@
-"""Profile page avatar forms (upload, remove). Rules live in accounts.services_avatar."""
+"""Profile page avatar forms (upload, remove). Rules live in accounts.avatars.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from accounts import services_avatar
-from accounts.api.avatar_views import AvatarUploadThrottle
-from accounts.avatars import TooManyUploads, install_upload_limit, too_large_error
+from accounts.avatars import services as avatar_services
+from accounts.avatars.api import AvatarUploadThrottle
+from accounts.avatars.images import TooManyUploads, install_upload_limit, too_large_error
 from accounts.forms import DeleteAccountForm, ProfileForm
 from bookit.errors import DomainError
 
@@ -48,7 +48,7 @@ def _avatar_upload(request, limit):
             raise TooManyUploads(message, errors={"avatar": [message]})
         if upload is None and limit.too_large:
             raise too_large_error()
-        services_avatar.avatar_set(user=request.user, upload=upload)
+        avatar_services.avatar_set(user=request.user, upload=upload)
     except DomainError as exc:
         return _profile_with_error(request, exc)
     messages.success(request, _("Avatar updated."))
@@ -58,6 +58,6 @@ def _avatar_upload(request, limit):
 @login_required
 @require_POST
 def avatar_remove_view(request):
-    services_avatar.avatar_remove(user=request.user)
+    avatar_services.avatar_remove(user=request.user)
     messages.success(request, _("Avatar removed."))
     return redirect("accounts:profile")

@@ -1,4 +1,4 @@
-"""The staff QR check-in page (reservations/staff_views.py); kept with the staff tooling tests."""
+"""The staff QR check-in page (reservations/staff_views.py)."""
 
 import datetime as dt
 
@@ -9,16 +9,10 @@ from django.utils import timezone
 from reservations.models import Reservation
 from reservations.qr import checkin_url
 from reservations.services import checkin_token
-from tickets.tests.factories import make_reservation
+from reservations.tests.factories import make_reservation
 
 pytestmark = pytest.mark.django_db
 URL = reverse("staff:checkin")
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from reservations.models import Reservation
 from reservations.qr import checkin_url
-from tickets.tests.factories import make_reservation
+from reservations.tests.factories import make_reservation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

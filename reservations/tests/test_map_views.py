@@ -4,13 +4,14 @@ import datetime as dt
 import re
 
 import pytest
-import time_machine
 
 from accounts.tests.factories import PASSWORD, make_user
+from bookit.tests.clock import at
 from reservations.models import Reservation
-from reservations.tests.factories import NOW, at, make_floor, make_reservation, make_seat
-from seats.forms import default_window
+from reservations.slots import default_window
+from reservations.tests.factories import make_reservation
 from seats.models import Seat
+from seats.tests.factories import make_floor, make_seat
 
 pytestmark = pytest.mark.django_db
 
@@ -19,12 +20,6 @@ pytestmark = pytest.mark.django_db
 def _english(settings):
     """Assert on the English source strings; Russian (the default) is tested separately."""
     settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=True) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -42,12 +37,6 @@ def seats(floor):
     }
 
 
-@pytest.fixture
-def member_client(client, member):
-    client.login(email=member.email, password=PASSWORD)
-    return client
-
-
 def seat_markup(html: str, seat: Seat) -> str:
     """The opening tag of one seat's element in the SVG."""
     match = re.search(rf'<(a|g) class="seat [a-z]+"[^>]*id="seat-{seat.pk}"[^>]*>', html)
@@ -62,7 +51,7 @@ def window(day=1, start="10:00", end="11:00") -> dict:
 def test_anonymous_visitor_gets_the_landing_page(client, floor):
     response = client.get("/")
     assert response.status_code == 200
-    assert "seats/landing.html" in [t.name for t in response.templates]
+    assert "reservations/landing.html" in [t.name for t in response.templates]
     assert "<svg" not in response.content.decode()
 
 

@@ -105,7 +105,7 @@ def install_upload_limit(request) -> UploadSizeLimit:
 
 
 def _invalid(message: str) -> ValidationFailed:
-    return ValidationFailed(message, errors={FIELD: [message]})
+    return ValidationFailed.on(FIELD, message)
 
 
 def too_large_error() -> AvatarTooLarge:
@@ -250,7 +250,7 @@ def avatar_store(*, prepared: PreparedAvatar, prefix: str = "avatars/") -> str:
         for edge in AVATAR_SIZES:
             content = ContentFile(prepared.renditions[edge])
             # S3Storage uses this for the object's Content-Type (served as-is to browsers).
-            content.content_type = AVATAR_CONTENT_TYPE
+            content.content_type = AVATAR_CONTENT_TYPE  # type: ignore[attr-defined]
             saved.append(default_storage.save(f"{stem}_{edge}.{AVATAR_EXTENSION}", content))
     except Exception:
         logger.exception("Could not store avatar %s", stem)
@@ -264,12 +264,13 @@ def avatar_store(*, prepared: PreparedAvatar, prefix: str = "avatars/") -> str:
     return saved[0]
 
 
-def avatar_delete_files(names: Iterable[str]) -> None:
+def avatar_delete_files(names: Iterable[str | None]) -> None:
     """Delete stored avatars with all their renditions; a storage outage never fails the caller.
 
-    ``names`` are main file names as kept in the model field (what user_delete passes).
+    ``names`` are main file names as kept in the model field (what user_delete passes); an
+    empty one (no avatar) is skipped.
     """
-    for name in names:
+    for name in filter(None, names):
         for stored in rendition_names(name):
             try:
                 default_storage.delete(stored)
@@ -282,7 +283,7 @@ def default_avatar_name() -> str:
     from accounts.models import DefaultAvatar
 
     row = DefaultAvatar.objects.filter(pk=DefaultAvatar.SINGLETON_PK).only("image").first()
-    return row.image.name if row and row.image else ""
+    return (row.image.name or "") if row and row.image else ""
 
 
 def _storage_url(name: str) -> str:

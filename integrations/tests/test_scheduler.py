@@ -2,7 +2,6 @@
 
 import datetime as dt
 import io
-import logging
 import os
 import signal
 import subprocess
@@ -11,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
@@ -19,7 +19,7 @@ from accounts.tests.factories import make_user
 from integrations.management.commands.scheduler import Scheduler, Task, load_tasks
 from reservations.models import Reservation
 from reservations.signals import reservation_changed
-from seats.models import Floor, Seat
+from seats.tests.factories import make_seat
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,10 +34,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def make_seat(label: str) -> Seat:
-    return Seat.objects.create(floor=Floor.objects.create(name="Floor 1"), label=label)
 
 
 def _past_bookings(user, seat, count: int) -> None:
@@ -70,21 +66,26 @@ def test_once_releases_no_shows_and_reports_counts(member):
     assert "reservations.services.release_no_shows: 1" in out.getvalue()
 
 
-def test_unimportable_tasks_are_logged_and_skipped(caplog):
-    caplog.set_level(logging.WARNING, logger="bookit.scheduler")
-    tasks = load_tasks(
-        [
-            ("integrations.no_such_module.send", 10),
-            ("reservations.services.no_such_function", 10),
-            ("os.sep", 10),
-            ("reservations.services.release_no_shows", 60),
-        ]
-    )
-    assert [t.path for t in tasks] == ["reservations.services.release_no_shows"]
-    skipped = caplog.text
-    assert "integrations.no_such_module.send" in skipped
-    assert "reservations.services.no_such_function" in skipped
-    assert "os.sep (not callable)" in skipped
+def test_a_misconfigured_task_stops_the_scheduler_naming_every_bad_entry():
+    with pytest.raises(ImproperlyConfigured) as caught:
+        load_tasks(
+            [
+                ("integrations.no_such_module.send", 10),
+                ("reservations.services.no_such_function", 10),
+                ("os.sep", 10),
+                ("reservations.services.release_no_shows", 60),
+            ]
+        )
+    message = str(caught.value)
+    assert "integrations.no_such_module.send (not importable" in message
+    assert "reservations.services.no_such_function (not importable" in message
+    assert "os.sep (not callable)" in message
+    assert "release_no_shows" not in message
+
+
+def test_every_configured_task_loads(settings):
+    tasks = load_tasks(settings.SCHEDULER_TASKS)
+    assert [t.path for t in tasks] == [path for path, _ in settings.SCHEDULER_TASKS]
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Avatar API: the member's own avatar and the staff-set default. Rules live in services_avatar."""
+"""Avatar API: the own avatar and the staff-set default. Rules: accounts.avatars.services."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -7,9 +7,14 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
-from accounts import services_avatar
 from accounts.api import serializers as s
-from accounts.avatars import avatar_info, default_avatar_info, install_upload_limit, too_large_error
+from accounts.avatars import services as avatar_services
+from accounts.avatars.images import (
+    avatar_info,
+    default_avatar_info,
+    install_upload_limit,
+    too_large_error,
+)
 from accounts.permissions import IsStaff
 
 UPLOAD_FIELDS = ("avatar", "file")
@@ -52,7 +57,7 @@ class AvatarView(APIView):
 
     @extend_schema(responses=s.AvatarSerializer)
     def delete(self, request):
-        services_avatar.avatar_remove(user=request.user)
+        avatar_services.avatar_remove(user=request.user)
         return Response(avatar_info(request.user, request=request))
 
 
@@ -62,7 +67,7 @@ class AvatarUploadView(UploadMixin, APIView):
         responses=s.AvatarSerializer,
     )
     def post(self, request):
-        user = services_avatar.avatar_set(user=request.user, upload=self.uploaded_file(request))
+        user = avatar_services.avatar_set(user=request.user, upload=self.uploaded_file(request))
         return Response(avatar_info(user, request=request))
 
 
@@ -78,10 +83,10 @@ class AdminDefaultAvatarView(UploadMixin, APIView):
         responses=s.DefaultAvatarSerializer,
     )
     def post(self, request):
-        services_avatar.default_avatar_set(upload=self.uploaded_file(request), by=request.user)
+        avatar_services.default_avatar_set(upload=self.uploaded_file(request), by=request.user)
         return Response(default_avatar_info(request=request))
 
     @extend_schema(responses=s.DefaultAvatarSerializer)
     def delete(self, request):
-        services_avatar.default_avatar_remove(by=request.user)
+        avatar_services.default_avatar_remove(by=request.user)
         return Response(default_avatar_info(request=request))

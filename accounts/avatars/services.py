@@ -1,8 +1,8 @@
 """Avatar rules: a member's own avatar and the staff-set default.
 
 Invariants:
-- what is stored is always our own re-encoding (accounts.avatars.avatar_prepare) under a random
-  name; the client's bytes and file name are never stored.
+- what is stored is always our own re-encoding (accounts.avatars.images.avatar_prepare) under a
+  random name; the client's bytes and file name are never stored.
 - a user has at most one avatar: replacing or removing it deletes the old files (every size),
   after the database change commits, so a rolled-back change never loses the picture in use.
 - files are written before the database row points at them and removed again if the row update
@@ -10,9 +10,10 @@ Invariants:
 - there is one default avatar (DefaultAvatar pk=1); an empty one means the built-in picture.
 """
 
+from django.core.files import File
 from django.db import transaction
 
-from accounts.avatars import (
+from accounts.avatars.images import (
     PreparedAvatar,
     avatar_delete_files,
     avatar_prepare,
@@ -21,11 +22,11 @@ from accounts.avatars import (
 from accounts.models import DefaultAvatar, User
 
 
-def _prepared(upload) -> PreparedAvatar:
+def _prepared(upload: File | PreparedAvatar) -> PreparedAvatar:
     return upload if isinstance(upload, PreparedAvatar) else avatar_prepare(upload=upload)
 
 
-def avatar_set(*, user: User, upload) -> User:
+def avatar_set(*, user: User, upload: File | PreparedAvatar) -> User:
     """Validate, re-encode and store ``upload`` (a file or a PreparedAvatar) as the avatar."""
     prepared = _prepared(upload)
     new_name = avatar_store(prepared=prepared)
@@ -62,7 +63,7 @@ def _default_row_locked() -> DefaultAvatar:
     return row
 
 
-def default_avatar_set(*, upload, by: User | None) -> DefaultAvatar:
+def default_avatar_set(*, upload: File | PreparedAvatar, by: User | None) -> DefaultAvatar:
     """Set the avatar every member without their own gets (staff only; checked by callers)."""
     prepared = _prepared(upload)
     new_name = avatar_store(prepared=prepared, prefix="avatars/default/")

@@ -1,0 +1,105 @@
+"""The seat list and detail API (/api/seat): seats with their availability in a window and a
+day's bookings, plus the staff's seat CRUD (seats.services) on the same URLs."""
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bookit.errors import ValidationFailed
+from bookit.params import date_param, datetime_param, int_param
+from reservations import selectors
+from reservations.policy import get_policy
+from reservations.slots import ensure_ordered
+from seats import selectors as seat_selectors
+from seats import services
+from seats.api import serializers as s
+from seats.api.views import ReadOrStaff
+from seats.models import Seat
+
+
+class SeatListView(APIView):
+    permission_classes = [ReadOrStaff]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", str, description="Window start, ISO 8601 with offset."),
+            OpenApiParameter("end", str, description="Window end, ISO 8601 with offset."),
+            OpenApiParameter("floor", int),
+            OpenApiParameter("kind", str, enum=Seat.Kind.values),
+            OpenApiParameter("amenity", str, description="Comma-separated; all must match."),
+        ],
+        responses=s.SeatAvailabilitySerializer(many=True),
+    )
+    def get(self, request):
+        params = request.query_params
+        start, end = datetime_param(params, "start"), datetime_param(params, "end")
+        if (start is None) != (end is None):
+            message = _("Give both start and end, or neither.")
+            raise ValidationFailed.on("end" if start else "start", message)
+        if start and end:
+            ensure_ordered(start, end)
+        kind = params.get("kind") or None
+        if kind and kind not in Seat.Kind.values:
+            message = _("Unknown seat kind.")
+            raise ValidationFailed.on("kind", message)
+        seats = seat_selectors.seats_filtered(
+            floor=int_param(params, "floor"), kind=kind, amenity=params.get("amenity") or None
+        )
+        if start is None:
+            return Response(s.SeatSerializer(seats, many=True).data)
+        states = selectors.seat_availability(seats=seats, start=start, end=end, user=request.user)
+        for state in states:
+            state.seat.available, state.seat.mine = state.available, state.mine
+            state.seat.busy_until = state.busy_until
+            state.seat.state, state.seat.reason = state.state, state.reason
+        return Response(s.SeatAvailabilitySerializer(seats, many=True).data)
+
+    @extend_schema(request=s.SeatInputSerializer, responses={201: s.SeatSerializer})
+    def post(self, request):
+        data = s.SeatInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        seat = services.seat_create(**data.validated_data)
+        return Response(s.SeatSerializer(seat).data, status=status.HTTP_201_CREATED)
+
+
+class SeatDetailView(APIView):
+    permission_classes = [ReadOrStaff]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("date", str, description="Day, YYYY-MM-DD; today by default")],
+        responses=s.SeatDetailSerializer,
+    )
+    def get(self, request, pk: int):
+        seat = get_object_or_404(Seat.objects.select_related("floor"), pk=pk)
+        day = date_param(request.query_params, "date") or timezone.localdate(
+            timezone=get_policy().tz
+        )
+        seat.day = day
+        seat.day_reservations = [
+            {
+                "start": r.start,
+                "end": r.end,
+                "mine": r.user_id == request.user.pk,
+                "status": r.status,
+            }
+            for r in selectors.seat_day_reservations(seat=seat, day=day)
+        ]
+        return Response(s.SeatDetailSerializer(seat).data)
+
+    @extend_schema(request=s.SeatInputSerializer(partial=True), responses=s.SeatSerializer)
+    def patch(self, request, pk: int):
+        seat = get_object_or_404(Seat, pk=pk)
+        data = s.SeatInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        return Response(
+            s.SeatSerializer(services.seat_update(seat=seat, **data.validated_data)).data
+        )
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk: int):
+        services.seat_delete(seat=get_object_or_404(Seat, pk=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,102 @@
+"""Slot arithmetic of the booking policy: the grid of a day, the current slot, default windows.
+
+Pure functions of a BookingPolicy and times; the booking service, the map and change forms, the
+pages and the Telegram bot all compute slots here, so they agree on every boundary.
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookit.errors import ValidationFailed
+from reservations.models import BookingPolicy
+
+
+def minute_of_day(value: dt.time | dt.datetime) -> int:
+    return value.hour * 60 + value.minute
+
+
+def time_of_minute(minutes: int) -> dt.time:
+    return dt.time(minutes // 60, minutes % 60)
+
+
+def is_on_step(value: dt.datetime, policy: BookingPolicy) -> bool:
+    """Whether a local time falls exactly on the policy's slot grid."""
+    return not (value.second or value.microsecond or minute_of_day(value) % policy.slot_minutes)
+
+
+def ensure_ordered(start: object, end: object) -> None:
+    """The end comes after the start (datetimes, or zero-padded "HH:MM" strings of one day)."""
+    if end <= start:  # type: ignore[operator]
+        message = _("The end must be after the start.")
+        raise ValidationFailed.on("end", message)
+
+
+def slot_times(policy: BookingPolicy) -> list[dt.time]:
+    """Every slot boundary of a day, opening to closing time inclusive."""
+    closes = minute_of_day(policy.closes_at)
+    return [
+        time_of_minute(m)
+        for m in range(minute_of_day(policy.opens_at), closes + 1, policy.slot_minutes)
+    ]
+
+
+def current_slot_start(policy: BookingPolicy, now: dt.datetime | None = None) -> dt.datetime:
+    """The start of the slot containing ``now`` in the coworking's time zone."""
+    local = timezone.localtime(now or timezone.now(), policy.tz)
+    minutes = minute_of_day(local)
+    floored = minutes - minutes % policy.slot_minutes
+    return local.replace(hour=floored // 60, minute=floored % 60, second=0, microsecond=0)
+
+
+def default_window(
+    policy: BookingPolicy, now: dt.datetime | None = None
+) -> tuple[dt.date, dt.time, dt.time]:
+    """The next bookable hour: now rounded up to the slot step, inside opening hours.
+
+    Falls back to tomorrow's opening when less than the minimum duration is left today.
+    Returns (date, start time, end time) in the coworking's time zone.
+    """
+    local = timezone.localtime(now or timezone.now(), policy.tz)
+    minutes = minute_of_day(local) + (1 if local.second or local.microsecond else 0)
+    minutes += -minutes % policy.slot_minutes
+    opens, closes = minute_of_day(policy.opens_at), minute_of_day(policy.closes_at)
+    day = local.date()
+    start = max(minutes, opens)
+    if closes - start < max(policy.min_minutes, policy.slot_minutes):
+        day, start = day + dt.timedelta(days=1), opens
+    length = max(60, policy.min_minutes)
+    length += -length % policy.slot_minutes
+    end = min(start + length, closes)
+    return day, time_of_minute(start), time_of_minute(end)
+
+
+def day_slot_starts(policy: BookingPolicy, day: dt.date, now: dt.datetime) -> list[dt.datetime]:
+    """The bookable starts of a day: on the grid, not past, within the advance limit, and
+    leaving at least the minimum duration before closing."""
+    earliest = current_slot_start(policy, now)
+    start = dt.datetime.combine(day, policy.opens_at, policy.tz)
+    last = dt.datetime.combine(day, policy.closes_at, policy.tz) - dt.timedelta(
+        minutes=policy.min_minutes
+    )
+    latest = now + dt.timedelta(days=policy.advance_days)
+    starts = []
+    while start <= last:
+        if earliest <= start <= latest:
+            starts.append(start)
+        start += policy.slot
+    return starts
+
+
+def durations_from(policy: BookingPolicy, start: dt.datetime, wanted: set[int]) -> list[int]:
+    """Of the ``wanted`` lengths in minutes, those the policy allows from ``start``, sorted."""
+    closes = dt.datetime.combine(start.date(), policy.closes_at, policy.tz)
+    until_close = int((closes - start).total_seconds() // 60)
+    wanted = wanted | {policy.min_minutes, min(until_close, policy.max_minutes)}
+    return sorted(
+        m
+        for m in wanted
+        if policy.min_minutes <= m <= min(policy.max_minutes, until_close)
+        and m % policy.slot_minutes == 0
+    )
