@@ -7,10 +7,10 @@ CRLF line endings and lines folded at 75 octets.
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bookit.links import site_url
 from reservations.models import Reservation
 
 CRLF = "\r\n"
@@ -49,11 +49,12 @@ def format_utc(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _host() -> str:
-    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "bookit"
+def _host(site: str) -> str:
+    return site.split("://", 1)[-1].split("/", 1)[0] or "bookit"
 
 
-def event_lines(reservation: Reservation, *, stamp: dt.datetime) -> list[str]:
+def event_lines(reservation: Reservation, *, stamp: dt.datetime, site: str) -> list[str]:
+    """One VEVENT; ``site`` is the origin its link and UID use (bookit.links.site_url)."""
     seat = reservation.seat
     summary = _("BookIT: seat %(seat)s") % {"seat": seat.label}
     location = f"{seat.floor.name}, {seat.label}"
@@ -64,7 +65,7 @@ def event_lines(reservation: Reservation, *, stamp: dt.datetime) -> list[str]:
     status = "CANCELLED" if reservation.status == Reservation.Status.CANCELLED else "CONFIRMED"
     return [
         "BEGIN:VEVENT",
-        f"UID:reservation-{reservation.pk}@{_host()}",
+        f"UID:reservation-{reservation.pk}@{_host(site)}",
         f"DTSTAMP:{format_utc(stamp)}",
         f"DTSTART:{format_utc(reservation.start)}",
         f"DTEND:{format_utc(reservation.end)}",
@@ -72,13 +73,17 @@ def event_lines(reservation: Reservation, *, stamp: dt.datetime) -> list[str]:
         f"LOCATION:{escape_text(location)}",
         f"DESCRIPTION:{escape_text(description)}",
         f"STATUS:{status}",
-        f"URL:{settings.SITE_URL}/bookings/",
+        f"URL:{site}/bookings/",
         "END:VEVENT",
     ]
 
 
 def build_calendar(
-    reservations: Iterable[Reservation], *, name: str, now: dt.datetime | None = None
+    reservations: Iterable[Reservation],
+    *,
+    name: str,
+    now: dt.datetime | None = None,
+    site: str | None = None,
 ) -> str:
     """The whole .ics text; reservations need seat and seat.floor loaded."""
     stamp = now or timezone.now()
@@ -91,6 +96,6 @@ def build_calendar(
         f"X-WR-CALNAME:{escape_text(name)}",
     ]
     for reservation in reservations:
-        lines += event_lines(reservation, stamp=stamp)
+        lines += event_lines(reservation, stamp=stamp, site=site or site_url())
     lines.append("END:VCALENDAR")
     return CRLF.join(fold(line) for line in lines) + CRLF

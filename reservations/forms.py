@@ -26,7 +26,10 @@ def _time_choices(times: list[dt.time]) -> list[tuple[str, str]]:
 class WindowForm(forms.Form):
     """A day and a start/end pair from the policy's slot grid, in the coworking's time zone."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    # An <input type=date> takes only ISO values: never the locale's 02.12.2026.
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     start = forms.ChoiceField(label=_("From"))
     end = forms.ChoiceField(label=_("Until"))
 

@@ -18,7 +18,6 @@ from collections.abc import Iterable
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,9 +109,9 @@ def _conflict_payload(reservation: Reservation) -> dict:
     }
 
 
-def _stale(qs: QuerySet[Reservation], *, now: dt.datetime) -> QuerySet[Reservation]:
+def _stale(qs: ReservationQuerySet, *, now: dt.datetime) -> ReservationQuerySet:
     """Booked reservations past their check-in grace: no-shows, whether marked yet or not."""
-    return qs.filter(status=Status.BOOKED, start__lte=now - get_policy().checkin_grace)
+    return qs.past_grace(now=now, grace=get_policy().checkin_grace)
 
 
 def _mark_no_shows(reservations: Iterable[Reservation]) -> int:
@@ -245,6 +244,11 @@ def _check_upcoming_limit(*, user: User, rule: EffectiveRule, now: dt.datetime) 
         raise ValidationFailed.on("non_field_errors", message % {"n": rule.max_upcoming})
 
 
+def _late(start: dt.datetime, now: dt.datetime) -> dt.datetime | None:
+    """A window chosen after it began has its check-in grace counted from ``now``."""
+    return now if start < now else None
+
+
 def _save_guarded(reservation: Reservation, *, fields: list[str] | None = None) -> None:
     """Save in a savepoint; a constraint violation (a race the lock did not see) becomes 409."""
     try:
@@ -282,7 +286,13 @@ def reservation_create(
         _lock_and_check(user=user, seat=seat, start=start, end=end, exclude_pk=None, now=now)
         _check_upcoming_limit(user=user, rule=rule, now=now)
         reservation = Reservation(
-            user=user, seat=seat, start=start, end=end, created_by=by, created_at=now
+            user=user,
+            seat=seat,
+            start=start,
+            end=end,
+            created_by=by,
+            created_at=now,
+            late_booked_at=_late(start, now),
         )
         _save_guarded(reservation)
         reservation_changed.send(Reservation, reservation=reservation, action="created", by=by)
@@ -326,7 +336,8 @@ def reservation_update(
         if start != locked.start:
             locked.reminded_at = None  # a moved booking gets its reminder again
         locked.seat, locked.start, locked.end = seat, start, end
-        _save_guarded(locked, fields=["seat", "start", "end", "reminded_at"])
+        locked.late_booked_at = _late(start, now)
+        _save_guarded(locked, fields=["seat", "start", "end", "reminded_at", "late_booked_at"])
         reservation_changed.send(Reservation, reservation=locked, action="updated", by=by)
     reservation.refresh_from_db()
     return reservation
@@ -365,6 +376,55 @@ def reservation_cancel(
         reservation_changed.send(
             Reservation, reservation=locked, action="cancelled", by=by, reason=reason
         )
+    reservation.refresh_from_db()
+    return reservation
+
+
+UNDO_WINDOW = dt.timedelta(minutes=10)  # how long "Undo" stays offered after a cancellation
+
+
+def reservation_restore(*, reservation: Reservation, by: User) -> Reservation:
+    """Undo a member's own cancellation, shortly after it, when the seat is still free.
+
+    Every rule of a new booking holds again (the window not over, the seat and the member free,
+    the cap), so an undo can never double-book; a booking restored after its start gets its
+    check-in grace from now, like any late booking.
+    """
+    _check_owner(reservation, by)
+    user = reservation.user
+    now = timezone.now()
+    if (
+        user is None
+        or reservation.status != Status.CANCELLED
+        or reservation.cancelled_at is None
+        or reservation.cancelled_at < now - UNDO_WINDOW
+        or reservation.end <= now
+    ):
+        raise ValidationFailed.on(
+            "non_field_errors", _("This cancellation can no longer be undone.")
+        )
+    seat = reservation.seat
+    rule = rule_for_seat(seat)
+    _check_bookable(user=user, seat=seat, by=by)
+    with transaction.atomic():
+        _lock_and_check(
+            user=user,
+            seat=seat,
+            start=reservation.start,
+            end=reservation.end,
+            exclude_pk=reservation.pk,
+            now=now,
+        )
+        _check_upcoming_limit(user=user, rule=rule, now=now)
+        locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
+        if locked.status != Status.CANCELLED:
+            raise ValidationFailed.on(
+                "non_field_errors", _("This cancellation can no longer be undone.")
+            )
+        locked.status, locked.cancelled_at = Status.BOOKED, None
+        locked.late_booked_at = _late(locked.start, now)
+        _save_guarded(locked, fields=["status", "cancelled_at", "late_booked_at"])
+        reservation_changed.send(Reservation, reservation=locked, action="restored", by=by)
     reservation.refresh_from_db()
     return reservation
 
@@ -427,7 +487,7 @@ def reservation_check_in(
                 _("Check-in opens %(n)d minutes before the start.")
                 % {"n": policy.checkin_early_minutes},
             )
-        if now > locked.start + policy.checkin_grace:
+        if now > locked.checkin_from + policy.checkin_grace:
             raise ValidationFailed.on("token", _("The check-in time for this booking has passed."))
         locked.status = Status.CHECKED_IN
         locked.checked_in_at = now

@@ -26,6 +26,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from accounts.models import User
 from bookit.errors import DomainError
+from bookit.links import absolute
 from integrations.telegram import services
 from integrations.telegram.messages import format_window, local
 from reservations import selectors, slots
@@ -60,7 +61,7 @@ def _not_linked() -> Reply:
             "This chat is not linked to a BookIT account yet. Open %(url)s, press "
             "“Link Telegram” and follow the link."
         )
-        % {"url": f"{settings.SITE_URL}/profile/"}
+        % {"url": absolute("/profile/")}
     )
 
 
