@@ -57,7 +57,7 @@ def event_lines(reservation: Reservation, *, stamp: dt.datetime, site: str) -> l
     """One VEVENT; ``site`` is the origin its link and UID use (bookit.links.site_url)."""
     seat = reservation.seat
     summary = _("BookIT: seat %(seat)s") % {"seat": seat.label}
-    location = f"{seat.floor.name}, {seat.label}"
+    location = f"{seat.floor.display_name}, {seat.label}"
     description = _("Seat %(seat)s (%(kind)s). Show the QR code from My bookings at check-in.") % {
         "seat": seat.label,
         "kind": seat.get_kind_display(),

@@ -79,7 +79,7 @@ class MapForm(WindowForm):
 
     def __init__(self, *args, floors, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["floor"].choices = [(f.pk, f.name) for f in floors]
+        self.fields["floor"].choices = [(f.pk, f.display_name) for f in floors]
         self.fields["kind"].choices = [("", _("Any kind")), *Seat.Kind.choices]
 
 

@@ -227,7 +227,7 @@ def _book(
         _("Booked: seat %(seat)s, %(floor)s, %(window)s.")
         % {
             "seat": seat.label,
-            "floor": seat.floor.name,
+            "floor": seat.floor.display_name,
             "window": _window_label(start, end, policy.tz),
         },
     )

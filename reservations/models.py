@@ -284,7 +284,7 @@ class BookingRule(models.Model):
 
     def __str__(self) -> str:
         if self.floor_id:
-            return str(_("Rules for floor %(name)s") % {"name": self.floor.name})
+            return str(_("Rules for floor %(name)s") % {"name": self.floor.display_name})
         return str(_("Rules for %(kind)s") % {"kind": self.get_kind_display()})
 
 
@@ -354,5 +354,5 @@ class SeatBlock(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = self.seat.label if self.seat_id else self.floor.name
+        target = self.seat.label if self.seat_id else self.floor.display_name
         return f"{target}: {self.reason}"

@@ -95,7 +95,7 @@ def _markup(buttons, per_row: int = 1, back: str | None = None) -> InlineKeyboar
 def _reservation_line(reservation: Reservation) -> str:
     return _("Seat %(seat)s (%(floor)s), %(window)s") % {
         "seat": reservation.seat.label,
-        "floor": reservation.seat.floor.name,
+        "floor": reservation.seat.floor.display_name,
         "window": format_window(reservation.start, reservation.end),
     }
 
@@ -259,7 +259,7 @@ def _pick_seat(user: User, start: dt.datetime, minutes: int) -> Reply:
     floors = {seat.floor_id for seat in free}
     buttons = [
         (
-            seat.label if len(floors) == 1 else f"{seat.label} · {seat.floor.name}",
+            seat.label if len(floors) == 1 else f"{seat.label} · {seat.floor.display_name}",
             f"b:s:{start:%Y%m%d%H%M}:{minutes}:{seat.pk}",
         )
         for seat in free

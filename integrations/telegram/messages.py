@@ -26,7 +26,7 @@ def reservation_payload(reservation) -> dict[str, Any]:
     return {
         "reservation": reservation.pk,
         "seat": seat.label,
-        "floor": seat.floor.name,
+        "floor": seat.floor.display_name,
         "start": reservation.start.isoformat(),
         "end": reservation.end.isoformat(),
     }
