@@ -94,6 +94,16 @@ class UserAdmin(BaseUserAdmin):
             return
         super().save_model(request, obj, form, change)
 
+    def delete_model(self, request, obj):
+        # Through the service: future bookings are cancelled (they would keep holding seats with
+        # user = NULL) and the avatar files are removed.
+        services.user_delete(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk "delete selected" action too, one member at a time through the same service.
+        for user in queryset:
+            services.user_delete(user=user)
+
     @admin.action(description=_("Remove the avatar of selected members"))
     def remove_avatars(self, request, queryset):
         count = 0

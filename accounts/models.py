@@ -102,6 +102,30 @@ class LoginFailure(models.Model):
         return f"{self.email} from {self.ip} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class IdempotencyRecord(models.Model):
+    """The first answer to a create sent with an ``Idempotency-Key`` (accounts/idempotency.py).
+
+    Unique per member and key in the database, not only in the cache: the unique index is what
+    makes two concurrent repeats create one row. Kept 24 h.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # sha256 of method, path and the canonical body: the same key with another body is a 422.
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField(null=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status_code})"
+
+
 class DefaultAvatar(models.Model):
     """The one avatar shown for members without their own (a singleton row, pk=1).
 

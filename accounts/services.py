@@ -18,7 +18,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -138,20 +138,41 @@ def user_calendar_token(*, user: User) -> str:
     return user.calendar_token
 
 
-def login_check_allowed(*, email: str, ip: str | None) -> None:
-    """Raise TooManyAttempts when the account or the address has failed too often recently."""
+def _serialize_login_attempts(keys: list[str]) -> None:
+    """Make check-and-count atomic per account and per address.
+
+    Without it, 16 concurrent attempts all counted the same 4 failures, all passed, and all
+    reached the password hasher. On PostgreSQL a transaction-scoped advisory lock per key (sorted:
+    no deadlocks) serializes them; on SQLite atomic() opens BEGIN IMMEDIATE, which already does.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in sorted(keys):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+
+def login_check_allowed(*, email: str, ip: str | None) -> LoginFailure:
+    """Claim one attempt, or raise TooManyAttempts when the account or address is out of them.
+
+    The attempt is recorded as a failure *before* the password is checked (and dropped again
+    on success), so concurrent attempts count each other: at most the limit reach the hasher.
+    """
+    email = User.objects.normalize_email(email)[:254]
     since = timezone.now() - settings.LOGIN_FAILURE_WINDOW
-    recent = LoginFailure.objects.filter(created_at__gte=since)
-    email = User.objects.normalize_email(email)
-    too_many = recent.filter(email=email).count() >= settings.LOGIN_MAX_FAILURES_PER_ACCOUNT or (
-        ip is not None and recent.filter(ip=ip).count() >= settings.LOGIN_MAX_FAILURES_PER_IP
+    with transaction.atomic():
+        _serialize_login_attempts([f"login:email:{email}"] + ([f"login:ip:{ip}"] if ip else []))
+        recent = LoginFailure.objects.filter(created_at__gte=since)
+        too_many = recent.filter(email=email).count() >= settings.LOGIN_MAX_FAILURES_PER_ACCOUNT
+        if not too_many and ip is not None:
+            too_many = recent.filter(ip=ip).count() >= settings.LOGIN_MAX_FAILURES_PER_IP
+        if not too_many:
+            return LoginFailure.objects.create(email=email, ip=ip)
+    minutes = int(settings.LOGIN_FAILURE_WINDOW.total_seconds() // 60)
+    raise TooManyAttempts(
+        _("Too many failed login attempts. Try again in %(minutes)d minutes.")
+        % {"minutes": minutes}
     )
-    if too_many:
-        minutes = int(settings.LOGIN_FAILURE_WINDOW.total_seconds() // 60)
-        raise TooManyAttempts(
-            _("Too many failed login attempts. Try again in %(minutes)d minutes.")
-            % {"minutes": minutes}
-        )
 
 
 def login_authenticate(*, request: HttpRequest, email: str, password: str, ip: str | None) -> User:
@@ -160,9 +181,9 @@ def login_authenticate(*, request: HttpRequest, email: str, password: str, ip: s
     login_check_allowed(email=email, ip=ip)
     user = authenticate(request, email=email, password=password)
     if user is None:
-        LoginFailure.objects.create(email=email[:254], ip=ip)
         message = _("Invalid email or password.")
         raise AuthenticationFailed(message)
+    # Success: this attempt and the earlier failures of the account no longer count.
     LoginFailure.objects.filter(email=email).delete()
     return user
 

@@ -51,3 +51,10 @@ class Conflict(DomainError):
 
     status_code = 409
     default_message = _("Conflict.")
+
+
+class Unprocessable(DomainError):
+    """Well-formed but cannot be processed as sent (an Idempotency-Key reused with another body)."""
+
+    status_code = 422
+    default_message = _("The request cannot be processed.")

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "bookit.middleware.RequestMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -127,7 +128,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bookit.unavailable.DatabaseUnavailableMiddleware",
     "bookit.middleware.SecurityHeadersMiddleware",
+    "bookit.middleware.ApiJsonErrorsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -155,6 +158,7 @@ DATABASES = {"default": database_from_url(env("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
+CACHE_SOCKET_TIMEOUT = float(env("CACHE_SOCKET_TIMEOUT", "0.25") or 0.25)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -162,8 +166,11 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
+                # Redis is an optimisation: a hung server may cost one caller this much, then
+                # the circuit breaker (bookit/cache.py) skips it for a few seconds.
+                "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                "CONNECTION_POOL_CLASS": "bookit.cache.BreakerConnectionPool",
                 # A Redis outage degrades to cache misses instead of failing requests.
                 "IGNORE_EXCEPTIONS": True,
             },
@@ -171,7 +178,8 @@ if REDIS_URL:
         }
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # The breaker logs once per outage; a traceback per failed operation flooded the logs.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 else:
     CACHES = {
         "default": {
@@ -179,6 +187,8 @@ else:
             "LOCATION": "bookit",
         }
     }
+# Process-local memory: where the throttles count while the shared cache does not answer.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
@@ -259,10 +269,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "bookit.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "bookit.exceptions.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON bodies only; views that take a file add the multipart parser themselves. The schema
+    # then advertises one media type per body, which generated clients need.
+    "DEFAULT_PARSER_CLASSES": ["bookit.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "bookit.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # Atomic counters: DRF's own keep a list that concurrent requests overwrite.
+        "bookit.throttling.AnonRateThrottle",
+        "bookit.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_ANON", "120/min"),
@@ -361,6 +375,7 @@ SCHEDULER_TASKS = [
     ("integrations.telegram.outbox.enqueue_due_reminders", 60),
     ("integrations.telegram.outbox.send_pending", 10),
     ("accounts.services.cleanup_expired_tokens", 3600),
+    ("accounts.idempotency.idempotency_cleanup", 3600),
     ("integrations.yandex.services.oauth_state_cleanup", 3600),
 ]
 
@@ -418,9 +433,17 @@ JWT_COOKIE_SECURE = not DEBUG
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler redacts secrets (bookit/logredact.py): httpx logs Bot API URLs with the token.
+    "filters": {"redact_secrets": {"()": "bookit.logredact.RedactSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One line per HTTP call (Bot API polls, webhooks) is noise, and it names URLs.
+        "httpx": {"level": "WARNING"},
+    },
 }
 
 if not DEBUG:

@@ -6,6 +6,8 @@ from django.views.static import serve
 from bookit import health
 from integrations.metrics import metrics_view
 
+handler500 = "bookit.unavailable.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("bookit.api_urls")),

@@ -1,8 +1,15 @@
-"""The booking policy and its per-kind / per-floor overrides, read through the cache.
+"""The booking policy and its per-kind / per-floor overrides, each read at most once per request.
 
 ``rule_for_seat`` is the one function that says which rules apply to a seat: the booking
 services, availability (map page, API, bot) and the admin all ask it, never the policy row
 directly, so an override is obeyed everywhere at once.
+
+Why not the cache (it was, through Redis): a policy edited while Redis was unreachable could not
+invalidate the cached copy, and that stale copy came back with Redis; with Redis hung, each of the
+half-dozen reads per booking waited for a timeout. A primary-key lookup of one row is as cheap as
+a Redis round trip and cannot be stale, so the database is read once per request (bookit.memo)
+and the value reused for the rest of it. Outside a request (bot, scheduler) every call reads the
+row, so an edit is in force from the next unit of work everywhere. The overrides likewise.
 """
 
 import datetime as dt
@@ -10,12 +17,11 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
-from django.core.cache import cache
-
+from bookit.memo import forget, memoized
 from reservations.models import BookingPolicy, BookingRule
 
-CACHE_KEY = "bookit:booking-policy:v1"
-RULES_CACHE_KEY = "bookit:booking-rules:v1"
+MEMO_KEY = "reservations:booking-policy"
+RULES_MEMO_KEY = "reservations:booking-rules"
 # The policy fields a BookingRule may override (same names on both models).
 OVERRIDABLE = (
     "opens_at",
@@ -52,26 +58,26 @@ class EffectiveRule:
         return dt.timedelta(minutes=self.slot_minutes)
 
 
-def get_policy() -> BookingPolicy:
-    policy = cache.get(CACHE_KEY)
-    if policy is None:
-        policy, _ = BookingPolicy.objects.get_or_create(pk=1)
-        cache.set(CACHE_KEY, policy, 300)
+def _load() -> BookingPolicy:
+    policy, _created = BookingPolicy.objects.get_or_create(pk=1)
     return policy
 
 
-def _rules() -> dict:
-    """{("kind", kind) | ("floor", floor_id): {field: value}} of the non-empty overrides."""
-    cached = cache.get(RULES_CACHE_KEY)
-    if cached is not None:
-        return cached[0]
+def get_policy() -> BookingPolicy:
+    return memoized(MEMO_KEY, _load)
+
+
+def _load_rules() -> dict:
     rules = {}
     for row in BookingRule.objects.all():
         key = ("floor", row.floor_id) if row.floor_id else ("kind", row.kind)
         rules[key] = {f: getattr(row, f) for f in OVERRIDABLE if getattr(row, f) is not None}
-    # Wrapped: django-prometheus' locmem cache reads an empty dict back as a miss.
-    cache.set(RULES_CACHE_KEY, (rules,), 300)
     return rules
+
+
+def _rules() -> dict:
+    """{("kind", kind) | ("floor", floor_id): {field: value}} of the non-empty overrides."""
+    return memoized(RULES_MEMO_KEY, _load_rules)
 
 
 def default_rule() -> EffectiveRule:
@@ -93,7 +99,7 @@ def rule_for_floor(floor_id: int) -> EffectiveRule:
 
 
 def rule_resolver() -> Callable[[object], EffectiveRule]:
-    """rule_for_seat for many seats: reads the cache once and computes each (floor, kind) once
+    """rule_for_seat for many seats: reads the overrides once and computes each (floor, kind) once
     (a map of 500 seats has a handful of distinct rules)."""
     base, rules = default_rule(), _rules()
     memo: dict[tuple, EffectiveRule] = {}
@@ -132,4 +138,5 @@ def _effective(seat, *, base: EffectiveRule, rules: dict) -> EffectiveRule:
 
 
 def policy_changed() -> None:
-    cache.delete_many([CACHE_KEY, RULES_CACHE_KEY])
+    forget(MEMO_KEY)
+    forget(RULES_MEMO_KEY)

@@ -100,12 +100,15 @@ def validate_window(
         )
 
 
-def _conflict_payload(reservation: Reservation) -> dict:
+def _conflict_payload(reservation: Reservation, *, user: User) -> dict:
+    # ``mine`` tells a client that retried a lost 201 that the seat is taken by its own booking.
+    policy = get_policy()
     return {
         "id": reservation.pk,
         "seat": reservation.seat_id,
-        "start": reservation.start.isoformat(),
-        "end": reservation.end.isoformat(),
+        "start": _local(reservation.start, policy).isoformat(),
+        "end": _local(reservation.end, policy).isoformat(),
+        "mine": reservation.user_id == user.pk,
     }
 
 
@@ -169,11 +172,15 @@ def _check_overlaps(
     clash = live.filter(seat=seat).first()
     if clash is not None:
         reservation_conflict.send(Reservation, seat=seat, user=user, kind="seat")
+        message = (
+            _("You already booked seat %(seat)s from %(start)s to %(end)s.")
+            if clash.user_id == user.pk
+            else _("Seat %(seat)s is already booked from %(start)s to %(end)s.")
+        )
         raise Conflict(
-            _("Seat %(seat)s is already booked from %(start)s to %(end)s.")
-            % {"seat": seat.label, "start": _fmt(clash.start), "end": _fmt(clash.end)},
+            message % {"seat": seat.label, "start": _fmt(clash.start), "end": _fmt(clash.end)},
             errors={"seat": [_("This seat is taken at that time.")]},
-            extra={"conflict": _conflict_payload(clash)},
+            extra={"conflict": _conflict_payload(clash, user=user)},
         )
     own = live.filter(user=user).first()
     if own is not None:
@@ -182,7 +189,7 @@ def _check_overlaps(
             _("You already have a booking from %(start)s to %(end)s.")
             % {"start": _fmt(own.start), "end": _fmt(own.end)},
             errors={"start": [_("Overlaps another booking of this member.")]},
-            extra={"conflict": _conflict_payload(own)},
+            extra={"conflict": _conflict_payload(own, user=user)},
         )
 
 

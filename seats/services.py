@@ -9,6 +9,12 @@ from seats.models import Floor, Seat, Zone
 from seats.signals import floor_deleting, seat_deleting
 
 SEAT_FIELDS = {"label", "floor", "kind", "amenities", "x", "y", "is_active"}
+FLOOR_FIELDS = {"name", "ordering", "width", "height", "plan_image"}
+
+
+def clean_amenities(amenities: object) -> list[str]:
+    """The amenity rule, for the services here and for forms that report it on the field."""
+    return _clean_amenities(amenities)
 
 
 def _clean_amenities(amenities: object) -> list[str]:
@@ -95,6 +101,27 @@ def seat_delete(*, seat: Seat) -> None:
     """Delete a seat nobody ever booked; the bookings app refuses others (seat_deleting)."""
     seat_deleting.send(Seat, seat=seat)
     seat.delete()
+
+
+def _save_floor(floor: Floor) -> Floor:
+    floor.name = (floor.name or "").strip()
+    if not floor.name:
+        message = _("A floor needs a name.")
+        raise ValidationFailed(message, errors={"name": [message]})
+    floor.save()
+    return floor
+
+
+def floor_create(*, name: str, **fields: object) -> Floor:
+    floor = Floor(name=name, **{k: v for k, v in fields.items() if k in FLOOR_FIELDS})
+    return _save_floor(floor)
+
+
+def floor_update(*, floor: Floor, **changes: object) -> Floor:
+    for name, value in changes.items():
+        if name in FLOOR_FIELDS:
+            setattr(floor, name, value)
+    return _save_floor(floor)
 
 
 def floor_delete(*, floor: Floor) -> None:

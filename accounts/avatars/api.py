@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from accounts.api import serializers as s
@@ -16,6 +15,7 @@ from accounts.avatars.images import (
     too_large_error,
 )
 from accounts.permissions import IsStaff
+from bookit.throttling import UserRateThrottle
 
 UPLOAD_FIELDS = ("avatar", "file")
 
@@ -55,7 +55,7 @@ class AvatarView(APIView):
     def get(self, request):
         return Response(avatar_info(request.user, request=request))
 
-    @extend_schema(responses=s.AvatarSerializer)
+    @extend_schema(responses={200: s.AvatarSerializer})
     def delete(self, request):
         avatar_services.avatar_remove(user=request.user)
         return Response(avatar_info(request.user, request=request))
@@ -86,7 +86,7 @@ class AdminDefaultAvatarView(UploadMixin, APIView):
         avatar_services.default_avatar_set(upload=self.uploaded_file(request), by=request.user)
         return Response(default_avatar_info(request=request))
 
-    @extend_schema(responses=s.DefaultAvatarSerializer)
+    @extend_schema(responses={200: s.DefaultAvatarSerializer})
     def delete(self, request):
         avatar_services.default_avatar_remove(by=request.user)
         return Response(default_avatar_info(request=request))

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from accounts.models import User
+from bookit.fields import AwareDateTimeField, RelatedIdField
 from reservations.models import Reservation
 from seats.models import Seat
 
@@ -27,21 +28,19 @@ class ReservationSerializer(serializers.ModelSerializer):
 
 
 class ReservationInputSerializer(serializers.Serializer):
-    seat = serializers.PrimaryKeyRelatedField(queryset=Seat.objects.select_related("floor"))
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    seat = RelatedIdField(queryset=Seat.objects.select_related("floor"))
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
 
 
 class ReservationUpdateSerializer(serializers.Serializer):
-    seat = serializers.PrimaryKeyRelatedField(
-        queryset=Seat.objects.select_related("floor"), required=False
-    )
-    start = serializers.DateTimeField(required=False)
-    end = serializers.DateTimeField(required=False)
+    seat = RelatedIdField(queryset=Seat.objects.select_related("floor"), required=False)
+    start = AwareDateTimeField(required=False)
+    end = AwareDateTimeField(required=False)
 
 
 class StaffReservationInputSerializer(ReservationInputSerializer):
-    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    user = RelatedIdField(queryset=User.objects.all())
 
 
 class CheckInInputSerializer(serializers.Serializer):

@@ -4,18 +4,22 @@ from reservations.api import blocks, seat_views, views
 
 urlpatterns = [
     re_path(r"^seat/?$", seat_views.SeatListView.as_view(), name="seats"),
-    re_path(r"^seat/(?P<pk>\d+)/?$", seat_views.SeatDetailView.as_view(), name="seat"),
+    re_path(r"^seat/(?P<pk>[0-9]{1,18})/?$", seat_views.SeatDetailView.as_view(), name="seat"),
     re_path(r"^reservations/?$", views.ReservationListView.as_view(), name="reservations"),
     re_path(
-        r"^reservations/(?P<pk>\d+)/?$", views.ReservationDetailView.as_view(), name="reservation"
+        r"^reservations/(?P<pk>[0-9]{1,18})/?$",
+        views.ReservationDetailView.as_view(),
+        name="reservation",
     ),
     re_path(
-        r"^reservations/(?P<pk>\d+)/cancel/?$",
+        r"^reservations/(?P<pk>[0-9]{1,18})/cancel/?$",
         views.ReservationCancelView.as_view(),
         name="reservation-cancel",
     ),
     re_path(
-        r"^reservations/(?P<pk>\d+)/qr/?$", views.ReservationQRView.as_view(), name="reservation-qr"
+        r"^reservations/(?P<pk>[0-9]{1,18})/qr/?$",
+        views.ReservationQRView.as_view(),
+        name="reservation-qr",
     ),
     re_path(
         r"^admin/reservations/?$",
@@ -28,7 +32,7 @@ urlpatterns = [
         name="admin-reservation-create",
     ),
     re_path(
-        r"^admin/reservation/(?P<pk>\d+)/?$",
+        r"^admin/reservation/(?P<pk>[0-9]{1,18})/?$",
         views.AdminReservationDetailView.as_view(),
         name="admin-reservation",
     ),
@@ -39,7 +43,7 @@ urlpatterns = [
         name="seat-block",
     ),
     re_path(
-        r"^admin/check_qr/(?P<reservation_id>\d+)/?$",
+        r"^admin/check_qr/(?P<reservation_id>[0-9]{1,18})/?$",
         views.AdminCheckQRView.as_view(),
         name="admin-check-qr",
     ),

@@ -110,3 +110,55 @@ def test_seat_with_history_is_not_deleted_from_admin(client, staff, member, seat
     response = client.post(f"/admin/seats/seat/{seat.pk}/delete/", {"post": "yes"}, follow=True)
     assert "Cannot delete seat" in response.content.decode()  # protected: history stays
     assert seat.__class__.objects.filter(pk=seat.pk).exists()
+
+
+class TestMemberDeletion:
+    """The admin deletes members through accounts.services.user_delete, single and bulk."""
+
+    def _member_with_booking_and_avatar(self, email):
+        from django.core.files.base import ContentFile
+
+        from accounts.tests.factories import make_user
+        from seats.tests.factories import make_seat
+
+        user = make_user(email, verified=True)
+        user.avatar.save(f"{user.pk}.png", ContentFile(b"png"), save=True)
+        seat = make_seat(f"D{user.pk}")
+        booking = services.reservation_create(user=user, seat=seat, start=at(1, 10), end=at(1, 11))
+        return user, booking, user.avatar.path
+
+    def test_deleting_one_member_cancels_their_bookings_and_removes_the_avatar(
+        self, client, staff, django_capture_on_commit_callbacks
+    ):
+        import os
+
+        user, booking, avatar = self._member_with_booking_and_avatar("gone@example.com")
+        client.force_login(staff)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/admin/accounts/user/{user.pk}/delete/", {"post": "yes"})
+        assert response.status_code == 302
+        booking.refresh_from_db()
+        assert booking.user is None and booking.status == Reservation.Status.CANCELLED
+        assert not os.path.exists(avatar)
+
+    def test_the_bulk_delete_action_goes_through_the_service_too(
+        self, client, staff, django_capture_on_commit_callbacks
+    ):
+        import os
+
+        first = self._member_with_booking_and_avatar("a@example.com")
+        second = self._member_with_booking_and_avatar("b@example.com")
+        client.force_login(staff)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                "/admin/accounts/user/",
+                {
+                    "action": "delete_selected",
+                    "_selected_action": [first[0].pk, second[0].pk],
+                    "post": "yes",
+                },
+            )
+        assert response.status_code == 302
+        live = Reservation.objects.filter(status=Reservation.Status.BOOKED)
+        assert not live.exists()
+        assert not any(os.path.exists(path) for path in (first[2], second[2]))

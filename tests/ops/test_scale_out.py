@@ -7,14 +7,10 @@ storm of bookings for one seat spread over both yields exactly one booking.
 """
 
 import datetime as dt
-import json
 import os
 import re
-import socket
-import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -34,6 +30,7 @@ from accounts.models import User
 from accounts.tests.factories import PASSWORD, make_user
 from reservations.models import BookingPolicy, Reservation
 from seats.models import Floor, Seat
+from tests.faults.servers import Gunicorn, request
 
 ROOT = Path(__file__).resolve().parents[2]
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")
@@ -42,84 +39,14 @@ STORM = 40
 pytestmark = pytest.mark.postgres
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
+class Server(Gunicorn):
     """One web replica: `deploy/entrypoint.sh web`, as the container runs it."""
 
     def __init__(self, env: dict[str, str]) -> None:
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = []
-        self.proc = subprocess.Popen(
-            ["sh", "deploy/entrypoint.sh", "web"],
-            cwd=ROOT,
-            env={**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def _drain(self) -> None:
-        for line in self.proc.stdout:
-            self.log.append(line)
+        super().__init__(env, command=["sh", "deploy/entrypoint.sh", "web"])
 
     def wait_ready(self, timeout: float = 180) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError("server exited:\n" + "".join(self.log))
-            try:
-                status, body, _ = request("GET", f"{self.base}/readyz")
-                if status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.3)
-        raise AssertionError("server not ready:\n" + "".join(self.log))
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def request(method, url, *, data=None, form=None, headers=None, cookies=None):
-    """(status, parsed JSON or text, response headers); never raises on HTTP errors."""
-    headers = dict(headers or {})
-    body = None
-    if data is not None:
-        body = json.dumps(data).encode()
-        headers["Content-Type"] = "application/json"
-    elif form is not None:
-        body = urllib.parse.urlencode(form).encode()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    if cookies:
-        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    req = urllib.request.Request(url, data=body, method=method, headers=headers)
-    opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        with opener.open(req, timeout=120) as response:
-            status, raw, head = response.status, response.read(), response.headers
-    except urllib.error.HTTPError as error:
-        status, raw, head = error.code, error.read(), error.headers
-    text = raw.decode()
-    if head.get("Content-Type", "").startswith("application/json"):
-        return status, json.loads(text), head
-    return status, text, head
+        super().wait_ready(timeout, path="/readyz")
 
 
 def cookies_from(headers) -> dict[str, str]:

@@ -74,9 +74,10 @@ def test_internal_addresses_are_allowed_only_when_asked():
 def test_production_cookies_and_transport_are_secure():
     values = _production_value(
         "[s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.JWT_COOKIE_SECURE, "
-        "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, getattr(s, 'SECURE_PROXY_SSL_HEADER', None)]"
+        "s.LANGUAGE_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, "
+        "getattr(s, 'SECURE_PROXY_SSL_HEADER', None)]"
     )
-    assert values == [True, True, True, True, 31536000, None]
+    assert values == [True, True, True, True, True, 31536000, None]
     behind_proxy = _production_value("s.SECURE_PROXY_SSL_HEADER", BEHIND_PROXY="1")
     assert behind_proxy == ["HTTP_X_FORWARDED_PROTO", "https"]
 

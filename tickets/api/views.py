@@ -5,9 +5,10 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from accounts.permissions import IsStaff
 from bookit.errors import ValidationFailed
-from bookit.params import datetime_param, int_param
+from bookit.params import datetime_param, int_param, text_param
 from tickets import selectors, services
 from tickets.api import serializers as s
 from tickets.models import Ticket
@@ -15,8 +16,8 @@ from tickets.models import Ticket
 
 def _choice_list(params, name: str, allowed: list[str]) -> list[str] | None:
     """A comma-separated filter; an unknown value is a 400 on that parameter."""
-    raw = (params.get(name) or "").strip()
-    if not raw:
+    raw = text_param(params, name)
+    if raw is None:
         return None
     values = [v.strip() for v in raw.split(",") if v.strip()]
     unknown = [v for v in values if v not in allowed]
@@ -27,7 +28,12 @@ def _choice_list(params, name: str, allowed: list[str]) -> list[str] | None:
 
 
 class TicketCreateView(APIView):
-    @extend_schema(request=s.TicketInputSerializer, responses={201: s.TicketSerializer})
+    @extend_schema(
+        request=s.TicketInputSerializer,
+        parameters=IDEMPOTENCY_PARAMETERS,
+        responses={201: s.TicketSerializer, **IDEMPOTENCY_RESPONSES},
+    )
+    @idempotent
     def post(self, request):
         data = s.TicketInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

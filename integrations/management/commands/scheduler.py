@@ -20,6 +20,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+from bookit.memo import memo_scope
+
 logger = logging.getLogger("bookit.scheduler")
 
 
@@ -48,7 +50,9 @@ class Task:
         _drop_stale_connections()
         started = time.monotonic()
         try:
-            count = self.func()
+            # One task run is one unit of work: the booking policy is read once for it.
+            with memo_scope():
+                count = self.func()
         except Exception:
             self.failures += 1
             logger.exception("scheduler: task %s failed", self.path)

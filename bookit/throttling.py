@@ -1,0 +1,75 @@
+"""DRF throttles with atomic counters: the limit holds under concurrency and across replicas.
+
+DRF's SimpleRateThrottle keeps a list of timestamps per client and rewrites it on every request
+(read, append, write). Concurrent requests (gthread workers, several replicas) read the same list
+and overwrite each other's entries, so under load the history undercounts and the throttle lets
+through far more than its rate. Here a fixed window is one counter: ``add`` creates it with the
+window's expiry (SET NX EX on Redis) and ``incr`` bumps it (INCRBY), both atomic, so with N
+concurrent requests exactly ``rate`` get through per window.
+
+Redis is an optimisation: when the shared cache does not answer (circuit open), the counter is
+kept in this process's memory instead, so a limit still applies, per replica, until it returns.
+"""
+
+from django.core.cache import caches
+from rest_framework import throttling
+
+LOCAL_ALIAS = "local"
+
+
+def _count(cache, key: str, timeout: int) -> int | None:
+    """The window's counter after this request, or None when the cache did not answer."""
+    try:
+        cache.add(key, 0, timeout)
+        return cache.incr(key)
+    except ValueError:
+        # The window expired between add and incr: this request opens the next one.
+        if cache.add(key, 1, timeout):
+            return 1
+        return None
+
+
+class AtomicWindowMixin(throttling.SimpleRateThrottle):
+    # Set by SimpleRateThrottle.__init__ (parse_rate); declared for the type checker.
+    num_requests: int
+    duration: int
+
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        counter_key = f"{self.key}:w{window}"
+        count = _count(self.cache, counter_key, self.duration)
+        if count is None:
+            count = _count(caches[LOCAL_ALIAS], counter_key, self.duration)
+        self._retry_after = (window + 1) * self.duration - self.now
+        return count is None or count <= self.num_requests
+
+    def wait(self) -> float:
+        return self._retry_after
+
+
+class AnonRateThrottle(AtomicWindowMixin, throttling.AnonRateThrottle):
+    pass
+
+
+class UserRateThrottle(AtomicWindowMixin, throttling.UserRateThrottle):
+    pass
+
+
+class ScopedRateThrottle(AtomicWindowMixin, throttling.ScopedRateThrottle):
+    def allow_request(self, request, view) -> bool:
+        # The rate comes from the view's scope, known only now (as in DRF's own class).
+        self.scope = getattr(view, self.scope_attr, None)
+        if not self.scope:
+            return True
+        self.rate = self.get_rate()
+        num_requests, duration = self.parse_rate(self.rate)
+        if num_requests is None or duration is None:
+            return True
+        self.num_requests, self.duration = num_requests, duration
+        return super().allow_request(request, view)
