@@ -158,7 +158,7 @@ class Reservation(models.Model):
     def __str__(self) -> str:
         # Admin messages ("… was added") show this: the seat's label and local time, not ids.
         start, end = timezone.localtime(self.start), timezone.localtime(self.end)
-        member = self.user.get_full_name() or self.user.email if self.user_id else "—"
+        member = (self.user.get_full_name() or self.user.email) if self.user else "—"
         return f"{self.seat.label} · {member} · {start:%d.%m.%Y %H:%M}–{end:%H:%M}"
 
     @property
@@ -283,7 +283,7 @@ class BookingRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.floor_id:
+        if self.floor is not None:
             return str(_("Rules for floor %(name)s") % {"name": self.floor.display_name})
         return str(_("Rules for %(kind)s") % {"kind": self.get_kind_display()})
 
@@ -354,5 +354,8 @@ class SeatBlock(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = self.seat.label if self.seat_id else self.floor.display_name
+        if self.seat is not None:
+            target = self.seat.label
+        else:
+            target = self.floor.display_name if self.floor is not None else ""
         return f"{target}: {self.reason}"

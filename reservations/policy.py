@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields, replace
 
 from bookit.memo import forget, memoized
 from reservations.models import BookingPolicy, BookingRule
+from seats.models import Seat
 
 MEMO_KEY = "reservations:booking-policy"
 RULES_MEMO_KEY = "reservations:booking-rules"
@@ -87,7 +88,7 @@ def default_rule() -> EffectiveRule:
     return EffectiveRule(**{name: getattr(policy, name) for name in names})
 
 
-def rule_for_seat(seat) -> EffectiveRule:
+def rule_for_seat(seat: Seat) -> EffectiveRule:
     """Policy, then the seat's floor rule, then its kind rule (the most specific wins)."""
     return rule_resolver()(seat)
 
@@ -98,13 +99,13 @@ def rule_for_floor(floor_id: int) -> EffectiveRule:
     return replace(default_rule(), **override) if override else default_rule()
 
 
-def rule_resolver() -> Callable[[object], EffectiveRule]:
+def rule_resolver() -> Callable[[Seat], EffectiveRule]:
     """rule_for_seat for many seats: reads the overrides once and computes each (floor, kind) once
     (a map of 500 seats has a handful of distinct rules)."""
     base, rules = default_rule(), _rules()
     memo: dict[tuple, EffectiveRule] = {}
 
-    def resolve(seat) -> EffectiveRule:
+    def resolve(seat: Seat) -> EffectiveRule:
         key = (seat.floor_id, seat.kind)
         if key not in memo:
             memo[key] = _effective(seat, base=base, rules=rules)
@@ -113,7 +114,7 @@ def rule_resolver() -> Callable[[object], EffectiveRule]:
     return resolve
 
 
-def _effective(seat, *, base: EffectiveRule, rules: dict) -> EffectiveRule:
+def _effective(seat: Seat, *, base: EffectiveRule, rules: dict) -> EffectiveRule:
     rule = base
     for scope, key in (("floor", seat.floor_id), ("kind", seat.kind)):
         override = rules.get((scope, key))

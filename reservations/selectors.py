@@ -53,8 +53,9 @@ def seat_availability(
     now: dt.datetime | None = None,
 ) -> list[SeatState]:
     """Each seat with whether it can be booked for the whole of [start, end): not taken, not
-    blocked, and allowed by the seat's effective rule. Three queries in all (the rules are
-    cached)."""
+    blocked, and allowed by the seat's effective rule. Three queries in all (the policy and the
+    rules are read once per request)."""
+    now = now or timezone.now()
     busy: dict[int, Reservation] = {}
     mine: set[int] = set()
     taken = (
@@ -94,27 +95,33 @@ def seat_availability(
     return states
 
 
-def _blocks_by_seat(*, seats: list[Seat], start, end) -> dict[int, SeatBlock]:
+def _blocks_by_seat(
+    *, seats: list[Seat], start: dt.datetime, end: dt.datetime
+) -> dict[int, SeatBlock]:
     """The first block over [start, end) of each seat (its own or its floor's); one query."""
     seat_ids = [s.pk for s in seats]
     floor_ids = {s.floor_id for s in seats}
     rows = SeatBlock.objects.overlapping(start=start, end=end).filter(
         Q(seat_id__in=seat_ids) | Q(floor_id__in=floor_ids)
     )
-    by_seat, by_floor = {}, {}
+    by_seat: dict[int, SeatBlock] = {}
+    by_floor: dict[int, SeatBlock] = {}
     for block in rows.order_by("start", "id"):
         if block.seat_id:
             by_seat.setdefault(block.seat_id, block)
         else:
             by_floor.setdefault(block.floor_id, block)
-    return {
-        s.pk: by_seat.get(s.pk) or by_floor.get(s.floor_id)
-        for s in seats
-        if s.pk in by_seat or s.floor_id in by_floor
-    }
+    found: dict[int, SeatBlock] = {}
+    for s in seats:
+        block = by_seat.get(s.pk) or by_floor.get(s.floor_id)
+        if block is not None:
+            found[s.pk] = block
+    return found
 
 
-def _rule_error(*, rule: EffectiveRule, start, end, now) -> str | None:
+def _rule_error(
+    *, rule: EffectiveRule, start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> str | None:
     try:
         validate_window(start=start, end=end, now=now, rule=rule)
     except ValidationFailed as exc:

@@ -41,7 +41,7 @@ Status = Reservation.Status
 CHECKIN_SALT = "bookit.checkin"
 
 
-def _local(value: dt.datetime, policy: BookingPolicy) -> dt.datetime:
+def _local(value: dt.datetime, policy: BookingPolicy | EffectiveRule) -> dt.datetime:
     return timezone.localtime(value, policy.tz)
 
 

@@ -24,7 +24,7 @@ from reservations.policy import OVERRIDABLE, default_rule, policy_changed
 from reservations.services import check_interval, reservation_cancel
 from seats.models import Floor, Seat
 
-REASON_MAX = SeatBlock._meta.get_field("reason").max_length
+REASON_MAX = SeatBlock._meta.get_field("reason").max_length or 200
 
 
 def _error(field: str, message: str) -> ValidationFailed:

@@ -11,6 +11,10 @@ from django.utils.translation import gettext as _
 
 from bookit.errors import ValidationFailed
 from reservations.models import BookingPolicy
+from reservations.policy import EffectiveRule
+
+# The global policy, or one seat's effective rules: both have the fields used here.
+Rules = BookingPolicy | EffectiveRule
 
 
 def minute_of_day(value: dt.time | dt.datetime) -> int:
@@ -21,7 +25,7 @@ def time_of_minute(minutes: int) -> dt.time:
     return dt.time(minutes // 60, minutes % 60)
 
 
-def is_on_step(value: dt.datetime, policy: BookingPolicy) -> bool:
+def is_on_step(value: dt.datetime, policy: Rules) -> bool:
     """Whether a local time falls exactly on the policy's slot grid."""
     return not (value.second or value.microsecond or minute_of_day(value) % policy.slot_minutes)
 
@@ -33,7 +37,7 @@ def ensure_ordered(start: object, end: object) -> None:
         raise ValidationFailed.on("end", message)
 
 
-def slot_times(policy: BookingPolicy) -> list[dt.time]:
+def slot_times(policy: Rules) -> list[dt.time]:
     """Every slot boundary of a day, opening to closing time inclusive."""
     closes = minute_of_day(policy.closes_at)
     return [
@@ -42,7 +46,7 @@ def slot_times(policy: BookingPolicy) -> list[dt.time]:
     ]
 
 
-def current_slot_start(policy: BookingPolicy, now: dt.datetime | None = None) -> dt.datetime:
+def current_slot_start(policy: Rules, now: dt.datetime | None = None) -> dt.datetime:
     """The start of the slot containing ``now`` in the coworking's time zone."""
     local = timezone.localtime(now or timezone.now(), policy.tz)
     minutes = minute_of_day(local)
@@ -51,7 +55,7 @@ def current_slot_start(policy: BookingPolicy, now: dt.datetime | None = None) ->
 
 
 def default_window(
-    policy: BookingPolicy, now: dt.datetime | None = None
+    policy: Rules, now: dt.datetime | None = None
 ) -> tuple[dt.date, dt.time, dt.time]:
     """The next bookable hour: now rounded up to the slot step, inside opening hours.
 
@@ -72,7 +76,7 @@ def default_window(
     return day, time_of_minute(start), time_of_minute(end)
 
 
-def day_slot_starts(policy: BookingPolicy, day: dt.date, now: dt.datetime) -> list[dt.datetime]:
+def day_slot_starts(policy: Rules, day: dt.date, now: dt.datetime) -> list[dt.datetime]:
     """The bookable starts of a day: on the grid, not past, within the advance limit, and
     leaving at least the minimum duration before closing."""
     earliest = current_slot_start(policy, now)
@@ -89,7 +93,7 @@ def day_slot_starts(policy: BookingPolicy, day: dt.date, now: dt.datetime) -> li
     return starts
 
 
-def durations_from(policy: BookingPolicy, start: dt.datetime, wanted: set[int]) -> list[int]:
+def durations_from(policy: Rules, start: dt.datetime, wanted: set[int]) -> list[int]:
     """Of the ``wanted`` lengths in minutes, those the policy allows from ``start``, sorted."""
     closes = dt.datetime.combine(start.date(), policy.closes_at, policy.tz)
     until_close = int((closes - start).total_seconds() // 60)

@@ -30,7 +30,7 @@ def _clean_amenities(amenities: object) -> list[str]:
     return sorted(set(amenities))
 
 
-def _check_coordinate(field: str, value) -> int:
+def _check_coordinate(field: str, value: object) -> int:
     """A map coordinate or size: a whole number in the floor's units (JSON may send anything)."""
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100000:
         message = _("%(field)s must be a whole number from 0 to 100000.") % {"field": field}
@@ -40,7 +40,7 @@ def _check_coordinate(field: str, value) -> int:
 
 def _save_seat(seat: Seat) -> Seat:
     seat.label = (seat.label or "").strip()
-    if not seat.label or len(seat.label) > Seat._meta.get_field("label").max_length:
+    if not seat.label or len(seat.label) > (Seat._meta.get_field("label").max_length or 20):
         message = _("A seat needs a label of at most 20 characters.")
         raise ValidationFailed(message, errors={"label": [message]})
     if seat.kind not in Seat.Kind.values:
@@ -137,10 +137,10 @@ def floor_delete(*, floor: Floor) -> None:
 
 def _clean_zone(data: dict) -> dict:
     name = str(data.get("name") or "").strip()
-    if not name or len(name) > Zone._meta.get_field("name").max_length:
+    if not name or len(name) > (Zone._meta.get_field("name").max_length or 60):
         message = _("A zone needs a name of at most 60 characters.")
         raise ValidationFailed(message, errors={"name": [message]})
-    values = {"name": name}
+    values: dict[str, str | int] = {"name": name}
     for field in ("x", "y", "width", "height"):
         values[field] = _check_coordinate(field, data.get(field))
     if values["width"] == 0 or values["height"] == 0:

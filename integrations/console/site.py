@@ -82,14 +82,15 @@ class BookitAdminSite(admin.AdminSite):
     def member_decision(self, request: HttpRequest, pk: int, decision: str):
         """One click on the dashboard: verify or reject a waiting member (they are told)."""
         user = get_object_or_404(User, pk=pk)
-        if not request.user.has_perm("accounts.change_user"):
+        staff = request.user
+        if not isinstance(staff, User) or not staff.has_perm("accounts.change_user"):
             messages.error(request, _("You are not allowed to do this."))
         elif decision == "verify":
-            account_services.user_verify(user=user, by=request.user, verified=True)
+            account_services.user_verify(user=user, by=staff, verified=True)
             messages.success(request, _("%(member)s is verified.") % {"member": member_name(user)})
         elif decision == "reject":
             try:
-                account_services.user_reject(user=user, by=request.user)
+                account_services.user_reject(user=user, by=staff)
             except DomainError as exc:
                 messages.error(request, str(exc.message))
             else:
