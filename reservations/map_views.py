@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from bookit.errors import DomainError
 from bookit.forms import add_service_error
-from reservations import selectors, services
+from reservations import selectors, services, slots
 from reservations.forms import BookForm, MapForm
 from reservations.policy import get_policy
 from reservations.slots import default_window
@@ -211,8 +211,12 @@ def _book(
     if seat is None:
         book_form.add_error(None, _("This seat does not exist."))
         return None, 400
-    start, end = book_form.window()
     try:
+        if request.POST.get("whole_day"):
+            # One tap: the day's opening hours (today: from the current slot), same rules.
+            start, end = slots.whole_day_window(policy, book_form.cleaned_data["date"])
+        else:
+            start, end = book_form.window()
         services.reservation_create(user=request.user, seat=seat, start=start, end=end)
     except DomainError as exc:
         add_service_error(book_form, exc)
@@ -226,8 +230,9 @@ def _book(
             "window": _window_label(start, end, policy.tz),
         },
     )
-    pairs = [("date", book_form.data["date"]), ("start", book_form.data["start"])]
-    pairs += [("end", book_form.data["end"]), ("floor", str(seat.floor_id))]
+    local_start, local_end = start.astimezone(policy.tz), end.astimezone(policy.tz)
+    pairs = [("date", local_start.date().isoformat()), ("start", f"{local_start:%H:%M}")]
+    pairs += [("end", f"{local_end:%H:%M}"), ("floor", str(seat.floor_id))]
     if map_form.cleaned_data.get("kind"):
         pairs.append(("kind", map_form.cleaned_data["kind"]))
     pairs += [("amenity", a) for a in map_form.cleaned_data.get("amenity") or []]

@@ -1,7 +1,12 @@
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from accounts.models import User
+from bookit.errors import ValidationFailed
+from reservations import slots
 from reservations.models import Reservation
+from reservations.policy import get_policy
 from seats.models import Seat
 
 
@@ -27,9 +32,32 @@ class ReservationSerializer(serializers.ModelSerializer):
 
 
 class ReservationInputSerializer(serializers.Serializer):
+    """``{seat, start, end}``, or ``{seat, whole_day: true, date?}`` (the whole-day mode: the
+    day's opening hours, see reservations.slots.whole_day_window; ``date`` defaults to today)."""
+
     seat = serializers.PrimaryKeyRelatedField(queryset=Seat.objects.select_related("floor"))
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = serializers.DateTimeField(required=False)
+    end = serializers.DateTimeField(required=False)
+    whole_day = serializers.BooleanField(required=False, default=False, write_only=True)
+    date = serializers.DateField(required=False, write_only=True)
+
+    def validate(self, attrs):
+        whole_day = attrs.pop("whole_day", False)
+        day = attrs.pop("date", None)
+        if whole_day:
+            policy = get_policy()
+            day = day or timezone.localdate(timezone=policy.tz)
+            try:
+                attrs["start"], attrs["end"] = slots.whole_day_window(policy, day)
+            except ValidationFailed as exc:
+                raise serializers.ValidationError(exc.errors) from None
+            return attrs
+        missing = {
+            name: [_("This field is required.")] for name in ("start", "end") if name not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
 
 
 class ReservationUpdateSerializer(serializers.Serializer):
