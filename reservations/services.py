@@ -349,10 +349,18 @@ def checkin_reservation_id(token: str) -> int:
 
 
 def reservation_check_in(
-    *, reservation: Reservation, by: User, now: dt.datetime | None = None
+    *,
+    reservation: Reservation,
+    by: User,
+    now: dt.datetime | None = None,
+    at_desk: bool = False,
 ) -> tuple[Reservation, bool]:
-    """Check in; returns (reservation, changed). A second scan changes nothing."""
-    if not by.is_staff:
+    """Check in; returns (reservation, changed). A second scan changes nothing.
+
+    Staff check anyone in; ``at_desk``: a member checks in their own booking by scanning the
+    seat's code at the desk (reservations.desk), which proves they are there.
+    """
+    if not (by.is_staff or (at_desk and reservation.user_id == by.pk)):
         raise PermissionDenied()
     policy = get_policy()
     now = now or timezone.now()

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from reservations import map_views, views
+from reservations import desk_views, map_views, views
 
 app_name = "reservations"
 urlpatterns = [
@@ -9,5 +9,8 @@ urlpatterns = [
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="cancel"),
     path("bookings/<int:pk>/change/", views.booking_change, name="change"),
     path("bookings/<int:pk>.ics", views.booking_ics, name="ics"),
+    re_path(r"^s/(?P<token>[^/]{1,200}?)/?$", desk_views.desk_page, name="desk"),
+    re_path(r"^s/(?P<token>[^/]{1,200})/checkin/$", desk_views.desk_check_in, name="desk-checkin"),
+    re_path(r"^s/(?P<token>[^/]{1,200})/walkin/$", desk_views.desk_walk_in, name="desk-walkin"),
     re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{1,64})\.ics$", views.calendar_feed, name="feed"),
 ]
