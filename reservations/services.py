@@ -25,7 +25,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from bookit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from reservations import slots
-from reservations.models import LIVE_STATUSES, BookingPolicy, Reservation, ReservationQuerySet
+from reservations.models import (
+    LIVE_STATUSES,
+    BookingPolicy,
+    Reservation,
+    ReservationQuerySet,
+    Series,
+)
 from reservations.policy import get_policy
 from reservations.signals import reservation_changed, reservation_conflict
 from seats.models import Seat
@@ -192,11 +198,22 @@ def _check_bookable(*, user: User, seat: Seat, by: User) -> None:
         raise ValidationFailed.on("seat", _("This seat is not available for booking."))
 
 
-def _check_upcoming_limit(*, user: User, now: dt.datetime) -> None:
-    """Only on create: moving a booking does not change how many a member holds."""
+def _check_upcoming_limit(*, user: User, now: dt.datetime, series: Series | None = None) -> None:
+    """Only on create: moving a booking does not change how many a member holds.
+
+    A recurring booking counts as one against the cap (docs/recurring.md): its occurrences are
+    one commitment, else the default cap of 3 would allow a 3-day "series". So a member holds
+    single upcoming bookings plus series with an upcoming occurrence; the occurrences of the
+    series being booked (``series``) do not count against it.
+    """
     policy = get_policy()
     upcoming = Reservation.objects.filter(user=user).live(now=now).upcoming(now=now)
-    if upcoming.count() >= policy.max_upcoming:
+    singles = upcoming.filter(series__isnull=True).count()
+    others = upcoming.filter(series__isnull=False)
+    if series is not None:
+        others = others.exclude(series=series)
+    held = singles + others.values("series").distinct().count()
+    if held >= policy.max_upcoming:
         raise ValidationFailed.on(
             "non_field_errors",
             _("You can hold at most %(n)d upcoming bookings.") % {"n": policy.max_upcoming},
@@ -228,18 +245,31 @@ def _save_guarded(reservation: Reservation, *, fields: list[str] | None = None) 
 
 
 def reservation_create(
-    *, user: User, seat: Seat, start: dt.datetime, end: dt.datetime, by: User | None = None
+    *,
+    user: User,
+    seat: Seat,
+    start: dt.datetime,
+    end: dt.datetime,
+    by: User | None = None,
+    series: Series | None = None,
 ) -> Reservation:
-    """Book ``seat`` for ``user``. ``by`` is the acting user (staff may book for anyone)."""
+    """Book ``seat`` for ``user``. ``by`` is the acting user (staff may book for anyone);
+    ``series``: the recurring booking this is an occurrence of (reservations.series)."""
     by = by or user
     now = timezone.now()
     _check_bookable(user=user, seat=seat, by=by)
     validate_window(start=start, end=end, now=now)
     with transaction.atomic():
         _lock_and_check(user=user, seat=seat, start=start, end=end, exclude_pk=None, now=now)
-        _check_upcoming_limit(user=user, now=now)
+        _check_upcoming_limit(user=user, now=now, series=series)
         reservation = Reservation(
-            user=user, seat=seat, start=start, end=end, created_by=by, created_at=now
+            user=user,
+            seat=seat,
+            start=start,
+            end=end,
+            created_by=by,
+            created_at=now,
+            series=series,
         )
         _save_guarded(reservation)
         reservation_changed.send(Reservation, reservation=reservation, action="created", by=by)
@@ -326,6 +356,11 @@ def reservations_cancel_future_for_user(*, user: User) -> int:
 def _check_owner(reservation: Reservation, by: User) -> None:
     if not by.is_staff and reservation.user_id != by.pk:
         raise NotFound()
+
+
+# Checks the series preview (reservations.series) runs before booking anything: the same rules.
+check_can_book = _check_bookable
+check_upcoming_limit = _check_upcoming_limit
 
 
 # --- QR check-in ---------------------------------------------------------------------------

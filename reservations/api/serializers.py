@@ -28,6 +28,7 @@ class ReservationSerializer(serializers.ModelSerializer):
             "created_at",
             "checked_in_at",
             "cancelled_at",
+            "series",
         ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from reservations.api import desk_views, seat_views, views
+from reservations.api import desk_views, seat_views, series_views, views
 
 urlpatterns = [
     re_path(r"^seat/?$", seat_views.SeatListView.as_view(), name="seats"),
@@ -20,6 +20,12 @@ urlpatterns = [
         r"^seat/by-token/(?P<token>[^/]{1,200})/walkin/?$",
         desk_views.SeatByTokenWalkInView.as_view(),
         name="seat-by-token-walkin",
+    ),
+    re_path(r"^reservations/series/?$", series_views.SeriesListView.as_view(), name="series-list"),
+    re_path(
+        r"^reservations/series/(?P<pk>\d+)/?$",
+        series_views.SeriesDetailView.as_view(),
+        name="series",
     ),
     re_path(r"^reservations/?$", views.ReservationListView.as_view(), name="reservations"),
     re_path(
