@@ -188,3 +188,36 @@ def test_windows_follow_the_local_time_of_day():
     repeat = series_service.Repeat(freq="daily", weekdays=[], count=3)
     windows = series_service.occurrence_windows(start=at(1, 10), end=at(1, 11), repeat=repeat)
     assert windows == [(at(d, 10), at(d, 11)) for d in (1, 2, 3)]
+
+
+class TestRepeatOnThePage:
+    def _post(self, client, seat, **extra):
+        data = {
+            "date": at(1, 0).date().isoformat(),
+            "start": "10:00",
+            "end": "11:00",
+            "floor": seat.floor_id,
+            "seat": seat.pk,
+            "repeat": "1",
+            "freq": "daily",
+            "count": "3",
+        }
+        return client.post("/", {**data, **extra}, follow=True)
+
+    def test_the_booking_step_offers_repeat(self, member_client, seat):
+        html = member_client.get(f"/?floor={seat.floor_id}&seat={seat.pk}").content.decode()
+        assert 'id="book-repeat"' in html and 'name="count"' in html
+
+    def test_repeat_books_the_free_and_reports_the_skipped(
+        self, member_client, member, other_member, seat
+    ):
+        make_reservation(other_member, seat, at(2, 10), at(2, 11))
+        response = self._post(member_client, seat)
+        html = response.content.decode()
+        assert "2 of 3 booked" in html and "Skipped" in html
+        assert Reservation.objects.filter(user=member, series__isnull=False).count() == 2
+
+    def test_bad_repeat_is_400_with_the_message(self, member_client, seat):
+        response = self._post(member_client, seat, count="0")
+        assert response.status_code == 400
+        assert not Series.objects.exists()
