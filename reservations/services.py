@@ -201,8 +201,9 @@ def _check_bookable(*, user: User, seat: Seat, by: User) -> None:
 def _check_upcoming_limit(*, user: User, now: dt.datetime, series: Series | None = None) -> None:
     """Only on create: moving a booking does not change how many a member holds.
 
-    A recurring booking counts as one against the cap (docs/recurring.md): its occurrences are
-    one commitment, else the default cap of 3 would allow a 3-day "series". So a member holds
+    A recurring booking counts as one against the cap (docs/recurring-and-desk.md): its
+    occurrences are one commitment, else the default cap of 3 would allow a 3-day "series". So
+    a member holds
     single upcoming bookings plus series with an upcoming occurrence; the occurrences of the
     series being booked (``series``) do not count against it.
     """

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", map_views.home, name="home"),
     path("bookings/", views.booking_list, name="list"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="cancel"),
+    path("bookings/series/<int:pk>/cancel/", views.series_cancel, name="series-cancel"),
     path("bookings/<int:pk>/change/", views.booking_change, name="change"),
     path("bookings/<int:pk>.ics", views.booking_ics, name="ics"),
     re_path(r"^s/(?P<token>[^/]{1,200}?)/?$", desk_views.desk_page, name="desk"),

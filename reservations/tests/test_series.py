@@ -221,3 +221,20 @@ class TestRepeatOnThePage:
         response = self._post(member_client, seat, count="0")
         assert response.status_code == 400
         assert not Series.objects.exists()
+
+
+class TestCancelOnThePage:
+    def test_my_bookings_cancel_the_whole_series(self, member_client, member_api, seat):
+        made = member_api.post(URL, body(seat), format="json").data
+        first = made["occurrences"][0]["reservation"]
+        html = member_client.get("/bookings/").content.decode()
+        assert f'id="cancel-series-{first}"' in html
+        response = member_client.post(f"/bookings/series/{made['id']}/cancel/", follow=True)
+        assert "5 bookings freed" in response.content.decode()
+        assert not Reservation.objects.filter(series_id=made["id"], status="booked").exists()
+
+    def test_another_members_series_is_404(self, other_member, client, member_api, seat):
+        made = member_api.post(URL, body(seat), format="json").data
+        client.force_login(other_member)
+        assert client.post(f"/bookings/series/{made['id']}/cancel/").status_code == 404
+        assert Reservation.objects.filter(series_id=made["id"], status="booked").count() == 5
