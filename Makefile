@@ -5,6 +5,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 HOST   ?= 127.0.0.1:8000
+# Line coverage of the project's own code (pyproject.toml [tool.coverage]), printed by `make test`;
+# .ci/run adds --cov-fail-under=90.
+COVERAGE ?= --cov --cov-report=term
 
 .PHONY: run test install install-dev lint format migrations-check compilemessages ci clean bench-faults
 
@@ -33,7 +36,7 @@ run: install
 ## test: install dev deps and run the whole suite (SQLite unless DATABASE_URL is set)
 test: install-dev
 	scripts/ensure-system-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(COVERAGE) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

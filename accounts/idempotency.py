@@ -23,13 +23,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from accounts.models import IdempotencyRecord
 from bookit.errors import Conflict, Unprocessable, ValidationFailed
+from bookit.schema import ConflictErrorSerializer, ErrorSerializer
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -54,33 +54,9 @@ REPLAYED_PARAMETER = OpenApiParameter(
     enum=["true"],
     description="Present when this is the stored answer to an earlier request with the same key.",
 )
-ERROR_BODY = inline_serializer(
-    "ErrorBody",
-    {
-        "detail": serializers.CharField(),
-        "errors": serializers.DictField(
-            child=serializers.ListField(child=serializers.CharField()), required=False
-        ),
-    },
-)
-CONFLICT_BODY = inline_serializer(
-    "ConflictBody",
-    {
-        "detail": serializers.CharField(),
-        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-        "conflict": inline_serializer(
-            "ConflictingBooking",
-            {
-                "id": serializers.IntegerField(),
-                "seat": serializers.IntegerField(),
-                "start": serializers.DateTimeField(),
-                "end": serializers.DateTimeField(),
-                "mine": serializers.BooleanField(),
-            },
-            required=False,
-        ),
-    },
-)
+# The one error component of the schema (bookit.schema), also for these answers.
+ERROR_BODY = ErrorSerializer
+CONFLICT_BODY = ConflictErrorSerializer
 IDEMPOTENCY_RESPONSES = {
     409: OpenApiResponse(
         CONFLICT_BODY,

@@ -10,7 +10,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, RegisterForm
-from accounts.jwt import delete_jwt_cookies, set_jwt_cookies, tokens_for_user
+from accounts.jwt import (
+    delete_jwt_cookies,
+    revoke_session_tokens,
+    set_jwt_cookies,
+    tokens_for_session,
+)
 from bookit.errors import DomainError
 from bookit.forms import add_service_error
 
@@ -27,7 +32,7 @@ def _login_and_redirect(request, user, target: str):
     translation.activate(user.language)
     response = redirect(target)
     # Pages use the session; the same login also serves the API from this browser.
-    set_jwt_cookies(response, **tokens_for_user(user))
+    set_jwt_cookies(response, **tokens_for_session(request, user))
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
     return response
 
@@ -79,6 +84,8 @@ def register_view(request):
 def logout_view(request):
     if request.method == "GET":
         return render(request, "accounts/logout.html")
+    # Before logout() flushes the session that names the token.
+    revoke_session_tokens(request)
     logout(request)
     messages.info(request, _("You have logged out."))
     return delete_jwt_cookies(redirect("accounts:login"))

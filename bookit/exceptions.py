@@ -1,6 +1,7 @@
 """One DRF exception handler: every API error is JSON ``{detail, errors}``."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext
@@ -16,11 +17,21 @@ from bookit.unavailable import (
 )
 
 
-def _flatten(detail) -> dict:
+def _flatten(detail, prefix: str = "") -> dict:
+    """Field -> list of messages; nested errors (a list item, a nested object) as "field.0"."""
     if isinstance(detail, dict):
-        return {key: value if isinstance(value, list) else [value] for key, value in detail.items()}
+        flat = {}
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, dict):
+                flat.update(_flatten(value, name))
+            elif isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+                flat.update(_flatten(dict(enumerate(value)), name))
+            else:
+                flat[name] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        return {name: messages for name, messages in flat.items() if messages}
     if isinstance(detail, list):
-        return {"non_field_errors": detail}
+        return _flatten({"non_field_errors": detail}, prefix)
     return {}
 
 
@@ -33,6 +44,12 @@ def api_exception_handler(exc, context):
     if isinstance(exc, DomainError):
         body = {"detail": str(exc.message), "errors": _flatten(exc.errors), **exc.extra}
         return Response(body, status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):
+        # Django would answer its HTML 400 page; over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413.
+        detail = gettext("The request body is too large.")
+        return Response(
+            {"detail": detail, "errors": {}}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 
 class SecurityHeadersMiddleware:
@@ -57,3 +58,33 @@ class RequestMemoMiddleware:
 
         with memo_scope():
             return self.get_response(request)
+
+
+class ApiJsonErrorsMiddleware:
+    """Under /api/, a 404 or 405 from outside DRF (no route, a plain Django view) is JSON too.
+
+    DRF views already answer in the one error schema; an unknown path, or a wrong method on a
+    non-DRF view, would otherwise get Django's HTML page, which an API client cannot read.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code in (404, 405)
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            if response.status_code == 404:
+                detail = _("Not found.")
+            else:
+                detail = _('Method "%(method)s" not allowed.') % {"method": request.method}
+            json_response = JsonResponse(
+                {"detail": detail, "errors": {}}, status=response.status_code
+            )
+            if response.has_header("Allow"):
+                json_response["Allow"] = response["Allow"]
+            return json_response
+        return response

@@ -129,6 +129,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bookit.unavailable.DatabaseUnavailableMiddleware",
     "bookit.middleware.SecurityHeadersMiddleware",
+    "bookit.middleware.ApiJsonErrorsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -267,7 +268,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "bookit.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "bookit.exceptions.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON bodies only; views that take a file add the multipart parser themselves. The schema
+    # then advertises one media type per body, which generated clients need.
+    "DEFAULT_PARSER_CLASSES": ["bookit.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "bookit.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         # Atomic counters: DRF's own keep a list that concurrent requests overwrite.
         "bookit.throttling.AnonRateThrottle",

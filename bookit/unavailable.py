@@ -25,7 +25,9 @@ def is_database_unavailable(exc: BaseException | None) -> bool:
 
 
 def database_unavailable_body() -> dict:
-    return {"detail": gettext("The service is temporarily unavailable. Try again shortly.")}
+    # The one error schema of the API: {detail, errors}.
+    detail = gettext("The service is temporarily unavailable. Try again shortly.")
+    return {"detail": detail, "errors": {}}
 
 
 def database_unavailable_response(request: HttpRequest, exc: BaseException) -> HttpResponse:

@@ -38,6 +38,12 @@ class UserPublicSerializer(serializers.ModelSerializer):
         fields = ["id", "email", "first_name", "last_name", "is_verified"]
 
 
+class VerifyInputSerializer(serializers.Serializer):
+    verified = serializers.BooleanField(
+        required=False, default=True, help_text=_("False withdraws the verification.")
+    )
+
+
 class AdminUserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User

@@ -11,7 +11,7 @@ urlpatterns = [
     re_path(r"^auth/logout/?$", views.LogoutView.as_view(), name="logout"),
     re_path(r"^user/me/?$", views.MeView.as_view(), name="me"),
     re_path(
-        r"^admin/verify_user/(?P<user_id>\d+)/?$",
+        r"^admin/verify_user/(?P<user_id>[0-9]{1,18})/?$",
         views.AdminVerifyUserView.as_view(),
         name="admin-verify-user",
     ),

@@ -14,10 +14,11 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts import services
 from accounts.api import serializers as s
-from accounts.jwt import delete_jwt_cookies, set_jwt_cookies, tokens_for_user
+from accounts.jwt import delete_jwt_cookies, follow_rotation, set_jwt_cookies, tokens_for_user
 from accounts.models import User
 from accounts.permissions import IsStaff
 from bookit.errors import ValidationFailed
+from bookit.params import bool_param, text_param
 from bookit.throttling import ScopedRateThrottle
 
 
@@ -44,6 +45,8 @@ class RegisterView(AuthThrottleMixin, APIView):
 
 
 class LoginView(AuthThrottleMixin, APIView):
+    schema_errors = ("401",)
+
     @extend_schema(request=s.LoginInputSerializer, responses={200: s.TokenPairSerializer})
     def post(self, request):
         data = s.LoginInputSerializer(data=request.data)
@@ -68,6 +71,8 @@ def _refresh_from(request) -> str:
 
 
 class RefreshView(AuthThrottleMixin, APIView):
+    schema_errors = ("401",)
+
     @extend_schema(request=s.RefreshInputSerializer, responses={200: s.AccessSerializer})
     def post(self, request):
         serializer = TokenRefreshSerializer(data={"refresh": _refresh_from(request)})
@@ -78,6 +83,9 @@ class RefreshView(AuthThrottleMixin, APIView):
 
             raise InvalidToken(exc.args[0]) from exc
         data = serializer.validated_data
+        follow_rotation(
+            request, old_refresh=serializer.initial_data["refresh"], new_refresh=data.get("refresh")
+        )
         return set_jwt_cookies(Response(data), access=data["access"], refresh=data.get("refresh"))
 
 
@@ -117,14 +125,12 @@ class MeView(APIView):
 class AdminVerifyUserView(APIView):
     permission_classes = [IsStaff]
 
-    @extend_schema(request=None, responses=s.AdminUserSerializer)
+    @extend_schema(request=s.VerifyInputSerializer, responses=s.AdminUserSerializer)
     def post(self, request, user_id: int):
         user = get_object_or_404(User, pk=user_id)
-        verified = request.data.get("verified", True) if hasattr(request.data, "get") else True
-        if not isinstance(verified, bool):
-            message = _("Must be true or false.")
-            raise ValidationFailed.on("verified", message)
-        services.user_verify(user=user, by=request.user, verified=verified)
+        data = s.VerifyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.user_verify(user=user, by=request.user, verified=data.validated_data["verified"])
         return Response(s.AdminUserSerializer(user).data)
 
 
@@ -143,13 +149,11 @@ class AdminUserListView(generics.ListAPIView):
 
     def get_queryset(self):
         qs = User.objects.order_by("-date_joined", "id")
-        verified = self.request.query_params.get("verified")
+        params = self.request.query_params
+        verified = bool_param(params, "verified")
         if verified is not None:
-            if verified.lower() not in {"true", "false", "1", "0"}:
-                message = _("Must be true or false.")
-                raise ValidationFailed.on("verified", message)
-            qs = qs.filter(is_verified=verified.lower() in {"true", "1"})
-        search = self.request.query_params.get("search", "").strip()
+            qs = qs.filter(is_verified=verified)
+        search = text_param(params, "search")
         if search:
             qs = qs.filter(
                 Q(email__icontains=search)

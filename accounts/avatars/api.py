@@ -55,7 +55,7 @@ class AvatarView(APIView):
     def get(self, request):
         return Response(avatar_info(request.user, request=request))
 
-    @extend_schema(responses=s.AvatarSerializer)
+    @extend_schema(responses={200: s.AvatarSerializer})
     def delete(self, request):
         avatar_services.avatar_remove(user=request.user)
         return Response(avatar_info(request.user, request=request))
@@ -86,7 +86,7 @@ class AdminDefaultAvatarView(UploadMixin, APIView):
         avatar_services.default_avatar_set(upload=self.uploaded_file(request), by=request.user)
         return Response(default_avatar_info(request=request))
 
-    @extend_schema(responses=s.DefaultAvatarSerializer)
+    @extend_schema(responses={200: s.DefaultAvatarSerializer})
     def delete(self, request):
         avatar_services.default_avatar_remove(by=request.user)
         return Response(default_avatar_info(request=request))

@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from accounts.models import User
 from accounts.tests.factories import PASSWORD
@@ -108,6 +109,37 @@ class TestProfile:
         response = client.post("/logout/")
         assert response.status_code == 302
         assert client.get("/profile/").status_code == 302
+
+
+class TestPageLogoutEndsTheApiSession:
+    def _refresh(self, client, token: str) -> int:
+        return client.post(
+            "/api/auth/refresh", {"refresh": token}, content_type="application/json"
+        ).status_code
+
+    def test_the_refresh_token_of_the_page_login_no_longer_refreshes(self, client, member):
+        login = client.post("/login/", {"email": "member@example.com", "password": PASSWORD})
+        refresh = login.cookies[settings.JWT_REFRESH_COOKIE].value
+        assert client.post("/logout/").status_code == 302
+        assert self._refresh(Client(), refresh) == 401
+
+    def test_it_follows_a_rotation_done_through_the_api(self, client, member):
+        login = client.post("/login/", {"email": "member@example.com", "password": PASSWORD})
+        first = login.cookies[settings.JWT_REFRESH_COOKIE].value
+        # The browser refreshes with its cookie; the session keeps track of the new token.
+        rotated = client.post("/api/auth/refresh", content_type="application/json")
+        assert rotated.status_code == 200
+        second = rotated.json()["refresh"]
+        client.post("/logout/")
+        assert self._refresh(Client(), first) == 401  # blacklisted by the rotation
+        assert self._refresh(Client(), second) == 401  # blacklisted by the page logout
+
+    def test_other_devices_stay_logged_in(self, client, member):
+        other = Client().post("/login/", {"email": "member@example.com", "password": PASSWORD})
+        other_refresh = other.cookies[settings.JWT_REFRESH_COOKIE].value
+        client.post("/login/", {"email": "member@example.com", "password": PASSWORD})
+        client.post("/logout/")
+        assert self._refresh(Client(), other_refresh) == 200
 
 
 class TestUserAdmin:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookit.errors import ValidationFailed
+from bookit.params import collect_errors, date_param, int_param
 from reservations.models import LIVE_STATUSES, BookingPolicy, Reservation
 from reservations.policy import get_policy
 from seats.models import Floor, Seat
@@ -91,23 +92,14 @@ class StatsReport:
 
 def parse_filters(params: Mapping[str, str], *, today: dt.date) -> StatsFilters:
     """?start=YYYY-MM-DD&end=YYYY-MM-DD&floor=ID; defaults: the last 30 days, every floor."""
-    errors: dict[str, list[str]] = {}
-
-    def _date(name: str) -> dt.date | None:
-        raw = (params.get(name) or "").strip()
-        if not raw:
-            return None
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            errors[name] = [_("Enter a date as YYYY-MM-DD.")]
-            return None
-
-    start, end = _date("start"), _date("end")
+    (start, end, floor_id), errors = collect_errors(
+        lambda: date_param(params, "start"),
+        lambda: date_param(params, "end"),
+        lambda: int_param(params, "floor"),
+    )
     floor = None
-    raw_floor = (params.get("floor") or "").strip()
-    if raw_floor:
-        floor = Floor.objects.filter(pk=int(raw_floor)).first() if raw_floor.isdigit() else None
+    if floor_id is not None:
+        floor = Floor.objects.filter(pk=floor_id).first()
         if floor is None:
             errors["floor"] = [_("Unknown floor.")]
     if errors:

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET
 from social_core.exceptions import SocialAuthBaseException
 from social_django import views as social_views
 
-from accounts.jwt import set_jwt_cookies, tokens_for_user
+from accounts.jwt import set_jwt_cookies, tokens_for_session
 from integrations.yandex.errors import user_message
 
 logger = logging.getLogger(__name__)
@@ -122,6 +122,6 @@ def _logged_in(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         messages.info(request, _("Staff will verify your account before you can book seats."))
     translation.activate(user.language)
     final = redirect(target)
-    set_jwt_cookies(final, **tokens_for_user(user))
+    set_jwt_cookies(final, **tokens_for_session(request, user))
     final.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
     return final

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from accounts.permissions import IsStaff
+from bookit.fields import AwareDateTimeField
 from bookit.throttling import ScopedRateThrottle
 from reservations import desk
 from reservations.api.serializers import ReservationSerializer
@@ -40,7 +41,7 @@ class DeskStateSerializer(serializers.Serializer):
 
 
 class WalkInInputSerializer(serializers.Serializer):
-    end = serializers.DateTimeField(required=False)
+    end = AwareDateTimeField(required=False)
 
 
 class DeskCheckInResultSerializer(serializers.Serializer):

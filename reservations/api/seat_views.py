@@ -4,13 +4,14 @@ day's bookings, plus the staff's seat CRUD (seats.services) on the same URLs."""
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookit.errors import ValidationFailed
-from bookit.params import date_param, datetime_param, int_param
+from bookit.params import date_param, datetime_param, int_param, text_param
 from reservations import selectors
 from reservations.policy import get_policy
 from reservations.slots import ensure_ordered
@@ -26,8 +27,8 @@ class SeatListView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("start", str, description="Window start, ISO 8601 with offset."),
-            OpenApiParameter("end", str, description="Window end, ISO 8601 with offset."),
+            OpenApiParameter("start", OpenApiTypes.DATETIME, description="Window start."),
+            OpenApiParameter("end", OpenApiTypes.DATETIME, description="Window end."),
             OpenApiParameter("floor", int),
             OpenApiParameter("kind", str, enum=Seat.Kind.values),
             OpenApiParameter("amenity", str, description="Comma-separated; all must match."),
@@ -42,12 +43,12 @@ class SeatListView(APIView):
             raise ValidationFailed.on("end" if start else "start", message)
         if start and end:
             ensure_ordered(start, end)
-        kind = params.get("kind") or None
+        kind = text_param(params, "kind")
         if kind and kind not in Seat.Kind.values:
             message = _("Unknown seat kind.")
             raise ValidationFailed.on("kind", message)
         seats = seat_selectors.seats_filtered(
-            floor=int_param(params, "floor"), kind=kind, amenity=params.get("amenity") or None
+            floor=int_param(params, "floor"), kind=kind, amenity=text_param(params, "amenity")
         )
         if start is None:
             return Response(s.SeatSerializer(seats, many=True).data)
@@ -67,9 +68,12 @@ class SeatListView(APIView):
 
 class SeatDetailView(APIView):
     permission_classes = [ReadOrStaff]
+    schema_conflicts = ("delete",)
 
     @extend_schema(
-        parameters=[OpenApiParameter("date", str, description="Day, YYYY-MM-DD; today by default")],
+        parameters=[
+            OpenApiParameter("date", OpenApiTypes.DATE, description="Day; today by default")
+        ],
         responses=s.SeatDetailSerializer,
     )
     def get(self, request, pk: int):

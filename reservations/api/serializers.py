@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from bookit.errors import ValidationFailed
+from bookit.fields import AwareDateTimeField, RelatedIdField
 from reservations import slots
 from reservations.models import Reservation
 from reservations.policy import get_policy
@@ -36,9 +37,9 @@ class ReservationInputSerializer(serializers.Serializer):
     """``{seat, start, end}``, or ``{seat, whole_day: true, date?}`` (the whole-day mode: the
     day's opening hours, see reservations.slots.whole_day_window; ``date`` defaults to today)."""
 
-    seat = serializers.PrimaryKeyRelatedField(queryset=Seat.objects.select_related("floor"))
-    start = serializers.DateTimeField(required=False)
-    end = serializers.DateTimeField(required=False)
+    seat = RelatedIdField(queryset=Seat.objects.select_related("floor"))
+    start = AwareDateTimeField(required=False)
+    end = AwareDateTimeField(required=False)
     whole_day = serializers.BooleanField(required=False, default=False, write_only=True)
     date = serializers.DateField(required=False, write_only=True)
 
@@ -62,15 +63,13 @@ class ReservationInputSerializer(serializers.Serializer):
 
 
 class ReservationUpdateSerializer(serializers.Serializer):
-    seat = serializers.PrimaryKeyRelatedField(
-        queryset=Seat.objects.select_related("floor"), required=False
-    )
-    start = serializers.DateTimeField(required=False)
-    end = serializers.DateTimeField(required=False)
+    seat = RelatedIdField(queryset=Seat.objects.select_related("floor"), required=False)
+    start = AwareDateTimeField(required=False)
+    end = AwareDateTimeField(required=False)
 
 
 class StaffReservationInputSerializer(ReservationInputSerializer):
-    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    user = RelatedIdField(queryset=User.objects.all())
 
 
 class CheckInInputSerializer(serializers.Serializer):

@@ -7,6 +7,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
+from bookit.fields import AwareDateTimeField, RelatedIdField
+from bookit.params import text_param
 from bookit.throttling import ScopedRateThrottle
 from reservations import series as series_service
 from reservations.models import Series
@@ -32,9 +34,9 @@ class RepeatSerializer(serializers.Serializer):
 
 
 class SeriesInputSerializer(serializers.Serializer):
-    seat = serializers.PrimaryKeyRelatedField(queryset=Seat.objects.select_related("floor"))
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    seat = RelatedIdField(queryset=Seat.objects.select_related("floor"))
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
     repeat = RepeatSerializer()
 
     def to_service(self) -> dict:
@@ -117,7 +119,7 @@ class SeriesListView(generics.GenericAPIView):
     def post(self, request):
         data = SeriesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if request.query_params.get("dry_run") in ("1", "true", "yes"):
+        if text_param(request.query_params, "dry_run") in ("1", "true", "yes"):
             occurrences = series_service.series_preview(user=request.user, **data.to_service())
             body = [
                 {**series_service.occurrence_data(o), "available": o.available} for o in occurrences

@@ -4,8 +4,8 @@ from reservations.api import desk_views, seat_views, series_views, views
 
 urlpatterns = [
     re_path(r"^seat/?$", seat_views.SeatListView.as_view(), name="seats"),
-    re_path(r"^seat/(?P<pk>\d+)/?$", seat_views.SeatDetailView.as_view(), name="seat"),
-    re_path(r"^seat/(?P<pk>\d+)/qr/?$", desk_views.SeatQRView.as_view(), name="seat-qr"),
+    re_path(r"^seat/(?P<pk>[0-9]{1,18})/?$", seat_views.SeatDetailView.as_view(), name="seat"),
+    re_path(r"^seat/(?P<pk>[0-9]{1,18})/qr/?$", desk_views.SeatQRView.as_view(), name="seat-qr"),
     re_path(
         r"^seat/by-token/(?P<token>[^/]{1,200}?)/?$",
         desk_views.SeatByTokenView.as_view(),
@@ -23,21 +23,25 @@ urlpatterns = [
     ),
     re_path(r"^reservations/series/?$", series_views.SeriesListView.as_view(), name="series-list"),
     re_path(
-        r"^reservations/series/(?P<pk>\d+)/?$",
+        r"^reservations/series/(?P<pk>[0-9]{1,18})/?$",
         series_views.SeriesDetailView.as_view(),
         name="series",
     ),
     re_path(r"^reservations/?$", views.ReservationListView.as_view(), name="reservations"),
     re_path(
-        r"^reservations/(?P<pk>\d+)/?$", views.ReservationDetailView.as_view(), name="reservation"
+        r"^reservations/(?P<pk>[0-9]{1,18})/?$",
+        views.ReservationDetailView.as_view(),
+        name="reservation",
     ),
     re_path(
-        r"^reservations/(?P<pk>\d+)/cancel/?$",
+        r"^reservations/(?P<pk>[0-9]{1,18})/cancel/?$",
         views.ReservationCancelView.as_view(),
         name="reservation-cancel",
     ),
     re_path(
-        r"^reservations/(?P<pk>\d+)/qr/?$", views.ReservationQRView.as_view(), name="reservation-qr"
+        r"^reservations/(?P<pk>[0-9]{1,18})/qr/?$",
+        views.ReservationQRView.as_view(),
+        name="reservation-qr",
     ),
     re_path(
         r"^admin/reservations/?$",
@@ -50,12 +54,12 @@ urlpatterns = [
         name="admin-reservation-create",
     ),
     re_path(
-        r"^admin/reservation/(?P<pk>\d+)/?$",
+        r"^admin/reservation/(?P<pk>[0-9]{1,18})/?$",
         views.AdminReservationDetailView.as_view(),
         name="admin-reservation",
     ),
     re_path(
-        r"^admin/check_qr/(?P<reservation_id>\d+)/?$",
+        r"^admin/check_qr/(?P<reservation_id>[0-9]{1,18})/?$",
         views.AdminCheckQRView.as_view(),
         name="admin-check-qr",
     ),

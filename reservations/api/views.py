@@ -1,4 +1,5 @@
 from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -6,7 +7,7 @@ from rest_framework.views import APIView
 
 from accounts.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from accounts.permissions import IsStaff
-from bookit.params import datetime_param, int_param
+from bookit.params import datetime_param, int_param, text_param
 from bookit.throttling import ScopedRateThrottle
 from reservations import qr, selectors, services
 from reservations.api import serializers as s
@@ -14,8 +15,8 @@ from reservations.models import Reservation
 
 FILTERS = [
     OpenApiParameter("status", str, description="Comma-separated statuses."),
-    OpenApiParameter("start", str, description="Overlapping from (ISO 8601)."),
-    OpenApiParameter("end", str, description="Overlapping until (ISO 8601)."),
+    OpenApiParameter("start", OpenApiTypes.DATETIME, description="Overlapping from (with offset)."),
+    OpenApiParameter("end", OpenApiTypes.DATETIME, description="Overlapping until (with offset)."),
 ]
 
 
@@ -33,6 +34,7 @@ def _get_reservation_for_user(request, pk: int) -> Reservation:
 class ReservationListView(generics.GenericAPIView):
     serializer_class = s.ReservationSerializer
     throttle_scope = "booking"
+    schema_conflicts = ("post",)
 
     def get_throttles(self):
         throttles = super().get_throttles()
@@ -43,7 +45,7 @@ class ReservationListView(generics.GenericAPIView):
         params = request.query_params
         qs = selectors.reservations_for_user(
             user=request.user,
-            status=params.get("status"),
+            status=text_param(params, "status"),
             start=datetime_param(params, "start"),
             end=datetime_param(params, "end"),
         )
@@ -64,6 +66,8 @@ class ReservationListView(generics.GenericAPIView):
 
 
 class ReservationDetailView(APIView):
+    schema_conflicts = ("patch",)
+
     @extend_schema(responses=s.ReservationSerializer)
     def get(self, request, pk: int):
         return Response(s.ReservationSerializer(_get_reservation_for_user(request, pk)).data)
@@ -78,7 +82,11 @@ class ReservationDetailView(APIView):
         )
         return Response(s.ReservationSerializer(reservation).data)
 
-    @extend_schema(responses=s.ReservationSerializer, description="Cancels the reservation.")
+    @extend_schema(
+        responses={200: s.ReservationSerializer},
+        description="Cancels the reservation and answers it (status `cancelled`, or a "
+        "checked-in booking ended now).",
+    )
     def delete(self, request, pk: int):
         reservation = _get_reservation_for_user(request, pk)
         reservation = services.reservation_cancel(reservation=reservation, by=request.user)
@@ -107,7 +115,7 @@ class QRImageView(APIView):
         return super().perform_content_negotiation(request, force=True)
 
     def qr_response(self, request, data: str) -> HttpResponse:
-        fmt = "svg" if request.query_params.get("format") == "svg" else "png"
+        fmt = "svg" if text_param(request.query_params, "format") == "svg" else "png"
         content, content_type = qr.qr_image(data, fmt=fmt)
         response = HttpResponse(content, content_type=content_type)
         response["Cache-Control"] = "private, max-age=300"
@@ -140,7 +148,7 @@ class AdminReservationListView(generics.GenericAPIView):
             seat=int_param(params, "seat"),
             user=int_param(params, "user"),
             floor=int_param(params, "floor"),
-            status=params.get("status"),
+            status=text_param(params, "status"),
             start=datetime_param(params, "start"),
             end=datetime_param(params, "end"),
         )
@@ -150,6 +158,7 @@ class AdminReservationListView(generics.GenericAPIView):
 
 class AdminReservationCreateView(APIView):
     permission_classes = [IsStaff]
+    schema_conflicts = ("post",)
 
     @extend_schema(
         request=s.StaffReservationInputSerializer,

@@ -1,7 +1,10 @@
 from rest_framework import serializers
 
+from bookit.fields import RelatedIdField
 from seats.models import Floor, Seat
 from seats.selectors import seat_label_key
+
+WINDOW_ONLY = "Present when the list was asked for a window (start and end)."
 
 
 class SeatSerializer(serializers.ModelSerializer):
@@ -11,9 +14,11 @@ class SeatSerializer(serializers.ModelSerializer):
 
 
 class SeatAvailabilitySerializer(SeatSerializer):
-    available = serializers.BooleanField()
-    mine = serializers.BooleanField()
-    busy_until = serializers.DateTimeField(allow_null=True)
+    # Only with a window (?start=&end=): without one the list is plain seats, so the schema
+    # marks these optional rather than promising fields that are not sent.
+    available = serializers.BooleanField(required=False, help_text=WINDOW_ONLY)
+    mine = serializers.BooleanField(required=False, help_text=WINDOW_ONLY)
+    busy_until = serializers.DateTimeField(allow_null=True, required=False, help_text=WINDOW_ONLY)
 
     class Meta(SeatSerializer.Meta):
         fields = [*SeatSerializer.Meta.fields, "available", "mine", "busy_until"]
@@ -21,7 +26,7 @@ class SeatAvailabilitySerializer(SeatSerializer):
 
 class SeatInputSerializer(serializers.Serializer):
     label = serializers.CharField(max_length=20)
-    floor = serializers.PrimaryKeyRelatedField(queryset=Floor.objects.all(), required=False)
+    floor = RelatedIdField(queryset=Floor.objects.all(), required=False)
     kind = serializers.ChoiceField(choices=Seat.Kind.choices, required=False)
     amenities = serializers.ListField(child=serializers.CharField(), required=False)
     x = serializers.IntegerField(min_value=0, max_value=100000)

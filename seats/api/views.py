@@ -14,6 +14,8 @@ from seats.models import Floor
 
 
 class ReadOrStaff(IsAuthenticated):
+    open_for_safe_methods = True  # members read; the schema documents 403 on writes only
+
     def has_permission(self, request, view) -> bool:
         if not super().has_permission(request, view):
             return False
@@ -38,6 +40,7 @@ class FloorListView(APIView):
 
 class FloorDetailView(APIView):
     permission_classes = [ReadOrStaff]
+    schema_conflicts = ("delete",)
 
     @extend_schema(responses=s.FloorSerializer)
     def get(self, request, pk: int):

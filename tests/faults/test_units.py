@@ -98,7 +98,7 @@ def test_a_lost_database_is_a_json_503_with_retry_after_in_process(member_api, m
     monkeypatch.setattr(CursorWrapper, "execute", refuse)
     response = member_api.get("/api/reservations")
     assert response.status_code == 503
-    assert set(response.json()) == {"detail"}
+    assert set(response.json()) == {"detail", "errors"}  # the one error schema
     assert int(response["Retry-After"]) > 0
 
 

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from bookit.fields import RelatedIdField
 from reservations.models import Reservation
 from seats.models import Seat
 from tickets import services
@@ -18,7 +19,9 @@ class TicketEventSerializer(serializers.ModelSerializer):
 
 
 class TicketSerializer(serializers.ModelSerializer):
-    seat_label = serializers.CharField(source="seat.label", read_only=True, default=None)
+    seat_label = serializers.CharField(
+        source="seat.label", read_only=True, default=None, allow_null=True
+    )
     history = TicketEventSerializer(source="events", many=True, read_only=True)
 
     class Meta:
@@ -42,7 +45,9 @@ class TicketSerializer(serializers.ModelSerializer):
 
 
 class StaffTicketSerializer(TicketSerializer):
-    author_email = serializers.CharField(source="author.email", read_only=True, default=None)
+    author_email = serializers.CharField(
+        source="author.email", read_only=True, default=None, allow_null=True
+    )
     author_name = serializers.SerializerMethodField()
 
     class Meta(TicketSerializer.Meta):
@@ -60,10 +65,10 @@ class TicketInputSerializer(serializers.Serializer):
     category = serializers.ChoiceField(
         choices=Ticket.Category.choices, required=False, default=Ticket.Category.OTHER
     )
-    seat = serializers.PrimaryKeyRelatedField(
+    seat = RelatedIdField(
         queryset=Seat.objects.all(), required=False, allow_null=True, default=None
     )
-    reservation = serializers.PrimaryKeyRelatedField(
+    reservation = RelatedIdField(
         queryset=Reservation.objects.all(),
         required=False,
         allow_null=True,

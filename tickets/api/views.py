@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from accounts.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from accounts.permissions import IsStaff
 from bookit.errors import ValidationFailed
-from bookit.params import datetime_param, int_param
+from bookit.params import datetime_param, int_param, text_param
 from tickets import selectors, services
 from tickets.api import serializers as s
 from tickets.models import Ticket
@@ -16,8 +16,8 @@ from tickets.models import Ticket
 
 def _choice_list(params, name: str, allowed: list[str]) -> list[str] | None:
     """A comma-separated filter; an unknown value is a 400 on that parameter."""
-    raw = (params.get(name) or "").strip()
-    if not raw:
+    raw = text_param(params, name)
+    if raw is None:
         return None
     values = [v.strip() for v in raw.split(",") if v.strip()]
     unknown = [v for v in values if v not in allowed]

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from bookit.fields import IdField
+
 
 class LinkTokenSerializer(serializers.Serializer):
     token = serializers.CharField()
@@ -9,7 +11,7 @@ class LinkTokenSerializer(serializers.Serializer):
 
 class ConnectInputSerializer(serializers.Serializer):
     token = serializers.CharField(max_length=64)
-    telegram_id = serializers.IntegerField()
+    telegram_id = IdField()
     username = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
@@ -20,7 +22,7 @@ class ConnectOutputSerializer(serializers.Serializer):
 
 
 class ExistsInputSerializer(serializers.Serializer):
-    telegram_id = serializers.IntegerField()
+    telegram_id = IdField()
 
 
 class ExistsOutputSerializer(serializers.Serializer):

@@ -1,0 +1,59 @@
+"""Serializer fields for request bodies that apply the rules of bookit.params.
+
+A body and a query string are two spellings of the same input: a naive datetime, a year out of
+range or a fractional id is refused in both, with the same message.
+"""
+
+from rest_framework import serializers
+
+from bookit import params
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 datetime that must carry a UTC offset.
+
+    DRF's own field would read a naive value in the server's zone, so the same request would
+    mean another instant on a server configured differently.
+    """
+
+    default_error_messages = {
+        "naive": params.NAIVE_MESSAGE,
+        "invalid": params.DATETIME_MESSAGE,
+    }
+
+    def enforce_timezone(self, value):
+        if value.tzinfo is None or value.utcoffset() is None:
+            self.fail("naive")
+        if not params.in_supported_range(value):
+            raise serializers.ValidationError(params.range_message(), code="range")
+        return super().enforce_timezone(value)
+
+
+class IdField(serializers.IntegerField):
+    """A database id in a body: a JSON integer (not 1.5, not true) that fits a 64-bit column."""
+
+    default_error_messages = {"invalid": params.INT_MESSAGE}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", params.MAX_ID)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            # int(1.5) and int(True) would quietly pick seat 1.
+            self.fail("invalid")
+        if isinstance(data, str) and not params.ASCII_INT.fullmatch(data.strip()):
+            self.fail("invalid")
+        value = super().to_internal_value(data)
+        # Validators also run here: as a RelatedIdField's pk_field only this method is called.
+        self.run_validators(value)
+        return value
+
+
+class RelatedIdField(serializers.PrimaryKeyRelatedField):
+    """A reference by id, validated as an IdField before the lookup."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("pk_field", IdField())
+        super().__init__(**kwargs)
