@@ -56,23 +56,28 @@ OCCURRENCE = inline_serializer(
     {
         "start": serializers.DateTimeField(),
         "end": serializers.DateTimeField(),
-        "status": serializers.CharField(),
+        "status": serializers.CharField(required=False),
         "available": serializers.BooleanField(required=False),
         "reservation": serializers.IntegerField(required=False),
         "reason": serializers.CharField(required=False),
     },
     many=True,
 )
-SERIES = inline_serializer(
-    "Series",
-    {
-        "id": serializers.IntegerField(),
-        "seat": serializers.IntegerField(),
-        "repeat": serializers.DictField(),
-        "cancelled_at": serializers.DateTimeField(allow_null=True),
-        "occurrences": OCCURRENCE,
-    },
-)
+
+
+class SeriesSerializer(serializers.Serializer):
+    """The schema of ``series_data`` (the answers are built there, from the service's data)."""
+
+    id = serializers.IntegerField()
+    seat = serializers.IntegerField()
+    seat_label = serializers.CharField()
+    repeat = serializers.DictField()
+    created_at = serializers.DateTimeField()
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    occurrences = OCCURRENCE
+
+
+SERIES = SeriesSerializer
 PREVIEW = inline_serializer("SeriesPreview", {"occurrences": OCCURRENCE})
 
 
@@ -96,13 +101,14 @@ def series_data(series: Series, occurrences=None, *, created: bool = False) -> d
 
 
 class SeriesListView(generics.GenericAPIView):
+    serializer_class = SeriesInputSerializer  # for OPTIONS; answers are built by series_data
     throttle_scope = "booking"
 
     def get_throttles(self):
         throttles = super().get_throttles()
         return [*throttles, ScopedRateThrottle()] if self.request.method == "POST" else throttles
 
-    @extend_schema(responses=SERIES, operation_id="reservations_series_list")
+    @extend_schema(responses=SeriesSerializer(many=True), operation_id="reservations_series_list")
     def get(self, request):
         page = self.paginate_queryset(series_service.series_for_user(user=request.user))
         return self.get_paginated_response([series_data(s) for s in page])
