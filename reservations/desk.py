@@ -10,6 +10,7 @@ walk-in is left behind when the check-in fails).
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,7 +62,7 @@ def seat_for_token(token: str) -> Seat:
     return seat
 
 
-def _own_current(*, seat: Seat, user: User, now: dt.datetime) -> Reservation | None:
+def _own_current(*, seat: Seat, user: User | AnonymousUser, now: dt.datetime) -> Reservation | None:
     """The caller's live booking of this seat that is on now or opens for check-in now."""
     if not user.is_authenticated:
         return None
@@ -75,8 +76,10 @@ def _own_current(*, seat: Seat, user: User, now: dt.datetime) -> Reservation | N
     )
 
 
-def desk_state(*, seat: Seat, user: User, now: dt.datetime | None = None) -> DeskState:
-    """The seat now, for the member at the desk. Three queries."""
+def desk_state(
+    *, seat: Seat, user: User | AnonymousUser, now: dt.datetime | None = None
+) -> DeskState:
+    """The seat now, for whoever scanned it (anonymous: no own booking). Three queries."""
     policy = get_policy()
     now = now or timezone.now()
     local = timezone.localtime(now, policy.tz)

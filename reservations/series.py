@@ -81,7 +81,7 @@ def occurrence_windows(
             _("A series can run at most %(n)d days ahead.") % {"n": policy.advance_days}
         )
     limit = repeat.until or last_day
-    windows = []
+    windows: list[tuple[dt.datetime, dt.datetime]] = []
     day = local_start.date()
     while day <= limit and (repeat.count is None or len(windows) < repeat.count):
         if day.weekday() in weekdays:
