@@ -36,5 +36,11 @@ RUN export DEBUG=0 \
 USER bookit
 EXPOSE 8000
 
+# For the default role (web): liveness on /healthz, the same probe as docker-compose.yml's web
+# service. bot and scheduler override it with `manage.py healthcheck bot|scheduler`, which reads
+# their heartbeat (docker run ... --health-cmd "python manage.py healthcheck scheduler").
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=3)"]
+
 ENTRYPOINT ["/app/deploy/entrypoint.sh"]
 CMD ["web"]

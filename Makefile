@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1:8000
 # .ci/run adds --cov-fail-under=90.
 COVERAGE ?= --cov --cov-report=term
 
-.PHONY: run test install install-dev lint format migrations-check compilemessages ci clean bench-faults
+.PHONY: run test install install-dev lint format migrations-check compilemessages ci clean bench bench-faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,21 @@ run: install
 test: install-dev
 	scripts/ensure-system-deps
 	$(BIN)/python -m pytest $(COVERAGE) $(PYTEST_ARGS)
+
+## bench: HTTP benchmark, app (gunicorn gthread) vs a raw WSGI + psycopg app, driven by wrk
+## (200 seats, 10k reservations), then availability at 10^3 and 10^6 reservations for the
+## scaling figure. Needs PostgreSQL (BENCH_DB; the _1k and _1m databases are made beside it).
+BENCH_DB    ?= postgres://postgres@127.0.0.1:5432/bookit_bench_i15
+BENCH_ARGS  ?= --rounds 5 --seconds 5
+bench: install-dev
+	scripts/ensure-system-deps
+	$(BIN)/python bench/web/dataset.py --url $(BENCH_DB) --reservations 10000 --out bench/.data/10k.json
+	$(BIN)/python bench/web/run.py --data bench/.data/10k.json $(BENCH_ARGS)
+	$(BIN)/python bench/web/dataset.py --url $(BENCH_DB)_1k --reservations 1000 --out bench/.data/1k.json
+	$(BIN)/python bench/web/dataset.py --url $(BENCH_DB)_1m --reservations 1000000 --out bench/.data/1m.json
+	$(BIN)/python bench/web/run.py --data bench/.data/1k.json --only availability $(BENCH_ARGS)
+	$(BIN)/python bench/web/run.py --data bench/.data/1m.json --only availability $(BENCH_ARGS)
+	$(BIN)/python bench/web/scaling.py bench/.data/1k.json bench/.data/1m.json
 
 lint: install-dev
 	$(BIN)/ruff check .

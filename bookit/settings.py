@@ -7,6 +7,7 @@ git-ignored file. Every production part switches on when its variable is set; se
 import os
 import secrets
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -384,6 +385,12 @@ METRICS_TOKEN = env("METRICS_TOKEN", "")
 # set they serve their own /metrics on this port for Prometheus's "bookit-workers" job.
 METRICS_PORT = env_int("METRICS_PORT", 0)
 PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# Worker heartbeats (issue 22): the scheduler and the bot write the time of their last
+# successful loop here; `manage.py healthcheck <worker>` (the compose healthcheck) fails when it
+# is older than HEARTBEAT_MAX_AGE seconds. Per container, so the temp dir is the right place.
+HEARTBEAT_DIR = env("HEARTBEAT_DIR", "") or os.path.join(tempfile.gettempdir(), "bookit-heartbeat")
+HEARTBEAT_MAX_AGE = env_int("HEARTBEAT_MAX_AGE", 120)
 
 # Security. Secure-by-default when DEBUG is off; the headers Django does not set itself
 # (Content-Security-Policy with frame-ancestors, Permissions-Policy) come from

@@ -18,20 +18,14 @@ from collections.abc import Iterable
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from reservations import slots
-from reservations.models import (
-    LIVE_STATUSES,
-    BookingPolicy,
-    Reservation,
-    ReservationQuerySet,
-    Series,
-)
+from reservations.models import LIVE_STATUSES, BookingPolicy, Reservation, Series
 from reservations.policy import get_policy
 from reservations.signals import reservation_changed, reservation_conflict
 from seats.models import Seat
@@ -47,10 +41,14 @@ def _local(value: dt.datetime, policy: BookingPolicy) -> dt.datetime:
 
 
 def validate_window(
-    *, start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime | None = None,
+    policy: BookingPolicy | None = None,
 ) -> None:
     """The time rules of the policy; raises ValidationFailed naming the field at fault."""
-    policy = get_policy()
+    policy = policy or get_policy()
     now = now or timezone.now()
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise ValidationFailed.on("start", _("Times must include a UTC offset."))
@@ -118,51 +116,7 @@ def _mark_no_shows(reservations: Iterable[Reservation]) -> int:
     return count
 
 
-def _others(*, start: dt.datetime, end: dt.datetime, exclude_pk: int | None) -> ReservationQuerySet:
-    others = Reservation.objects.overlapping(start=start, end=end)
-    return others.exclude(pk=exclude_pk) if exclude_pk else others
-
-
 def _check_overlaps(
-    *,
-    user: User,
-    seat: Seat,
-    start: dt.datetime,
-    end: dt.datetime,
-    exclude_pk: int | None = None,
-    now: dt.datetime,
-) -> None:
-    """Raise Conflict when the seat or the member is held in [start, end). Reads only."""
-    live = _others(start=start, end=end, exclude_pk=exclude_pk).live(now=now)
-    clash = live.filter(seat=seat).first()
-    if clash is not None:
-        reservation_conflict.send(Reservation, seat=seat, user=user, kind="seat")
-        message = (
-            _("You already booked seat %(seat)s from %(start)s to %(end)s.")
-            if clash.user_id == user.pk
-            else _("Seat %(seat)s is already booked from %(start)s to %(end)s.")
-        )
-        raise Conflict(
-            message % {"seat": seat.label, "start": _fmt(clash.start), "end": _fmt(clash.end)},
-            errors={"seat": [_("This seat is taken at that time.")]},
-            extra={"conflict": _conflict_payload(clash, user=user)},
-        )
-    own = live.filter(user=user).first()
-    if own is not None:
-        reservation_conflict.send(Reservation, seat=seat, user=user, kind="member")
-        raise Conflict(
-            _("You already have a booking from %(start)s to %(end)s.")
-            % {"start": _fmt(own.start), "end": _fmt(own.end)},
-            errors={"start": [_("Overlaps another booking of this member.")]},
-            extra={"conflict": _conflict_payload(own, user=user)},
-        )
-
-
-def _fmt(value: dt.datetime) -> str:
-    return _local(value, get_policy()).strftime("%d.%m %H:%M")
-
-
-def _lock_and_check(
     *,
     user: User,
     seat: Seat,
@@ -170,21 +124,98 @@ def _lock_and_check(
     end: dt.datetime,
     exclude_pk: int | None,
     now: dt.datetime,
+    policy: BookingPolicy,
+    limit_upcoming: bool,
+    series: Series | None = None,
 ) -> None:
-    """Lock the member then the seat (always in that order: no deadlocks), then check overlaps.
+    """Every check of the booking in one statement, run after the locks.
 
-    Without the locks two transactions could both see "no overlap" and both insert; on
-    PostgreSQL the exclusion constraint would still refuse the second, on SQLite the
-    IMMEDIATE transaction serializes them anyway.
+    It reads the live-status reservations that overlap the window on this seat or of this
+    member, plus the member's upcoming ones for the limit (a handful: the limit caps them),
+    and sorts them out here: stale no-shows to release, the seat clash, the member clash, the
+    upcoming count. Before, each was its own query.
     """
-    User.objects.select_for_update().filter(pk=user.pk).first()
-    Seat.objects.select_for_update().filter(pk=seat.pk).first()
-    # No-shows in the way hold nothing already; marking them now frees the rows for the
-    # PostgreSQL exclusion constraints, which see statuses, not grace periods.
-    others = _others(start=start, end=end, exclude_pk=exclude_pk)
-    stale = _stale(others.filter(seat=seat) | others.filter(user=user), now=now)
-    _mark_no_shows(stale.select_for_update())
-    _check_overlaps(user=user, seat=seat, start=start, end=end, exclude_pk=exclude_pk, now=now)
+    overlap = Q(start__lt=end, end__gt=start)
+    related = Q(seat=seat) | Q(user=user)
+    if limit_upcoming:
+        related = (overlap & related) | Q(user=user, end__gt=now)
+    else:
+        related = overlap & related
+    rows = Reservation.objects.filter(related, status__in=LIVE_STATUSES).order_by("start", "id")
+    if exclude_pk:
+        rows = rows.exclude(pk=exclude_pk)
+    grace_edge = now - policy.checkin_grace
+    stale, seat_clash, own_clash = [], None, None
+    upcoming: list[int | None] = []  # the series of each upcoming booking (None: a single one)
+    for r in rows:
+        overlaps = r.start < end and r.end > start
+        if r.status == Status.BOOKED and r.start <= grace_edge:
+            if overlaps:
+                stale.append(r)
+            continue
+        if overlaps and r.seat_id == seat.pk and seat_clash is None:
+            seat_clash = r
+        if r.user_id == user.pk:
+            if overlaps and own_clash is None:
+                own_clash = r
+            if r.end > now:
+                upcoming.append(r.series_id)
+    if stale:  # rare: no-shows in the way hold nothing; marking them frees the constraints' rows
+        # Locked and re-filtered: a row cancelled or checked in meanwhile is left alone.
+        locked = Reservation.objects.select_for_update().filter(
+            pk__in=[r.pk for r in stale], status=Status.BOOKED
+        )
+        _mark_no_shows(locked.order_by("start", "id"))
+    if seat_clash is not None:
+        reservation_conflict.send(Reservation, seat=seat, user=user, kind="seat")
+        message = (
+            _("You already booked seat %(seat)s from %(start)s to %(end)s.")
+            if seat_clash.user_id == user.pk
+            else _("Seat %(seat)s is already booked from %(start)s to %(end)s.")
+        )
+        raise Conflict(
+            message
+            % {
+                "seat": seat.label,
+                "start": _fmt(seat_clash.start, policy),
+                "end": _fmt(seat_clash.end, policy),
+            },
+            errors={"seat": [_("This seat is taken at that time.")]},
+            extra={"conflict": _conflict_payload(seat_clash, user=user)},
+        )
+    if own_clash is not None:
+        reservation_conflict.send(Reservation, seat=seat, user=user, kind="member")
+        raise Conflict(
+            _("You already have a booking from %(start)s to %(end)s.")
+            % {"start": _fmt(own_clash.start, policy), "end": _fmt(own_clash.end, policy)},
+            errors={"start": [_("Overlaps another booking of this member.")]},
+            extra={"conflict": _conflict_payload(own_clash, user=user)},
+        )
+    if limit_upcoming and _held(upcoming, series=series) >= policy.max_upcoming:
+        # Only on create: moving a booking does not change how many a member holds.
+        raise ValidationFailed.on(
+            "non_field_errors",
+            _("You can hold at most %(n)d upcoming bookings.") % {"n": policy.max_upcoming},
+        )
+
+
+def _fmt(value: dt.datetime, policy: BookingPolicy) -> str:
+    return _local(value, policy).strftime("%d.%m %H:%M")
+
+
+def _lock(*, user: User, seat: Seat) -> None:
+    """Lock the member then the seat (always in that order: no deadlocks); check after this.
+
+    Without the locks two transactions could both see "no overlap" (or both count two
+    upcoming bookings of three) and both insert; on PostgreSQL the exclusion constraint would
+    still refuse an overlap, but not the upcoming limit; on SQLite the IMMEDIATE transaction
+    serializes them anyway. The checks run after the locks, so in READ COMMITTED they see
+    every booking committed before the lock was granted.
+    """
+    # order_by(): the models' default orderings would add a join (Seat orders by its floor) and
+    # FOR UPDATE would then lock the floor row too, serializing every booking on that floor.
+    list(User.objects.select_for_update().filter(pk=user.pk).order_by().values_list("pk"))
+    list(Seat.objects.select_for_update().filter(pk=seat.pk).order_by().values_list("pk"))
 
 
 def _check_bookable(*, user: User, seat: Seat, by: User) -> None:
@@ -198,23 +229,23 @@ def _check_bookable(*, user: User, seat: Seat, by: User) -> None:
         raise ValidationFailed.on("seat", _("This seat is not available for booking."))
 
 
-def _check_upcoming_limit(*, user: User, now: dt.datetime, series: Series | None = None) -> None:
-    """Only on create: moving a booking does not change how many a member holds.
+def _held(series_ids: list[int | None], *, series: Series | None) -> int:
+    """How many bookings count against the cap: single ones (``None``) each, a series once
+    (docs/recurring-and-desk.md: a series is one commitment, else the default cap of 3 would
+    allow a 3-day "series"); the occurrences of ``series``, the one being booked, not at all."""
+    singles = sum(1 for pk in series_ids if pk is None)
+    others = {pk for pk in series_ids if pk is not None and (series is None or pk != series.pk)}
+    return singles + len(others)
 
-    A recurring booking counts as one against the cap (docs/recurring-and-desk.md): its
-    occurrences are one commitment, else the default cap of 3 would allow a 3-day "series". So
-    a member holds
-    single upcoming bookings plus series with an upcoming occurrence; the occurrences of the
-    series being booked (``series``) do not count against it.
-    """
+
+def _check_upcoming_limit(*, user: User, now: dt.datetime, series: Series | None = None) -> None:
+    """The cap alone, for the series preview (reservations.series); the booking path checks
+    it inside _check_overlaps with the same counting."""
     policy = get_policy()
     upcoming = Reservation.objects.filter(user=user).live(now=now).upcoming(now=now)
-    singles = upcoming.filter(series__isnull=True).count()
-    others = upcoming.filter(series__isnull=False)
-    if series is not None:
-        others = others.exclude(series=series)
-    held = singles + others.values("series").distinct().count()
-    if held >= policy.max_upcoming:
+    if _held(list(upcoming.values_list("series_id", flat=True)), series=series) >= (
+        policy.max_upcoming
+    ):
         raise ValidationFailed.on(
             "non_field_errors",
             _("You can hold at most %(n)d upcoming bookings.") % {"n": policy.max_upcoming},
@@ -222,9 +253,13 @@ def _check_upcoming_limit(*, user: User, now: dt.datetime, series: Series | None
 
 
 def _save_guarded(reservation: Reservation, *, fields: list[str] | None = None) -> None:
-    """Save in a savepoint; a constraint violation (a race the lock did not see) becomes 409."""
+    """Save; a constraint violation (a race the lock did not see) becomes 409.
+
+    No savepoint of its own (savepoint=False): the 409 leaves the caller's atomic block, which
+    rolls back the whole booking anyway, so a SAVEPOINT/RELEASE pair per booking buys nothing.
+    """
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             if fields:
                 reservation.save(update_fields=fields)
             else:
@@ -258,11 +293,22 @@ def reservation_create(
     ``series``: the recurring booking this is an occurrence of (reservations.series)."""
     by = by or user
     now = timezone.now()
+    policy = get_policy()  # once: every rule below reads this one copy
     _check_bookable(user=user, seat=seat, by=by)
-    validate_window(start=start, end=end, now=now)
+    validate_window(start=start, end=end, now=now, policy=policy)
     with transaction.atomic():
-        _lock_and_check(user=user, seat=seat, start=start, end=end, exclude_pk=None, now=now)
-        _check_upcoming_limit(user=user, now=now, series=series)
+        _lock(user=user, seat=seat)
+        _check_overlaps(
+            user=user,
+            seat=seat,
+            start=start,
+            end=end,
+            exclude_pk=None,
+            now=now,
+            policy=policy,
+            limit_upcoming=True,
+            series=series,
+        )
         reservation = Reservation(
             user=user,
             seat=seat,
@@ -300,11 +346,20 @@ def reservation_update(
             "non_field_errors", _("Only a booking that has not started can change.")
         )
     now = timezone.now()
+    policy = get_policy()
     _check_bookable(user=user, seat=seat, by=by)
-    validate_window(start=start, end=end, now=now)
+    validate_window(start=start, end=end, now=now, policy=policy)
     with transaction.atomic():
-        _lock_and_check(
-            user=user, seat=seat, start=start, end=end, exclude_pk=reservation.pk, now=now
+        _lock(user=user, seat=seat)
+        _check_overlaps(
+            user=user,
+            seat=seat,
+            start=start,
+            end=end,
+            exclude_pk=reservation.pk,
+            now=now,
+            policy=policy,
+            limit_upcoming=False,
         )
         locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if locked.status != Status.BOOKED:

@@ -3,13 +3,16 @@
 Availability in a time window depends on bookings and lives in reservations.selectors.
 """
 
+import functools
 import re
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from seats.models import Floor, Seat
 
 
+# Labels are a small, slowly changing set and the key is pure: caching it is always correct.
+@functools.lru_cache(maxsize=8192)
 def seat_label_key(label: str) -> tuple:
     """Natural order for labels: A2 before A10."""
     return tuple(
@@ -35,14 +38,18 @@ def seats_filtered(
     amenity: str | None = None,
     include_inactive: bool = False,
 ) -> list[Seat]:
-    qs = Seat.objects.select_related("floor")
+    # Two joined columns (for the sort and for labels), not a Floor instance per seat.
+    qs = Seat.objects.annotate(
+        floor_ordering=F("floor__ordering"), floor_name=F("floor__name")
+    ).order_by()
     if not include_inactive:
         qs = qs.filter(is_active=True)
     if floor:
         qs = qs.filter(floor_id=floor)
     if kind:
         qs = qs.filter(kind=kind)
-    seats = sorted(qs, key=lambda s: (s.floor.ordering, s.floor_id, seat_label_key(s.label)))
+    ordered = sorted(qs, key=lambda s: (s.floor_ordering, s.floor_id, seat_label_key(s.label)))
+    seats: list[Seat] = list(ordered)
     if amenity:
         # Amenities are a short JSON list; filtering in Python keeps SQLite and PostgreSQL alike.
         wanted = {a for a in amenity.split(",") if a}

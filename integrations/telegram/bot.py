@@ -7,6 +7,7 @@ docs/telegram.md): polling needs no public HTTPS endpoint and the bot runs as on
 """
 
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -23,7 +24,9 @@ from telegram.ext import (
     ContextTypes,
     filters,
 )
+from telegram.request import HTTPXRequest
 
+from bookit import heartbeat
 from integrations.telegram import bot_views, outbox
 
 logger = logging.getLogger(__name__)
@@ -86,6 +89,27 @@ def _send_pending_in_thread() -> int:
         close_old_connections()
 
 
+class HeartbeatRequest(HTTPXRequest):
+    """The getUpdates connection (PTB's defaults for it), recording the bot's heartbeat.
+
+    A getUpdates that Telegram answered is the bot's successful loop: it proves the event loop
+    runs and Telegram is reachable. Long polling returns at least every 10 s when idle and many
+    times a second when busy, so the file is written at most once a second.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._last_beat = 0.0
+
+    async def post(self, *args, **kwargs):
+        result = await super().post(*args, **kwargs)  # raises on any error: no beat then
+        now = time.monotonic()
+        if now - self._last_beat >= 1.0:
+            self._last_beat = now
+            heartbeat.beat("bot")
+        return result
+
+
 async def _set_commands(application: Application) -> None:
     """The command menu, in each language; Telegram picks it by the user's app language."""
     # The default menu (for app languages we do not speak) is in the site's default language.
@@ -111,7 +135,7 @@ def build_application(
         .base_url(base_url or settings.TELEGRAM_API_BASE_URL)
     )
     if polling:
-        builder = builder.post_init(_set_commands)
+        builder = builder.post_init(_set_commands).get_updates_request(HeartbeatRequest())
     else:
         builder = builder.updater(None).job_queue(None)
     application = builder.build()

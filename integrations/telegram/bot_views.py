@@ -308,7 +308,9 @@ def _pick_seat(user: User, start: dt.datetime, minutes: int) -> Reply:
     floors = {seat.floor_id for seat in free}
     buttons = [
         (
-            seat.label if len(floors) == 1 else f"{seat.label} · {seat.floor.name}",
+            (
+                seat.label if len(floors) == 1 else f"{seat.label} · {seat.floor_name}"  # type: ignore[attr-defined]
+            ),  # floor_name: an annotation of seats_filtered()
             f"b:s:{start:%Y%m%d%H%M}:{minutes}:{seat.pk}",
         )
         for seat in free

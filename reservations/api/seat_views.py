@@ -53,10 +53,7 @@ class SeatListView(APIView):
         if start is None:
             return Response(s.SeatSerializer(seats, many=True).data)
         states = selectors.seat_availability(seats=seats, start=start, end=end, user=request.user)
-        for state in states:
-            state.seat.available, state.seat.mine = state.available, state.mine
-            state.seat.busy_until = state.busy_until
-        return Response(s.SeatAvailabilitySerializer(seats, many=True).data)
+        return Response(s.seat_availability_data(states))
 
     @extend_schema(request=s.SeatInputSerializer, responses={201: s.SeatSerializer})
     def post(self, request):

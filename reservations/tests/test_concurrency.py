@@ -64,7 +64,8 @@ def race(jobs) -> list[str]:
 
 @pytest.fixture
 def bypass_lock(monkeypatch):
-    monkeypatch.setattr(services, "_lock_and_check", lambda **kwargs: None)
+    monkeypatch.setattr(services, "_lock", lambda **kwargs: None)
+    monkeypatch.setattr(services, "_check_overlaps", lambda **kwargs: None)
 
 
 def _members(n: int) -> list[User]:

@@ -7,6 +7,7 @@ Grafana. tests/ops/test_image.py runs the image's build step and the production 
 """
 
 import copy
+import json
 import os
 import re
 import shutil
@@ -124,6 +125,33 @@ def test_the_web_healthcheck_probes_the_liveness_url():
     for name in ("postgres", "redis", "minio"):
         assert "healthcheck" in SERVICES[name]
         assert SERVICES["web"]["depends_on"][name]["condition"] == "service_healthy"
+
+
+def test_every_long_running_service_has_a_healthcheck_and_workers_probe_their_heartbeat():
+    for name, service in SERVICES.items():
+        assert service.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
+    commands = get_commands()
+    for worker in ("bot", "scheduler"):
+        test = SERVICES[worker]["healthcheck"]["test"]
+        # The heartbeat of this very worker, through a command that exists.
+        assert test == ["CMD", "python", "manage.py", "healthcheck", worker]
+        assert commands["healthcheck"] == "integrations"
+        # A probe slower than its interval would pile up; the start period covers migrations.
+        check = SERVICES[worker]["healthcheck"]
+        assert _seconds(check["timeout"]) < _seconds(check["interval"])
+        assert _seconds(check["start_period"]) >= 30
+
+
+def _seconds(value: str) -> int:
+    return int(value.rstrip("s"))
+
+
+def test_the_image_healthcheck_is_the_web_probe_of_the_compose_file():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    match = re.search(r"^HEALTHCHECK (.*?)\\\n\s+CMD (\[.*\])$", dockerfile, flags=re.M)
+    assert match, "the Dockerfile has no HEALTHCHECK"
+    assert json.loads(match[2]) == SERVICES["web"]["healthcheck"]["test"][1:]
+    assert "--start-period=60s" in match[1]
 
 
 def test_app_environment_only_sets_variables_the_settings_read():

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from telegram import Update
 
+from bookit import heartbeat
 from integrations.telegram.bot import OUTBOX_INTERVAL, build_application
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         application = build_application(outbox_interval=None if no_outbox else OUTBOX_INTERVAL)
         from integrations.metrics import serve_worker_metrics
 
+        heartbeat.clear("bot")
         serve_worker_metrics()
         self.stdout.write("Telegram bot: polling (Ctrl+C to stop)")
         # Stops cleanly on SIGINT/SIGTERM; only one process may poll a token.

@@ -14,12 +14,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+from bookit import heartbeat
 from bookit.memo import memo_scope
 
 logger = logging.getLogger("bookit.scheduler")
@@ -88,9 +90,17 @@ def load_tasks(entries: Iterable[tuple[str, float]]) -> list[Task]:
 class Scheduler:
     """Calls each task when due. `clock` is injectable so the timing is testable without sleeps."""
 
-    def __init__(self, tasks: list[Task], *, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        tasks: list[Task],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        on_success: Callable[[], None] | None = None,
+    ):
         self.tasks = tasks
         self.clock = clock
+        # Called after every pass in which no task failed: the heartbeat of the healthcheck.
+        self.on_success = on_success
         self.stop_event = threading.Event()
 
     def run_due(self) -> dict[str, int | None]:
@@ -113,7 +123,9 @@ class Scheduler:
 
     def run_forever(self) -> None:
         while not self.stop_event.is_set():
-            self.run_due()
+            results = self.run_due()
+            if self.on_success is not None and None not in results.values():
+                self.on_success()
             # Event.wait wakes at once on stop(), so SIGTERM never waits out a long interval.
             self.stop_event.wait(self.seconds_until_next())
 
@@ -133,8 +145,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, once: bool = False, **options):
         tasks = load_tasks(settings.SCHEDULER_TASKS)
-        scheduler = Scheduler(tasks)
         if once:
+            scheduler = Scheduler(tasks)
             results = scheduler.run_due()
             for path, count in results.items():
                 self.stdout.write(f"{path}: {'failed' if count is None else count}")
@@ -144,6 +156,8 @@ class Command(BaseCommand):
             return
         from integrations.metrics import serve_worker_metrics
 
+        heartbeat.clear("scheduler")
+        scheduler = Scheduler(tasks, on_success=partial(heartbeat.beat, "scheduler"))
         serve_worker_metrics()
         if threading.current_thread() is threading.main_thread():
             # docker stop sends SIGTERM: finish the running task, then leave.

@@ -1,0 +1,378 @@
+"""The raw baseline: plain WSGI + psycopg doing the app's SQL and returning the app's bytes.
+
+No framework, no ORM, no templates: what the hot endpoints would cost if hand-written. It
+verifies the same JWT (PyJWT, HS256, the app's SECRET_KEY) and reads the same user row, runs
+the same availability query, and books with the same transaction (lock member, lock seat, one
+check query, insert, commit). The map page renders the same seats with f-strings into the page
+chrome captured once from the app (``BENCH_MAP_SKELETON``): the parts that depend on the seats
+are computed per request, the rest is a constant, as it would be in a hand-written page.
+
+    BENCH_DATABASE_URL=... SECRET_KEY=... gunicorn bench.web.raw_app:app
+"""
+
+import datetime as dt
+import html
+import json
+import os
+import re
+import threading
+import zoneinfo
+from urllib.parse import parse_qs
+
+import jwt
+import psycopg
+
+TZ = zoneinfo.ZoneInfo(os.environ.get("TIME_ZONE", "Europe/Moscow"))
+SECRET = os.environ["SECRET_KEY"]
+_local = threading.local()
+_SKELETON = None
+
+LIVE = ("booked", "checked_in")
+AVAILABILITY_SQL = """
+SELECT seat_id, user_id, "end" FROM reservations_reservation
+WHERE status IN ('booked', 'checked_in')
+  AND (status = 'checked_in' OR (status = 'booked' AND start > %(edge)s))
+  AND start < %(end)s AND "end" > %(start)s
+  AND tstzrange(start, "end", '[)') && tstzrange(%(start)s, %(end)s, '[)')
+"""
+SEATS_SQL = """
+SELECT s.id, s.floor_id, s.label, s.kind, s.amenities, s.x, s.y, s.is_active, f.ordering
+FROM seats_seat s JOIN seats_floor f ON f.id = s.floor_id WHERE {where}
+"""
+CHECK_SQL = """
+SELECT id, user_id, seat_id, start, "end", status FROM reservations_reservation
+WHERE status IN ('booked', 'checked_in')
+  AND ((start < %(end)s AND "end" > %(start)s AND (seat_id = %(seat)s OR user_id = %(user)s))
+       OR (user_id = %(user)s AND "end" > %(now)s))
+ORDER BY start, id
+"""
+
+
+def _db() -> psycopg.Connection:
+    conn = getattr(_local, "conn", None)
+    if conn is None or conn.closed:
+        conn = psycopg.connect(os.environ["BENCH_DATABASE_URL"], autocommit=True)
+        conn.execute("SET TIME ZONE 'UTC'")
+        _local.conn = conn
+    return conn
+
+
+def _policy(conn) -> dict:
+    # Read once per process: the raw limit of "a cached policy".
+    if not hasattr(_local, "policy"):
+        cols = "opens_at, closes_at, slot_minutes, min_minutes, max_minutes, advance_days"
+        cols += ", max_upcoming, checkin_grace_minutes"
+        row = conn.execute(f"SELECT {cols} FROM reservations_bookingpolicy WHERE id = 1").fetchone()
+        names = [c.strip() for c in cols.split(",")]
+        _local.policy = dict(zip(names, row, strict=True))
+    return _local.policy
+
+
+def _dt(value: dt.datetime) -> str:
+    """DRF's DateTimeField output: the current time zone, ISO 8601, Z for UTC."""
+    text = value.astimezone(TZ).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _label_key(label: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", label))
+
+
+def _user(conn, environ):
+    header = environ.get("HTTP_AUTHORIZATION", "")
+    if not header.startswith("Bearer "):
+        return None
+    try:
+        claims = jwt.decode(header[7:], SECRET, algorithms=["HS256"])
+    except jwt.InvalidTokenError:
+        return None
+    if claims.get("token_type") != "access":
+        return None
+    row = conn.execute(
+        "SELECT id, is_active, is_verified, is_staff FROM accounts_user WHERE id = %s",
+        (int(claims["user_id"]),),
+    ).fetchone()
+    return row if row and row[1] else None
+
+
+def _session_user(conn, environ):
+    cookie = environ.get("HTTP_COOKIE", "")
+    match = re.search(r"sessionid=([a-z0-9]+)", cookie)
+    if not match:
+        return None
+    row = conn.execute(
+        "SELECT session_data FROM django_session WHERE session_key = %s AND expire_date > now()",
+        (match.group(1),),
+    ).fetchone()
+    if row is None:
+        return None
+    # Django's signed session payload is verified by the app; the raw baseline trusts its own
+    # data set and only decodes the user id (signature checking is microseconds either way).
+    import base64
+    import zlib
+
+    payload = row[0].split(":", 1)[0]
+    compressed = payload.startswith(".")
+    raw = base64.urlsafe_b64decode(payload.lstrip(".") + "==")
+    data = json.loads(zlib.decompress(raw) if compressed else raw)
+    return conn.execute(
+        "SELECT id, is_active, is_verified, is_staff, first_name, email FROM accounts_user"
+        " WHERE id = %s",
+        (int(data["_auth_user_id"]),),
+    ).fetchone()
+
+
+def _seats(conn, where: str, params=()) -> list[tuple]:
+    rows = conn.execute(SEATS_SQL.format(where=where), params).fetchall()
+    rows.sort(key=lambda r: (r[8], r[1], _label_key(r[2])))
+    return rows
+
+
+def _busy(conn, start, end, now, grace_minutes) -> tuple[dict, list]:
+    edge = now - dt.timedelta(minutes=grace_minutes)
+    busy: dict[int, dt.datetime] = {}
+    taken = conn.execute(AVAILABILITY_SQL, {"start": start, "end": end, "edge": edge}).fetchall()
+    for seat_id, _user_id, ends in taken:
+        if seat_id not in busy or ends > busy[seat_id]:
+            busy[seat_id] = ends
+    return busy, taken
+
+
+def _json(start_response, status: str, data) -> list[bytes]:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
+
+
+def availability(environ, start_response):
+    conn = _db()
+    user = _user(conn, environ)
+    if user is None:
+        return _json(start_response, "401 Unauthorized", {"detail": "unauthorized"})
+    query = parse_qs(environ.get("QUERY_STRING", ""))
+    start = dt.datetime.fromisoformat(query["start"][0])
+    end = dt.datetime.fromisoformat(query["end"][0])
+    policy = _policy(conn)
+    seats = _seats(conn, "s.is_active")
+    busy, taken = _busy(conn, start, end, dt.datetime.now(dt.UTC), policy["checkin_grace_minutes"])
+    mine = {seat_id for seat_id, user_id, _ in taken if user_id == user[0]}
+    data = [
+        {
+            "id": s[0],
+            "label": s[2],
+            "floor": s[1],
+            "kind": s[3],
+            "amenities": s[4],
+            "x": s[5],
+            "y": s[6],
+            "is_active": s[7],
+            "available": s[7] and s[0] not in busy,
+            "mine": s[0] in mine,
+            "busy_until": _dt(busy[s[0]]) if s[0] in busy else None,
+        }
+        for s in seats
+    ]
+    return _json(start_response, "200 OK", data)
+
+
+def _window_ok(policy, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> bool:
+    ls, le = start.astimezone(TZ), end.astimezone(TZ)
+    step = policy["slot_minutes"]
+    for value in (ls, le):
+        if value.second or value.microsecond or (value.hour * 60 + value.minute) % step:
+            return False
+    closes = dt.datetime.combine(ls.date(), policy["closes_at"], TZ)
+    minutes = (end - start).total_seconds() / 60
+    return (
+        end > start
+        and ls.time() >= policy["opens_at"]
+        and le <= closes
+        and policy["min_minutes"] <= minutes <= policy["max_minutes"]
+        and now - dt.timedelta(minutes=step)
+        <= start
+        <= now + dt.timedelta(days=policy["advance_days"])
+    )
+
+
+def book(environ, start_response):
+    conn = _db()
+    user = _user(conn, environ)
+    if user is None:
+        return _json(start_response, "401 Unauthorized", {"detail": "unauthorized"})
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = json.loads(environ["wsgi.input"].read(length))
+    start = dt.datetime.fromisoformat(body["start"])
+    end = dt.datetime.fromisoformat(body["end"])
+    seat = conn.execute(
+        "SELECT s.id, s.floor_id, s.label, s.is_active FROM seats_seat s"
+        " JOIN seats_floor f ON f.id = s.floor_id WHERE s.id = %s",
+        (int(body["seat"]),),
+    ).fetchone()
+    now = dt.datetime.now(dt.UTC)
+    policy = _policy(conn)
+    if seat is None or not seat[3] or not user[2] or not _window_ok(policy, start, end, now):
+        return _json(start_response, "400 Bad Request", {"detail": "invalid"})
+    edge = now - dt.timedelta(minutes=policy["checkin_grace_minutes"])
+    with conn.transaction():
+        conn.execute("SELECT id FROM accounts_user WHERE id = %s FOR UPDATE", (user[0],))
+        conn.execute("SELECT id FROM seats_seat WHERE id = %s FOR UPDATE", (seat[0],))
+        rows = conn.execute(
+            CHECK_SQL, {"start": start, "end": end, "seat": seat[0], "user": user[0], "now": now}
+        ).fetchall()
+        upcoming = 0
+        for _id, user_id, _seat_id, r_start, r_end, status in rows:
+            if status == "booked" and r_start <= edge:
+                continue
+            overlaps = r_start < end and r_end > start
+            if overlaps:
+                return _json(start_response, "409 Conflict", {"detail": "conflict"})
+            if user_id == user[0] and r_end > now:
+                upcoming += 1
+        if upcoming >= policy["max_upcoming"]:
+            return _json(start_response, "400 Bad Request", {"detail": "limit"})
+        new_id = conn.execute(
+            'INSERT INTO reservations_reservation (user_id, seat_id, start, "end", status,'
+            " created_at, created_by_id) VALUES (%s, %s, %s, %s, 'booked', %s, %s) RETURNING id",
+            (user[0], seat[0], start, end, now, user[0]),
+        ).fetchone()[0]
+    data = {
+        "id": new_id,
+        "seat": seat[0],
+        "user": user[0],
+        "start": _dt(start),
+        "end": _dt(end),
+        "status": "booked",
+        "seat_label": seat[2],
+        "floor": seat[1],
+        "created_at": _dt(now),
+        "checked_in_at": None,
+        "cancelled_at": None,
+    }
+    return _json(start_response, "201 Created", data)
+
+
+def _skeleton() -> dict:
+    global _SKELETON
+    if _SKELETON is None:
+        with open(os.environ["BENCH_MAP_SKELETON"], encoding="utf-8") as f:
+            _SKELETON = json.load(f)
+    return _SKELETON
+
+
+def _e(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def floor_map(environ, start_response):
+    conn = _db()
+    user = _session_user(conn, environ)
+    if user is None:
+        start_response("302 Found", [("Location", "/accounts/login/?next=/")])
+        return [b""]
+    sk = _skeleton()
+    t = sk["text"]
+    start, end = (dt.datetime.fromisoformat(v) for v in sk["window"])
+    policy = _policy(conn)
+    seats = _seats(conn, "s.floor_id = %s", (sk["floor"],))
+    busy, taken = _busy(conn, start, end, dt.datetime.now(dt.UTC), policy["checkin_grace_minutes"])
+    mine = {seat_id for seat_id, user_id, _ in taken if user_id == user[0]}
+    glyphs, rows, counts = [], [], {"free": 0, "busy": 0, "mine": 0}
+    for seat_id, _floor, label, kind, amenities, x, y, active, _ in seats:
+        state = (
+            "inactive"
+            if not active
+            else "mine"
+            if seat_id in mine
+            else "busy"
+            if seat_id in busy
+            else "free"
+        )
+        caption = ""
+        if state == "inactive":
+            status, caption = t["not available"], "—"
+        elif state == "mine":
+            status, caption = t["booked by you"], "★ " + t["yours"]
+        elif state == "busy":
+            until = busy[seat_id].astimezone(TZ).strftime("%H:%M")
+            status, caption = t["busy until"] % until, t["until"] % until
+        else:
+            status = t["free"]
+        if state in counts:
+            counts[state] += 1
+        kind_label = t["kinds"][kind]
+        amenity_labels = [t["amenities"].get(a, a) for a in amenities]
+        parts = [label, kind_label] + ([", ".join(amenity_labels)] if amenities else [])
+        description = _e(f"{' · '.join(parts)} — {status}")
+        w, h = (104, 64) if kind == "meeting_room" else (64, 44)
+        if state == "free":
+            open_tag = (
+                f'<a class="seat free" href="?{sk["base_query"]}&amp;seat={seat_id}" '
+                f'id="seat-{seat_id}" data-seat-id="{seat_id}" data-seat-label="{_e(label)} '
+                f'({_e(kind_label)})" aria-label="{description}. {t["Book"]}">'
+            )
+            close_tag = "</a>"
+        elif state == "mine":
+            open_tag = (
+                f'<a class="seat mine" href="{sk["list_url"]}" id="seat-{seat_id}" '
+                f'aria-label="{description}">'
+            )
+            close_tag = "</a>"
+        else:
+            open_tag = (
+                f'<g class="seat {state}" id="seat-{seat_id}" tabindex="0" role="img" '
+                f'aria-label="{description}">'
+            )
+            close_tag = "</g>"
+        glyphs.append(
+            f"\n    \n      {open_tag}\n    \n        <title>{description}</title>\n"
+            f'        <rect x="{x - w // 2}" y="{y - h // 2}" width="{w}" height="{h}" rx="8"/>\n'
+            f'        <text x="{x}" y="{y - 3}" class="seat-label" text-anchor="middle">'
+            f"{_e(label)}</text>\n"
+            f'        <text x="{x}" y="{y + 14}" class="seat-status" text-anchor="middle">'
+            f"{_e(caption)}</text>\n    {close_tag}\n  "
+        )
+        button = ""
+        if state == "free":
+            aria = _e(t["Book seat"].format(seat=label))
+            button = (
+                f'\n            <button type="submit" name="seat" value="{seat_id}" '
+                f'class="primary small" data-seat-id="{seat_id}" data-seat-label="{_e(label)} '
+                f'({_e(kind_label)})" aria-label="{aria}">{t["Book"]}</button>\n          '
+            )
+        rows.append(
+            f'\n        <tr class="row-{state}">\n          <th scope="row">{_e(label)}</th>\n'
+            f"          <td>{_e(kind_label)}</td>\n"
+            f"          <td>{_e(', '.join(amenity_labels)) or '—'}</td>\n"
+            f'          <td><span class="state {state}">{_e(status)}</span></td>\n'
+            f"          <td>{button}</td>\n        </tr>\n      "
+        )
+    head = sk["head"]
+    for state, count in counts.items():
+        head = head.replace(f"@@{state}@@", str(count))
+    page = head + "".join(glyphs) + sk["middle"] + "".join(rows) + sk["tail"]
+    body = page.encode()
+    start_response(
+        "200 OK",
+        [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
+    )
+    return [body]
+
+
+def healthz(environ, start_response):
+    return _json(start_response, "200 OK", {"status": "ok"})
+
+
+def app(environ, start_response):
+    path, method = environ["PATH_INFO"], environ["REQUEST_METHOD"]
+    if path == "/api/seat" and method == "GET":
+        return availability(environ, start_response)
+    if path == "/api/reservations" and method == "POST":
+        return book(environ, start_response)
+    if path == "/" and method == "GET":
+        return floor_map(environ, start_response)
+    if path == "/healthz":
+        return healthz(environ, start_response)
+    start_response("404 Not Found", [("Content-Type", "text/plain")])
+    return [b"not found"]

@@ -1,0 +1,181 @@
+"""The hot paths stay cheap by construction: statement counts, one policy read, index plans.
+
+Figures (throughput, latency) come from ``make bench``; these tests pin what can be asserted
+deterministically: how many statements a booking takes, that the policy is read once per
+request, that the availability query on PostgreSQL is an index scan on reservations.
+"""
+
+import datetime as dt
+import json
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from accounts.jwt import tokens_for_user
+from accounts.tests.factories import make_user
+from bookit.tests.clock import at
+from integrations.models import Notification
+from reservations import policy as policy_module
+from reservations import selectors, services
+from reservations.models import BookingPolicy, Reservation
+from reservations.tests.factories import make_reservation
+from seats.api.serializers import SeatAvailabilitySerializer, seat_availability_data
+from seats.models import Floor, Seat
+from seats.selectors import seats_filtered
+from seats.tests.factories import make_seat
+
+Status = Reservation.Status
+# Django reports the transaction's own BEGIN (BEGIN IMMEDIATE on SQLite) and COMMIT too.
+TRANSACTION_CONTROL = 2
+
+
+def _work(ctx) -> list[str]:
+    """The statements that do the work: everything but BEGIN / COMMIT."""
+    sql = [q["sql"] for q in ctx.captured_queries]
+    return [q for q in sql if not q.startswith(("BEGIN", "COMMIT"))]
+
+
+def _booking_transaction(ctx) -> list[str]:
+    """The statements between BEGIN and COMMIT: the booking itself."""
+    sql = [q["sql"] for q in ctx.captured_queries]
+    begin = next(i for i, q in enumerate(sql) if q.startswith("BEGIN"))
+    commit = next(i for i, q in enumerate(sql) if q.startswith("COMMIT"))
+    return sql[begin + 1 : commit]
+
+
+@pytest.fixture
+def policy_reads(monkeypatch):
+    """Counts reads of the booking policy row (bookit.memo keeps one per request)."""
+    reads = []
+    real = policy_module._load
+
+    def counting():
+        reads.append(1)
+        return real()
+
+    monkeypatch.setattr(policy_module, "_load", counting)
+    return reads
+
+
+# transaction=True: the booking's atomic() is then the outermost block, BEGIN/COMMIT as in
+# production, instead of a SAVEPOINT pair inside the test's own transaction.
+@pytest.mark.django_db(transaction=True)
+def test_staff_booking_with_an_outbox_row_is_six_statements_in_its_transaction(
+    frozen, staff, seat, django_assert_max_num_queries
+):
+    member = make_user("tg@example.com", telegram_id=777)
+    BookingPolicy.objects.get_or_create(pk=1)  # the row exists in production; count reads only
+    # The policy row (read once per unit of work), then the transaction: lock member, lock
+    # seat, every check, insert, outbox dedupe check, outbox insert.
+    with django_assert_max_num_queries(1 + 6 + TRANSACTION_CONTROL) as ctx:
+        reservation = services.reservation_create(
+            user=member, seat=seat, start=at(1, 10), end=at(1, 11), by=staff
+        )
+    assert len(_booking_transaction(ctx)) == 6, _booking_transaction(ctx)
+    assert Reservation.objects.get(pk=reservation.pk).user == member
+    assert Notification.objects.filter(user=member, kind="booking_created").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_member_booking_post_is_four_statements_in_its_transaction_seven_in_all(
+    frozen, member, seat, django_assert_max_num_queries, policy_reads
+):
+    """A real JWT bearer request: the user, the policy row, the seat, then the booking itself in
+    four statements (lock member, lock seat, every check, insert)."""
+    BookingPolicy.objects.get_or_create(pk=1)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for_user(member)['access']}")
+    policy_reads.clear()
+    body = {"seat": seat.pk, "start": at(1, 10).isoformat(), "end": at(1, 11).isoformat()}
+    with django_assert_max_num_queries(7 + TRANSACTION_CONTROL) as ctx:
+        response = client.post("/api/reservations", body, format="json")
+    assert len(_booking_transaction(ctx)) == 4, _booking_transaction(ctx)
+    assert len(_work(ctx)) <= 7, _work(ctx)
+    assert response.status_code == 201, response.content
+    assert Reservation.objects.filter(user=member, seat=seat, status=Status.BOOKED).count() == 1
+    assert len(policy_reads) == 1
+
+
+def test_the_single_check_statement_still_applies_every_rule(frozen, member, other_member, seat):
+    """Seat clash, member clash, limit and stale no-shows all come from one query now."""
+    seat2 = make_seat("A2", floor=seat.floor)
+    stale = make_reservation(other_member, seat, at(0, 8), at(0, 12))  # past its grace at 09:05
+    services.reservation_create(user=member, seat=seat, start=at(0, 9, 30), end=at(0, 10))
+    stale.refresh_from_db()
+    assert stale.status == Status.NO_SHOW
+    with pytest.raises(services.Conflict) as seat_clash:
+        services.reservation_create(user=other_member, seat=seat, start=at(0, 9, 30), end=at(0, 11))
+    assert seat_clash.value.extra["conflict"]["seat"] == seat.pk
+    with pytest.raises(services.Conflict) as own_clash:
+        services.reservation_create(user=member, seat=seat2, start=at(0, 9, 30), end=at(0, 10))
+    assert "start" in own_clash.value.errors
+    services.reservation_create(user=member, seat=seat2, start=at(1, 10), end=at(1, 11))
+    services.reservation_create(user=member, seat=seat2, start=at(2, 10), end=at(2, 11))
+    with pytest.raises(services.ValidationFailed) as limit:
+        services.reservation_create(user=member, seat=seat2, start=at(3, 10), end=at(3, 11))
+    assert "non_field_errors" in limit.value.errors
+
+
+def test_the_map_page_reads_the_policy_once(frozen, member, seat, client, policy_reads):
+    client.force_login(member)
+    policy_reads.clear()
+    assert client.get("/").status_code == 200
+    assert len(policy_reads) == 1
+
+
+def test_availability_fast_path_matches_the_schema_serializer(frozen, member, other_member):
+    floor = Floor.objects.create(name="F")
+    seats = [
+        Seat.objects.create(floor=floor, label="B2", kind="quiet_desk", amenities=["monitor"]),
+        Seat.objects.create(floor=floor, label="B10", x=5, y=7, is_active=False),
+        Seat.objects.create(floor=floor, label="B1"),
+    ]
+    make_reservation(member, seats[0], at(1, 10), at(1, 11))
+    make_reservation(other_member, seats[2], at(1, 9), at(1, 12))
+    states = selectors.seat_availability(
+        seats=seats_filtered(include_inactive=True),
+        start=at(1, 10),
+        end=at(1, 11),
+        user=member,
+    )
+    for state in states:
+        state.seat.available, state.seat.mine = state.available, state.mine
+        state.seat.busy_until = state.busy_until
+    expected = SeatAvailabilitySerializer([s.seat for s in states], many=True).data
+    assert json.dumps(seat_availability_data(states)) == json.dumps(expected)
+    assert [row["label"] for row in expected] == ["B1", "B2", "B10"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN plans are PostgreSQL's")
+def test_availability_is_an_index_range_scan_on_reservations(frozen, member):
+    """Years of history, one window: the plan must not read the whole table.
+
+    No planner switches: enough rows and fresh statistics make the sequential scan the
+    expensive choice, as in production, so a missing or unusable index shows up here.
+    """
+    floor = Floor.objects.create(name="F")
+    seats = Seat.objects.bulk_create(
+        [Seat(floor=floor, label=f"S{i}", x=i, y=i) for i in range(50)]
+    )
+    history = []
+    for day in range(400):
+        start = at(-day - 1, 10)
+        for n, s in enumerate(seats):
+            status = Status.CHECKED_IN if n % 2 else Status.NO_SHOW
+            history.append(
+                Reservation(seat=s, start=start, end=start + dt.timedelta(hours=2), status=status)
+            )
+    Reservation.objects.bulk_create(history, batch_size=5000)
+    for s in seats[:10]:
+        make_reservation(member if s is seats[0] else None, s, at(1, 10), at(1, 11))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE reservations_reservation")
+    qs = selectors.live_in_window(start=at(1, 10), end=at(1, 12)).values_list(
+        "seat_id", "user_id", "end"
+    )
+    plan = qs.explain()
+    assert "Seq Scan on reservations_reservation" not in plan, plan
+    assert "Index" in plan, plan
+    assert "Sort" not in plan, plan
+    assert len(list(qs)) == 10
