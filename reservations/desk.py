@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from bookit.errors import NotFound, ValidationFailed
+from bookit.errors import Conflict, NotFound, ValidationFailed
 from reservations import services, slots
 from reservations.models import Reservation
 from reservations.policy import get_policy
@@ -153,8 +153,10 @@ def walk_in(*, seat: Seat, user: User, end: dt.datetime | None = None) -> Reserv
     if end is None:
         state = desk_state(seat=seat, user=user, now=now)
         if not state.free_now or state.free_until is None:
-            # The booking service would say "taken" with the holder's booking; say it plainly.
-            raise ValidationFailed.on("seat", _("This seat is not free now."))
+            # A booking conflict (409), said plainly: the holder's booking is not shown.
+            raise Conflict(
+                _("This seat is not free now."), errors={"seat": [_("This seat is taken now.")]}
+            )
         end = min(state.free_until, start + dt.timedelta(minutes=policy.max_minutes))
     with transaction.atomic():
         reservation = services.reservation_create(user=user, seat=seat, start=start, end=end)

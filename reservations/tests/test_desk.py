@@ -145,7 +145,7 @@ class TestWalkIn:
     def test_a_busy_seat_is_refused_and_nothing_is_written(self, member_api, other_member, seat):
         make_reservation(other_member, seat, at(0, 9), at(0, 10))
         response = member_api.post(api_url(seat, "/walkin"), {}, format="json")
-        assert response.status_code == 400
+        assert response.status_code == 409 and "seat" in response.data["errors"]
         chosen = member_api.post(
             api_url(seat, "/walkin"), {"end": at(0, 11).isoformat()}, format="json"
         )
