@@ -14,7 +14,8 @@ Invariants:
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -304,12 +305,28 @@ def _save_guarded(reservation: Reservation, *, fields: list[str] | None = None) 
         raise
 
 
-def reservation_create(
-    *, user: User, seat: Seat, start: dt.datetime, end: dt.datetime, by: User | None = None
-) -> Reservation:
-    """Book ``seat`` for ``user``. ``by`` is the acting user (staff may book for anyone)."""
-    by = by or user
-    now = timezone.now()
+def _not_changeable() -> ValidationFailed:
+    return ValidationFailed.on(
+        "non_field_errors", _("Only a booking that has not started can change.")
+    )
+
+
+@contextmanager
+def _checked_booking(
+    *,
+    user: User,
+    seat: Seat,
+    start: dt.datetime,
+    end: dt.datetime,
+    by: User,
+    now: dt.datetime,
+    exclude_pk: int | None,
+) -> Iterator[None]:
+    """Every rule for ``user`` holding ``seat`` over [start, end), then the body, in one
+    transaction: the checks that need no lock run first (no write lock is taken for a refused
+    window), then the member and seat rows are locked and the overlaps, blocks and caps are
+    checked; the body writes while the locks are held. ``exclude_pk``: the booking being moved
+    (it neither conflicts with itself nor counts against the cap again)."""
     policy = get_policy()  # once: every rule below reads this one copy
     rule = rule_for_seat(seat, policy)  # the seat's effective rule (policy + floor/kind rules)
     _check_bookable(user=user, seat=seat, by=by)
@@ -321,12 +338,24 @@ def reservation_create(
             seat=seat,
             start=start,
             end=end,
-            exclude_pk=None,
+            exclude_pk=exclude_pk,
             now=now,
             policy=policy,
             rule=rule,
-            limit_upcoming=True,
+            limit_upcoming=exclude_pk is None,
         )
+        yield
+
+
+def reservation_create(
+    *, user: User, seat: Seat, start: dt.datetime, end: dt.datetime, by: User | None = None
+) -> Reservation:
+    """Book ``seat`` for ``user``. ``by`` is the acting user (staff may book for anyone)."""
+    by = by or user
+    now = timezone.now()
+    with _checked_booking(
+        user=user, seat=seat, start=start, end=end, by=by, now=now, exclude_pk=None
+    ):
         reservation = Reservation(
             user=user, seat=seat, start=start, end=end, created_by=by, created_at=now
         )
@@ -345,41 +374,24 @@ def reservation_update(
 ) -> Reservation:
     """Change seat and/or time; every rule is checked again for the new values."""
     _check_owner(reservation, by)
-    if reservation.status != Status.BOOKED:
-        raise ValidationFailed.on(
-            "non_field_errors", _("Only a booking that has not started can change.")
-        )
+    # An anonymised booking of a deleted account (user None) cannot move either.
+    if reservation.status != Status.BOOKED or reservation.user is None:
+        raise _not_changeable()
     seat = seat or reservation.seat
     start = start or reservation.start
     end = end or reservation.end
-    user = reservation.user
-    if user is None:  # an anonymised booking of a deleted account: nobody can move it
-        raise ValidationFailed.on(
-            "non_field_errors", _("Only a booking that has not started can change.")
-        )
-    now = timezone.now()
-    policy = get_policy()
-    _check_bookable(user=user, seat=seat, by=by)
-    rule = rule_for_seat(seat, policy)
-    validate_window(start=start, end=end, now=now, rule=rule)
-    with transaction.atomic():
-        _lock(user=user, seat=seat)
-        _check_overlaps(
-            user=user,
-            seat=seat,
-            start=start,
-            end=end,
-            exclude_pk=reservation.pk,
-            now=now,
-            policy=policy,
-            rule=rule,
-            limit_upcoming=False,
-        )
+    with _checked_booking(
+        user=reservation.user,
+        seat=seat,
+        start=start,
+        end=end,
+        by=by,
+        now=timezone.now(),
+        exclude_pk=reservation.pk,
+    ):
         locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if locked.status != Status.BOOKED:
-            raise ValidationFailed.on(
-                "non_field_errors", _("Only a booking that has not started can change.")
-            )
+            raise _not_changeable()
         if start != locked.start:
             locked.reminded_at = None  # a moved booking gets its reminder again
         locked.seat, locked.start, locked.end = seat, start, end
