@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from bookit.errors import DomainError
 from bookit.forms import RequestFormMixin, add_service_error
 from reservations import services, services_blocks
-from reservations.models import BookingPolicy, BookingRule, Reservation, SeatBlock
+from reservations.models import BookingPolicy, BookingRule, Reservation, SeatBlock, Series
 from reservations.policy import OVERRIDABLE, get_policy, policy_changed
 
 
@@ -231,6 +231,23 @@ class BookingPolicyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         policy_changed()
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    """Read-only: series are made and cancelled through reservations.series (site, API, bot),
+    so every occurrence went through the booking service."""
+
+    list_display = ("id", "user", "seat", "freq", "count", "until", "created_at", "cancelled_at")
+    list_filter = ("freq",)
+    list_select_related = ("user", "seat")
+    search_fields = ("user__email", "seat__label")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 OVERRIDE_FIELDS = list(OVERRIDABLE)

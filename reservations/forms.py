@@ -97,3 +97,30 @@ class ChangeTimeForm(WindowForm):
             end = dt.datetime.combine(start.date(), policy.closes_at, policy.tz)
         initial = {"date": start.date(), "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
         return cls(data, policy=policy, initial=initial, prefix=f"r{reservation.pk}")
+
+
+WEEKDAYS = [
+    (0, _("Mon")),
+    (1, _("Tue")),
+    (2, _("Wed")),
+    (3, _("Thu")),
+    (4, _("Fri")),
+    (5, _("Sat")),
+    (6, _("Sun")),
+]
+
+
+class RepeatForm(forms.Form):
+    """ "Repeat" on the booking step: daily or on weekdays, a number of times."""
+
+    freq = forms.ChoiceField(
+        label=_("Repeat"), choices=[("daily", _("Every day")), ("weekly", _("On weekdays"))]
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Weekdays"),
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    count = forms.IntegerField(label=_("Times"), min_value=1, max_value=100, initial=5)

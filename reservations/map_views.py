@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods
 
 from bookit.errors import DomainError
 from bookit.forms import add_service_error
-from reservations import map_markup, selectors, services
-from reservations.forms import BookForm, MapForm
+from reservations import map_markup, selectors, series, services, slots
+from reservations.forms import WEEKDAYS, BookForm, MapForm, RepeatForm
 from reservations.policy import default_rule, get_policy
 from reservations.slots import default_window
 from seats.models import DEFAULT_GLYPH, SEAT_GLYPHS, Floor, Seat
@@ -227,6 +227,7 @@ def floor_map(request: HttpRequest) -> HttpResponse:
         "can_book": can_book,
         "confirm": confirm,
         "policy": policy,
+        "repeat_weekdays": WEEKDAYS,
     }
     return render(request, "reservations/floor_map.html", context, status=status)
 
@@ -241,8 +242,14 @@ def _book(
     if seat is None:
         book_form.add_error(None, _("This seat does not exist."))
         return None, 400
-    start, end = book_form.window()
+    if request.POST.get("repeat"):
+        return _book_series(request, book_form, seat, policy)
     try:
+        if request.POST.get("whole_day"):
+            # One tap: the day's opening hours (today: from the current slot), same rules.
+            start, end = slots.whole_day_window(policy, book_form.cleaned_data["date"])
+        else:
+            start, end = book_form.window()
         services.reservation_create(user=request.user, seat=seat, start=start, end=end)
     except DomainError as exc:
         add_service_error(book_form, exc)
@@ -256,9 +263,45 @@ def _book(
             "window": _window_label(start, end, policy.tz),
         },
     )
-    pairs = [("date", book_form.data["date"]), ("start", book_form.data["start"])]
-    pairs += [("end", book_form.data["end"]), ("floor", str(seat.floor_id))]
+    local_start, local_end = start.astimezone(policy.tz), end.astimezone(policy.tz)
+    pairs = [("date", local_start.date().isoformat()), ("start", f"{local_start:%H:%M}")]
+    pairs += [("end", f"{local_end:%H:%M}"), ("floor", str(seat.floor_id))]
     if map_form.cleaned_data.get("kind"):
         pairs.append(("kind", map_form.cleaned_data["kind"]))
     pairs += [("amenity", a) for a in map_form.cleaned_data.get("amenity") or []]
     return redirect(f"{reverse('reservations:home')}?{urlencode(pairs)}"), 302
+
+
+def _book_series(
+    request, book_form: BookForm, seat: Seat, policy
+) -> tuple[HttpResponse | None, int]:
+    """ "Repeat" on the booking step: the free occurrences are booked, the others reported."""
+    repeat_form = RepeatForm(request.POST)
+    if not repeat_form.is_valid():
+        for errors in repeat_form.errors.values():
+            for error in errors:
+                book_form.add_error(None, error)
+        return None, 400
+    start, end = book_form.window()
+    data = repeat_form.cleaned_data
+    repeat = series.Repeat(freq=data["freq"], weekdays=data["weekdays"], count=data["count"])
+    try:
+        _series, occurrences = series.series_create(
+            user=request.user, seat=seat, start=start, end=end, repeat=repeat
+        )
+    except DomainError as exc:
+        add_service_error(book_form, exc)
+        return None, exc.status_code
+    booked = [o for o in occurrences if o.reservation is not None]
+    messages.success(
+        request,
+        _("Repeating booking of seat %(seat)s: %(n)d of %(total)d booked.")
+        % {"seat": seat.label, "n": len(booked), "total": len(occurrences)},
+    )
+    for o in occurrences:
+        if o.reservation is None:
+            day = formats.date_format(o.start.astimezone(policy.tz).date(), "D, j E")
+            messages.warning(
+                request, _("Skipped %(day)s: %(reason)s") % {"day": day, "reason": o.reason}
+            )
+    return redirect(reverse("reservations:list")), 302

@@ -121,6 +121,15 @@ class Reservation(models.Model):
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    series = models.ForeignKey(
+        "reservations.Series",
+        verbose_name=_("series"),
+        null=True,
+        blank=True,
+        # Deleting a series (never done by the product) keeps the bookings it made.
+        on_delete=models.SET_NULL,
+        related_name="reservations",
+    )
     # iCalendar SEQUENCE of the booking's invitation: raised on every change and on cancel so
     # calendar apps replace the event they hold instead of adding a second one (RFC 5546).
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
@@ -167,6 +176,56 @@ class Reservation(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in LIVE_STATUSES
+
+
+class Series(models.Model):
+    """A recurring booking (reservations.series): one seat at one time of day, repeated.
+
+    Each occurrence is an ordinary Reservation made by the booking service; the series keeps
+    the rule it was made from and the occurrences it skipped, with their reasons.
+    """
+
+    class Freq(models.TextChoices):
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="booking_series",
+    )
+    seat = models.ForeignKey(
+        "seats.Seat", verbose_name=_("seat"), on_delete=models.PROTECT, related_name="+"
+    )
+    freq = models.CharField(_("repeats"), max_length=8, choices=Freq.choices)
+    weekdays = models.JSONField(_("weekdays (Monday = 0)"), default=list, blank=True)
+    count = models.PositiveIntegerField(_("occurrences"), null=True, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+    skipped = models.JSONField(_("skipped occurrences"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recurring booking")
+        verbose_name_plural = _("recurring bookings")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"series #{self.pk} {self.seat_id} {self.freq}"
+
+    @property
+    def repeat(self) -> dict:
+        data: dict = {"freq": self.freq}
+        if self.freq == self.Freq.WEEKLY:
+            data["weekdays"] = self.weekdays
+        if self.count is not None:
+            data["count"] = self.count
+        if self.until is not None:
+            data["until"] = self.until.isoformat()
+        return data
 
 
 class BookingPolicy(models.Model):

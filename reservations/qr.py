@@ -1,4 +1,4 @@
-"""QR images of the signed check-in token."""
+"""QR images: of a booking's signed check-in token, and of a seat's desk page."""
 
 import io
 
@@ -19,11 +19,15 @@ def checkin_url(reservation: Reservation) -> str:
     return f"{settings.SITE_URL}/staff/checkin/?token={checkin_token(reservation)}"
 
 
-def reservation_qr(reservation: Reservation, *, fmt: str = "png") -> tuple[bytes, str]:
-    data = checkin_url(reservation)
+def qr_image(data: str, *, fmt: str = "png") -> tuple[bytes, str]:
+    """(content, content type) of a QR code of ``data``: PNG, or SVG for ``fmt="svg"``."""
     buffer = io.BytesIO()
     if fmt == "svg":
         qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
         return buffer.getvalue(), "image/svg+xml"
     qrcode.make(data, box_size=8, border=2).save(buffer, format="PNG")
     return buffer.getvalue(), "image/png"
+
+
+def reservation_qr(reservation: Reservation, *, fmt: str = "png") -> tuple[bytes, str]:
+    return qr_image(checkin_url(reservation), fmt=fmt)

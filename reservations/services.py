@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from bookit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from reservations import slots
-from reservations.models import LIVE_STATUSES, BookingPolicy, Reservation, SeatBlock
+from reservations.models import LIVE_STATUSES, BookingPolicy, Reservation, SeatBlock, Series
 from reservations.policy import EffectiveRule, default_rule, get_policy, rule_for_seat
 from reservations.signals import reservation_changed, reservation_conflict
 from seats.models import Seat
@@ -135,6 +135,7 @@ def _check_overlaps(
     policy: BookingPolicy,
     rule: EffectiveRule,
     limit_upcoming: bool,
+    series: Series | None = None,
 ) -> None:
     """Every check of the booking, run after the locks: the seat's blocks, then one statement.
 
@@ -164,7 +165,8 @@ def _check_overlaps(
     else:
         cap_key = None
     grace_edge = now - policy.checkin_grace
-    stale, seat_clash, own_clash, upcoming = [], None, None, 0
+    stale, seat_clash, own_clash = [], None, None
+    upcoming: list[int | None] = []  # the series of each upcoming booking (None: a single one)
     for r in rows:
         overlaps = r.start < end and r.end > start
         if r.status == Status.BOOKED and r.start <= grace_edge:
@@ -177,7 +179,7 @@ def _check_overlaps(
             if overlaps and own_clash is None:
                 own_clash = r
             if r.end > now and (cap_key is None or getattr(r, "cap_key", None) == cap_key):
-                upcoming += 1
+                upcoming.append(r.series_id)
     if stale:  # rare: no-shows in the way hold nothing; marking them frees the constraints' rows
         # Locked and re-filtered: a row cancelled or checked in meanwhile is left alone.
         locked = Reservation.objects.select_for_update().filter(
@@ -209,7 +211,7 @@ def _check_overlaps(
             errors={"start": [_("Overlaps another booking of this member.")]},
             extra={"conflict": _conflict_payload(own_clash, user=user)},
         )
-    if limit_upcoming and upcoming >= rule.max_upcoming:
+    if limit_upcoming and _held(upcoming, series=series) >= rule.max_upcoming:
         # Only on create: moving a booking does not change how many a member holds.
         if rule.cap_kind:
             message = _("You can hold at most %(n)d upcoming bookings of this kind of seat.")
@@ -277,6 +279,38 @@ def _check_bookable(*, user: User, seat: Seat, by: User) -> None:
         raise ValidationFailed.on("seat", _("This seat is not available for booking."))
 
 
+def _held(series_ids: list[int | None], *, series: Series | None) -> int:
+    """How many bookings count against the cap: single ones (``None``) each, a series once
+    (docs/recurring-and-desk.md: a series is one commitment, else the default cap of 3 would
+    allow a 3-day "series"); the occurrences of ``series``, the one being booked, not at all."""
+    singles = sum(1 for pk in series_ids if pk is None)
+    others = {pk for pk in series_ids if pk is not None and (series is None or pk != series.pk)}
+    return singles + len(others)
+
+
+def _check_upcoming_limit(
+    *, user: User, seat: Seat, now: dt.datetime, series: Series | None = None
+) -> None:
+    """The cap alone, for the series preview (reservations.series); the booking path checks
+    it inside _check_overlaps with the same counting, under the seat's effective rule."""
+    rule = rule_for_seat(seat)
+    upcoming = Reservation.objects.filter(user=user).live(now=now).upcoming(now=now)
+    if rule.cap_kind:
+        upcoming = upcoming.filter(seat__kind=rule.cap_kind)
+    elif rule.cap_floor:
+        upcoming = upcoming.filter(seat__floor_id=rule.cap_floor)
+    if _held(list(upcoming.values_list("series_id", flat=True)), series=series) >= (
+        rule.max_upcoming
+    ):
+        if rule.cap_kind:
+            message = _("You can hold at most %(n)d upcoming bookings of this kind of seat.")
+        elif rule.cap_floor:
+            message = _("You can hold at most %(n)d upcoming bookings on this floor.")
+        else:
+            message = _("You can hold at most %(n)d upcoming bookings.")
+        raise ValidationFailed.on("non_field_errors", message % {"n": rule.max_upcoming})
+
+
 def _save_guarded(reservation: Reservation, *, fields: list[str] | None = None) -> None:
     """Save; a constraint violation (a race the lock did not see) becomes 409.
 
@@ -321,6 +355,7 @@ def _checked_booking(
     by: User,
     now: dt.datetime,
     exclude_pk: int | None,
+    series: Series | None = None,
 ) -> Iterator[None]:
     """Every rule for ``user`` holding ``seat`` over [start, end), then the body, in one
     transaction: the checks that need no lock run first (no write lock is taken for a refused
@@ -343,21 +378,35 @@ def _checked_booking(
             policy=policy,
             rule=rule,
             limit_upcoming=exclude_pk is None,
+            series=series,
         )
         yield
 
 
 def reservation_create(
-    *, user: User, seat: Seat, start: dt.datetime, end: dt.datetime, by: User | None = None
+    *,
+    user: User,
+    seat: Seat,
+    start: dt.datetime,
+    end: dt.datetime,
+    by: User | None = None,
+    series: Series | None = None,
 ) -> Reservation:
-    """Book ``seat`` for ``user``. ``by`` is the acting user (staff may book for anyone)."""
+    """Book ``seat`` for ``user``. ``by`` is the acting user (staff may book for anyone);
+    ``series``: the recurring booking this is an occurrence of (reservations.series)."""
     by = by or user
     now = timezone.now()
     with _checked_booking(
-        user=user, seat=seat, start=start, end=end, by=by, now=now, exclude_pk=None
+        user=user, seat=seat, start=start, end=end, by=by, now=now, exclude_pk=None, series=series
     ):
         reservation = Reservation(
-            user=user, seat=seat, start=start, end=end, created_by=by, created_at=now
+            user=user,
+            seat=seat,
+            start=start,
+            end=end,
+            created_by=by,
+            created_at=now,
+            series=series,
         )
         _save_guarded(reservation)
         reservation_changed.send(Reservation, reservation=reservation, action="created", by=by)
@@ -455,6 +504,11 @@ def _check_owner(reservation: Reservation, by: User) -> None:
         raise NotFound()
 
 
+# Checks the series preview (reservations.series) runs before booking anything: the same rules.
+check_can_book = _check_bookable
+check_upcoming_limit = _check_upcoming_limit
+
+
 # --- QR check-in ---------------------------------------------------------------------------
 
 
@@ -476,10 +530,18 @@ def checkin_reservation_id(token: str) -> int:
 
 
 def reservation_check_in(
-    *, reservation: Reservation, by: User, now: dt.datetime | None = None
+    *,
+    reservation: Reservation,
+    by: User,
+    now: dt.datetime | None = None,
+    at_desk: bool = False,
 ) -> tuple[Reservation, bool]:
-    """Check in; returns (reservation, changed). A second scan changes nothing."""
-    if not by.is_staff:
+    """Check in; returns (reservation, changed). A second scan changes nothing.
+
+    Staff check anyone in; ``at_desk``: a member checks in their own booking by scanning the
+    seat's code at the desk (reservations.desk), which proves they are there.
+    """
+    if not (by.is_staff or (at_desk and reservation.user_id == by.pk)):
         raise PermissionDenied()
     policy = get_policy()
     now = now or timezone.now()

@@ -104,3 +104,20 @@ def durations_from(policy: BookingPolicy, start: dt.datetime, wanted: set[int]) 
         if policy.min_minutes <= m <= min(policy.max_minutes, until_close)
         and m % policy.slot_minutes == 0
     )
+
+
+def whole_day_window(
+    policy: BookingPolicy, day: dt.date, now: dt.datetime | None = None
+) -> tuple[dt.datetime, dt.datetime]:
+    """The "whole day" of one tap: opening (or, today, the current slot) until closing.
+
+    Capped at the maximum duration, so a whole day obeys every rule of the booking service
+    (staff who want 08:00-22:00 in one booking raise the maximum to the opening hours).
+    """
+    opens = dt.datetime.combine(day, policy.opens_at, policy.tz)
+    closes = dt.datetime.combine(day, policy.closes_at, policy.tz)
+    start = max(opens, current_slot_start(policy, now))
+    end = min(closes, start + dt.timedelta(minutes=policy.max_minutes))
+    if end - start < dt.timedelta(minutes=max(policy.min_minutes, policy.slot_minutes)):
+        raise ValidationFailed.on("date", _("There is no bookable time left on this day."))
+    return start, end

@@ -8,4 +8,5 @@ app_name = "staff"
 
 urlpatterns = [
     path("checkin/", staff_views.checkin, name="checkin"),
+    path("seat-codes/", staff_views.seat_codes, name="seat-codes"),
 ]

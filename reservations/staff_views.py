@@ -6,7 +6,9 @@ import datetime as dt
 from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -15,6 +17,10 @@ from bookit.forms import add_service_error
 from reservations import services
 from reservations.models import Reservation
 from reservations.policy import get_policy
+from reservations.qr import qr_image
+from seats.models import Floor
+from seats.selectors import seats_filtered
+from seats.tokens import seat_token
 
 TODAY_LIMIT = 200
 
@@ -95,3 +101,29 @@ def checkin(request):
         "today": _todays_checkins(),
     }
     return render(request, "reservations/staff_checkin.html", context, status=status)
+
+
+@staff_member_required
+@require_http_methods(["GET"])
+def seat_codes(request):
+    """A printable sheet of every seat's desk code on one floor (``?floor=``, default first)."""
+    floors = list(Floor.objects.all())
+    wanted = request.GET.get("floor", "")
+    floor = next((f for f in floors if str(f.pk) == wanted), floors[0] if floors else None)
+    cards = []
+    for seat in seats_filtered(floor=floor.pk) if floor else []:
+        url = desk_url(request, seat.pk)
+        svg, _type = qr_image(url, fmt="svg")
+        # Our own SVG from qrcode (no user input inside): safe to inline for printing.
+        svg_text = svg.decode().split("?>", 1)[-1]
+        cards.append({"seat": seat, "url": url, "svg": mark_safe(svg_text)})  # noqa: S308
+    context = {"floors": floors, "floor": floor, "cards": cards}
+    return render(request, "reservations/staff_seat_codes.html", context)
+
+
+def desk_url(request, seat_id: int) -> str:
+    """The absolute /s/<token> URL: the request's own host (the code then opens the site staff
+    printed it from); seats.tokens.seat_desk_url builds it from SITE_URL outside a request."""
+    return request.build_absolute_uri(
+        reverse("reservations:desk", kwargs={"token": seat_token(seat_id)})
+    )

@@ -1,14 +1,18 @@
 from django.urls import path, re_path
 
 import bookit.converters  # noqa: F401  registers <id:…>
-from reservations import map_views, views
+from reservations import desk_views, map_views, views
 
 app_name = "reservations"
 urlpatterns = [
     path("", map_views.home, name="home"),
     path("bookings/", views.booking_list, name="list"),
     path("bookings/<id:pk>/cancel/", views.booking_cancel, name="cancel"),
+    path("bookings/series/<id:pk>/cancel/", views.series_cancel, name="series-cancel"),
     path("bookings/<id:pk>/change/", views.booking_change, name="change"),
     path("bookings/<id:pk>.ics", views.booking_ics, name="ics"),
+    re_path(r"^s/(?P<token>[^/]{1,200}?)/?$", desk_views.desk_page, name="desk"),
+    re_path(r"^s/(?P<token>[^/]{1,200})/checkin/$", desk_views.desk_check_in, name="desk-checkin"),
+    re_path(r"^s/(?P<token>[^/]{1,200})/walkin/$", desk_views.desk_walk_in, name="desk-walkin"),
     re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{1,64})\.ics$", views.calendar_feed, name="feed"),
 ]

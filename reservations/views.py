@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from accounts.services import user_calendar_token
-from bookit.errors import DomainError
+from bookit.errors import DomainError, NotFound
 from bookit.forms import add_service_error
-from reservations import qr, selectors, services
+from reservations import qr, selectors, series, services
 from reservations.calendar import build_calendar
 from reservations.forms import ChangeTimeForm
 from reservations.models import Reservation
@@ -95,6 +95,19 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             _("Cancelled: seat %(seat)s, %(when)s.")
             % {"seat": reservation.seat.label, "when": _when(reservation, get_policy().tz)},
         )
+    return redirect("reservations:list")
+
+
+@login_required
+@require_POST
+def series_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel the future occurrences of one of my series (another member's is 404)."""
+    try:
+        item = series.series_get(user=request.user, pk=pk)
+        count = series.series_cancel(series=item, by=request.user)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("Series cancelled: %(n)d bookings freed.") % {"n": count})
     return redirect("reservations:list")
 
 

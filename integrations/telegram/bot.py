@@ -147,6 +147,7 @@ def build_application(
         "bookings": bot_views.bookings_view,
         "book": bot_views.book_view,
         "tickets": bot_views.tickets_view,
+        "series": bot_views.series_view,
     }
     for name, view in views.items():
         application.add_handler(CommandHandler(name, _command(view), filters=private))

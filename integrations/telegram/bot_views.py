@@ -10,6 +10,7 @@ Callback data (at most 64 bytes, Telegram's limit):
   b:w:YYYYMMDDHHMM:MIN     window picked          -> free seats
   b:s:YYYYMMDDHHMM:MIN:ID  seat picked            -> reservation_create
   c:ID / cy:ID / cn        cancel? / yes / keep   -> reservation_cancel
+  sc:ID / scy:ID           cancel series? / yes   -> series_cancel (future occurrences)
 """
 
 import datetime as dt
@@ -29,8 +30,9 @@ from bookit.errors import DomainError
 from integrations.telegram import services
 from integrations.telegram.messages import format_window, local
 from reservations import selectors, slots
+from reservations import series as series_service
 from reservations import services as booking
-from reservations.models import Reservation
+from reservations.models import Reservation, Series
 from reservations.policy import get_policy
 from seats.models import Seat
 from seats.selectors import seats_filtered
@@ -108,6 +110,7 @@ def command_menu(language: str) -> list[tuple[str, str]]:
         return [
             ("book", _("book a seat")),
             ("bookings", _("your upcoming bookings, with cancel buttons")),
+            ("series", _("your repeating bookings, with cancel buttons")),
             ("tickets", _("your tickets and their status")),
             ("help", _("this list")),
         ]
@@ -119,6 +122,7 @@ def help_text() -> str:
             _("BookIT bot commands:"),
             "/book — " + _("book a seat"),
             "/bookings — " + _("your upcoming bookings, with cancel buttons"),
+            "/series — " + _("your repeating bookings, with cancel buttons"),
             "/tickets — " + _("your tickets and their status"),
             "/help — " + _("this list"),
         ]
@@ -173,6 +177,52 @@ def bookings_view(user: User, args: list[str] | None = None) -> Reply:
         }
         buttons.append((label, f"c:{reservation.pk}"))
     return Reply("\n".join(lines), _markup(buttons))
+
+
+def _series_line(item: Series) -> str:
+    upcoming = [o for o in item.reservations.all() if o.is_live and o.end > timezone.now()]
+    days = ", ".join(local(o.start).strftime("%d.%m") for o in upcoming[:7])
+    first = upcoming[0] if upcoming else None
+    return _("Seat %(seat)s, %(time)s, %(n)d upcoming: %(days)s") % {
+        "seat": item.seat.label,
+        "time": f"{local(first.start):%H:%M}–{local(first.end):%H:%M}" if first else "—",
+        "n": len(upcoming),
+        "days": days or "—",
+    }
+
+
+@member_view
+def series_view(user: User, args: list[str] | None = None) -> Reply:
+    active = [
+        item
+        for item in series_service.series_for_user(user=user).filter(cancelled_at__isnull=True)
+        if any(o.is_live and o.end > timezone.now() for o in item.reservations.all())
+    ]
+    if not active:
+        return Reply(_("You have no repeating bookings. Use “Repeat” when booking on the site."))
+    lines = [_("Your repeating bookings:")]
+    buttons = []
+    for item in active:
+        lines.append("• " + _series_line(item))
+        buttons.append((_("Cancel series %(seat)s") % {"seat": item.seat.label}, f"sc:{item.pk}"))
+    return Reply("\n".join(lines), _markup(buttons))
+
+
+def _ask_cancel_series(user: User, pk: int) -> Reply:
+    item = series_service.series_for_user(user=user).filter(pk=pk).first()
+    if item is None or item.cancelled_at is not None:
+        return Reply(_("This series can no longer be cancelled."))
+    text = _("Cancel every future booking of this series? %(line)s") % {"line": _series_line(item)}
+    buttons = [(_("Yes, cancel them"), f"scy:{pk}"), (_("No, keep it"), "cn")]
+    return Reply(text, _markup(buttons, per_row=2))
+
+
+def _cancel_series(user: User, pk: int) -> Reply:
+    item = series_service.series_for_user(user=user).filter(pk=pk).first()
+    if item is None:
+        return Reply(_("This series can no longer be cancelled."))
+    count = series_service.series_cancel(series=item, by=user)
+    return Reply(_("Series cancelled: %(n)d bookings freed.") % {"n": count})
 
 
 @member_view
@@ -342,6 +392,10 @@ def callback_view(user: User, data: str) -> Reply:
                 return _ask_cancel(user, int(pk))
             case ["cy", pk]:
                 return _cancel(user, int(pk))
+            case ["sc", pk]:
+                return _ask_cancel_series(user, int(pk))
+            case ["scy", pk]:
+                return _cancel_series(user, int(pk))
             case ["cn"]:
                 return Reply(_("The booking is kept."))
     except ValueError:

@@ -1,8 +1,13 @@
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from accounts.models import User
+from bookit.errors import ValidationFailed
 from bookit.fields import AwareDateTimeField, RelatedIdField
+from reservations import slots
 from reservations.models import Reservation
+from reservations.policy import get_policy
 from seats.models import Seat
 
 
@@ -24,13 +29,37 @@ class ReservationSerializer(serializers.ModelSerializer):
             "created_at",
             "checked_in_at",
             "cancelled_at",
+            "series",
         ]
 
 
 class ReservationInputSerializer(serializers.Serializer):
+    """``{seat, start, end}``, or ``{seat, whole_day: true, date?}`` (the whole-day mode: the
+    day's opening hours, see reservations.slots.whole_day_window; ``date`` defaults to today)."""
+
     seat = RelatedIdField(queryset=Seat.objects.select_related("floor"))
-    start = AwareDateTimeField()
-    end = AwareDateTimeField()
+    start = AwareDateTimeField(required=False)
+    end = AwareDateTimeField(required=False)
+    whole_day = serializers.BooleanField(required=False, default=False, write_only=True)
+    date = serializers.DateField(required=False, write_only=True)
+
+    def validate(self, attrs):
+        whole_day = attrs.pop("whole_day", False)
+        day = attrs.pop("date", None)
+        if whole_day:
+            policy = get_policy()
+            day = day or timezone.localdate(timezone=policy.tz)
+            try:
+                attrs["start"], attrs["end"] = slots.whole_day_window(policy, day)
+            except ValidationFailed as exc:
+                raise serializers.ValidationError(exc.errors) from None
+            return attrs
+        missing = {
+            name: [_("This field is required.")] for name in ("start", "end") if name not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
 
 
 class ReservationUpdateSerializer(serializers.Serializer):

@@ -1,10 +1,32 @@
 from django.urls import re_path
 
-from reservations.api import blocks, seat_views, views
+from reservations.api import blocks, desk_views, seat_views, series_views, views
 
 urlpatterns = [
     re_path(r"^seat/?$", seat_views.SeatListView.as_view(), name="seats"),
     re_path(r"^seat/(?P<pk>[0-9]{1,18})/?$", seat_views.SeatDetailView.as_view(), name="seat"),
+    re_path(r"^seat/(?P<pk>[0-9]{1,18})/qr/?$", desk_views.SeatQRView.as_view(), name="seat-qr"),
+    re_path(
+        r"^seat/by-token/(?P<token>[^/]{1,200}?)/?$",
+        desk_views.SeatByTokenView.as_view(),
+        name="seat-by-token",
+    ),
+    re_path(
+        r"^seat/by-token/(?P<token>[^/]{1,200})/checkin/?$",
+        desk_views.SeatByTokenCheckInView.as_view(),
+        name="seat-by-token-checkin",
+    ),
+    re_path(
+        r"^seat/by-token/(?P<token>[^/]{1,200})/walkin/?$",
+        desk_views.SeatByTokenWalkInView.as_view(),
+        name="seat-by-token-walkin",
+    ),
+    re_path(r"^reservations/series/?$", series_views.SeriesListView.as_view(), name="series-list"),
+    re_path(
+        r"^reservations/series/(?P<pk>[0-9]{1,18})/?$",
+        series_views.SeriesDetailView.as_view(),
+        name="series",
+    ),
     re_path(r"^reservations/?$", views.ReservationListView.as_view(), name="reservations"),
     re_path(
         r"^reservations/(?P<pk>[0-9]{1,18})/?$",

@@ -101,22 +101,32 @@ class ReservationCancelView(APIView):
         return Response(s.ReservationSerializer(reservation).data)
 
 
-class ReservationQRView(APIView):
+QR_SCHEMA = extend_schema(
+    parameters=[OpenApiParameter("format", str, enum=["png", "svg"])],
+    responses={(200, "image/png"): bytes, (200, "image/svg+xml"): bytes},
+)
+
+
+class QRImageView(APIView):
+    """A QR code image: PNG, or SVG with ``?format=svg``."""
+
     def perform_content_negotiation(self, request, force=False):
         # ?format=svg picks the image type here, not a DRF renderer.
         return super().perform_content_negotiation(request, force=True)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["png", "svg"])],
-        responses={(200, "image/png"): bytes, (200, "image/svg+xml"): bytes},
-    )
-    def get(self, request, pk: int):
-        reservation = _get_reservation_for_user(request, pk)
+    def qr_response(self, request, data: str) -> HttpResponse:
         fmt = "svg" if text_param(request.query_params, "format") == "svg" else "png"
-        content, content_type = qr.reservation_qr(reservation, fmt=fmt)
+        content, content_type = qr.qr_image(data, fmt=fmt)
         response = HttpResponse(content, content_type=content_type)
         response["Cache-Control"] = "private, max-age=300"
         return response
+
+
+class ReservationQRView(QRImageView):
+    @QR_SCHEMA
+    def get(self, request, pk: int):
+        reservation = _get_reservation_for_user(request, pk)
+        return self.qr_response(request, qr.checkin_url(reservation))
 
 
 class AdminReservationListView(generics.GenericAPIView):

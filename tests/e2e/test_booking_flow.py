@@ -138,7 +138,7 @@ def test_booking_works_without_javascript(nojs_page, live_server, seats):
     assert "M1" in confirm.inner_text()
     # The page is already on a ?date= URL: wait for the POST's redirect itself.
     with page.expect_navigation(url="**/?date=*"):
-        confirm.locator("button[type=submit]").click()
+        confirm.locator("button[type=submit].primary").click()  # "Book", not whole day/repeat
     assert "seat mine" in seat_class(page, seats[2])
 
     reservation = Reservation.objects.get(user__email="nojs@example.com")

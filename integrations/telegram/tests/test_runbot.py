@@ -71,6 +71,7 @@ def test_command_menu_is_set_per_language(telegram_on, db):
     assert english["book"] == "book a seat" and set(english) == {
         "book",
         "bookings",
+        "series",
         "tickets",
         "help",
     }
