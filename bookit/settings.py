@@ -405,6 +405,7 @@ TELEGRAM_ENABLED = bool(TELEGRAM_BOT_TOKEN)
 # Every task is safe to run from several scheduler instances at once.
 SCHEDULER_TASKS = [
     ("reservations.services.release_no_shows", 60),
+    ("reservations.waitlist.waitlist_tick", 15),
     ("integrations.notifications.outbox.enqueue_due_reminders", 60),
     ("integrations.notifications.outbox.send_pending", 10),
     ("accounts.services.cleanup_expired_tokens", 3600),
@@ -528,3 +529,6 @@ if not DEBUG:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("Unsafe production settings (DEBUG=0): " + "; ".join(_problems))
+
+# Waitlist (docs/recurring-and-desk.md): how long a seat freed for the first in line is held.
+WAITLIST_OFFER_MINUTES = env_int("WAITLIST_OFFER_MINUTES", 10)

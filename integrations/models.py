@@ -62,6 +62,7 @@ class Notification(models.Model):
         EMAIL_CHANGED = "email_changed", _("Email changed (to the old address)")
         BOOKING_BLOCKED = "booking_blocked", _("Booking cancelled: seat closed")
         MEMBER_REJECTED = "member_rejected", _("Registration declined")
+        WAITLIST_OFFER = "waitlist_offer", _("Waitlist: a seat is held for you")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookit.errors import Conflict, NotFound, ValidationFailed
-from reservations import services, slots
+from reservations import services, slots, waitlist
 from reservations.models import Reservation
 from reservations.policy import get_policy
 from seats.models import Seat
@@ -37,6 +37,9 @@ class DeskState:
     mine: Reservation | None
     can_check_in: bool
     can_walk_in: bool
+    # Busy now: the member may wait for it from the current slot (reservations.waitlist).
+    can_join: bool = False
+    closes: dt.datetime | None = None
 
     @property
     def walk_in_ends(self) -> list[dt.datetime]:
@@ -47,6 +50,22 @@ class DeskState:
         start = slots.current_slot_start(policy, self.now)
         ends, end = [], start + dt.timedelta(minutes=policy.min_minutes)
         limit = min(self.free_until, start + dt.timedelta(minutes=policy.max_minutes))
+        while end <= limit:
+            ends.append(end)
+            end += policy.slot
+        return ends
+
+    @property
+    def join_ends(self) -> list[dt.datetime]:
+        """The ends a waitlist entry from the current slot may choose: past the time the seat
+        frees (nothing to wait for before), until closing, at most the maximum duration."""
+        if not self.can_join or self.closes is None:
+            return []
+        policy = get_policy()
+        start = slots.current_slot_start(policy, self.now)
+        limit = min(self.closes, start + dt.timedelta(minutes=policy.max_minutes))
+        end = start + dt.timedelta(minutes=policy.min_minutes)
+        ends = []
         while end <= limit:
             ends.append(end)
             end += policy.slot
@@ -121,6 +140,14 @@ def desk_state(
         and free_until is not None
         and free_until - slot_start >= dt.timedelta(minutes=policy.min_minutes)
     )
+    can_join = (
+        open_now
+        and not free_now
+        and mine is None
+        and user.is_authenticated
+        and user.can_book
+        and closes - slot_start >= dt.timedelta(minutes=policy.min_minutes)
+    )
     return DeskState(
         seat=seat,
         now=now,
@@ -131,6 +158,8 @@ def desk_state(
         mine=mine,
         can_check_in=can_check_in,
         can_walk_in=can_walk_in,
+        can_join=can_join,
+        closes=closes,
     )
 
 
@@ -164,3 +193,17 @@ def walk_in(*, seat: Seat, user: User, end: dt.datetime | None = None) -> Reserv
             reservation=reservation, by=user, now=now, at_desk=True
         )
     return reservation
+
+
+def join_waitlist(*, seat: Seat, user: User, end: dt.datetime | None = None):
+    """Busy now: wait for this seat from the current slot until ``end`` (default: closing, at
+    most the maximum duration); reservations.waitlist offers it when it frees."""
+    policy = get_policy()
+    now = timezone.now()
+    start = slots.current_slot_start(policy, now)
+    if end is None:
+        closes = dt.datetime.combine(
+            timezone.localtime(now, policy.tz).date(), policy.closes_at, policy.tz
+        )
+        end = min(closes, start + dt.timedelta(minutes=policy.max_minutes))
+    return waitlist.waitlist_join(user=user, seat=seat, start=start, end=end)

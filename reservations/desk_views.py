@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bookit.errors import DomainError, NotFound, ValidationFailed
-from reservations import desk
+from reservations import desk, waitlist
 from reservations.policy import get_policy
 
 
@@ -80,3 +80,17 @@ def _end_from(value: str) -> dt.datetime | None:
     if end is None or timezone.is_naive(end):
         raise ValidationFailed.on("end", _("Choose an end time from the list."))
     return end
+
+
+@login_required
+@require_POST
+def desk_waitlist(request: HttpRequest, token: str) -> HttpResponse:
+    def action(seat):
+        end = _end_from(request.POST.get("end", ""))
+        entry = desk.join_waitlist(seat=seat, user=request.user, end=end)
+        return _(
+            "You are number %(n)d on the waitlist for this seat. When it frees, it is held for "
+            "you for %(minutes)d minutes and you are told."
+        ) % {"n": waitlist.position(entry), "minutes": waitlist.offer_minutes()}
+
+    return _act(request, token, action)

@@ -55,6 +55,9 @@ def seat_table_rows(rows: list[dict], *, can_book: bool, window_label: str) -> S
     """The table row of each seat, with a Book button on a free seat when booking is open."""
     book = escape(_("Book"))
     book_seat = _("Book seat %(seat)s, %(window)s")
+    wait = escape(_("Join the waitlist"))
+    wait_seat = _("Join the waitlist for seat %(seat)s, %(window)s")
+    join_url = escape(reverse("reservations:waitlist-join"))
     window = escape(window_label)
     parts = []
     for r in rows:
@@ -68,6 +71,14 @@ def seat_table_rows(rows: list[dict], *, can_book: bool, window_label: str) -> S
                 f'\n            <button type="submit" name="seat" value="{pk}" '
                 f'class="primary small" data-seat-id="{pk}" data-seat-label="{label} ({kind})" '
                 f'aria-label="{aria}">{book}</button>\n          '
+            )
+        elif state == "busy" and can_book:
+            # The list's form carries the window; this button posts it to the waitlist instead.
+            aria = wait_seat % {"seat": label, "window": window}
+            button = (
+                f'\n            <button type="submit" name="seat" value="{pk}" '
+                f'formaction="{join_url}" class="small" data-waitlist-seat="{pk}" '
+                f'aria-label="{aria}">{wait}</button>\n          '
             )
         parts.append(
             f'\n        <tr class="row-{state}">\n          <th scope="row">{label}</th>\n'

@@ -46,13 +46,21 @@ class PostgresOnlyExclusionConstraint(ExclusionConstraint):
 
 
 LIVE_STATUSES = ("booked", "checked_in")
+# What keeps a seat taken: the live statuses plus "held", a seat held for the member a waitlist
+# offer went to (reservations.waitlist). A held row has no member (user NULL: it is nobody's
+# booking yet, so no list, cap, export or metric of bookings sees it), and the seat's exclusion
+# constraint covers it, so nobody else can book the seat while the offer stands.
+SEAT_HOLDING_STATUSES = (*LIVE_STATUSES, "held")
 
 
 class ReservationQuerySet(models.QuerySet):
     def live(self, *, now: dt.datetime | None = None, grace: dt.timedelta | None = None):
-        """Reservations that hold their seat: checked in, or booked and not yet a no-show.
+        """Reservations that hold their seat: checked in, held for a waitlist offer, or booked
+        and not yet a no-show.
 
         A booked reservation past its check-in grace is free even before release_no_shows runs.
+        Held rows have no member, so a member's own bookings (``filter(user=...)``) never
+        include them; availability does (the seat is busy).
         """
         if grace is None:
             from reservations.policy import get_policy
@@ -61,8 +69,9 @@ class ReservationQuerySet(models.QuerySet):
         now = now or timezone.now()
         # The status__in term is implied by the OR below; it is spelled out so PostgreSQL can
         # prove the predicate of the exclusion constraints' partial GiST indexes and use them.
-        return self.filter(status__in=LIVE_STATUSES).filter(
+        return self.filter(status__in=SEAT_HOLDING_STATUSES).filter(
             Q(status=Reservation.Status.CHECKED_IN)
+            | Q(status=Reservation.Status.HELD)
             | Q(status=Reservation.Status.BOOKED, start__gt=now - grace)
         )
 
@@ -91,6 +100,7 @@ class Reservation(models.Model):
         CHECKED_IN = "checked_in", _("Checked in")
         CANCELLED = "cancelled", _("Cancelled")
         NO_SHOW = "no_show", _("No-show")
+        HELD = "held", _("Held for the waitlist")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -155,7 +165,7 @@ class Reservation(models.Model):
                     (TsTzRange("start", "end", RangeBoundary()), RangeOperators.OVERLAPS),
                     ("seat", RangeOperators.EQUAL),
                 ],
-                condition=Q(status__in=LIVE_STATUSES),
+                condition=Q(status__in=SEAT_HOLDING_STATUSES),
             ),
             PostgresOnlyExclusionConstraint(
                 name="reservation_user_no_overlap",
@@ -226,6 +236,91 @@ class Series(models.Model):
         if self.until is not None:
             data["until"] = self.until.isoformat()
         return data
+
+
+class WaitlistEntry(models.Model):
+    """A member waiting for a seat (one seat, or any seat of a floor and/or kind) over a window.
+
+    reservations.waitlist: when a matching seat frees, the first waiting entry (by created_at)
+    is offered it: a Reservation in status "held" keeps the seat for that member until
+    ``offer_expires_at``; accepting turns that row into the member's booking through the
+    booking service, declining or expiry deletes it and offers the seat to the next in line.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        OFFERED = "offered", _("Offered")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="waitlist_entries",
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    seat = models.ForeignKey(
+        "seats.Seat",
+        verbose_name=_("seat"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    floor = models.ForeignKey(
+        "seats.Floor",
+        verbose_name=_("floor"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(
+        _("seat kind"), max_length=20, blank=True, default="", choices=Seat.Kind.choices
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.WAITING
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    offered_seat = models.ForeignKey(
+        "seats.Seat",
+        verbose_name=_("offered seat"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True)
+    # The held row while offered; the member's booking once accepted.
+    reservation = models.ForeignKey(
+        Reservation,
+        verbose_name=_("reservation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="waitlist_status_created")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="waitlist_end_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"waitlist #{self.pk} {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.WAITING, self.Status.OFFERED)
 
 
 class BookingPolicy(models.Model):

@@ -3,6 +3,9 @@
 Connected in ReservationsConfig.ready(); the signals are documented where they are defined.
 """
 
+import datetime as dt
+
+from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,8 +13,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.signals import user_deleting
 from bookit.errors import Conflict
+from reservations import waitlist
 from reservations.models import Reservation
 from reservations.services import reservations_cancel_future_for_user
+from reservations.signals import reservation_changed
 from seats.models import Floor, Seat
 from seats.signals import floor_deleting, seat_deleting
 
@@ -52,3 +57,15 @@ def _keep_floor_with_bookings(sender: object, *, floor: Floor, **kwargs: object)
             )
             % {"name": floor.name}
         )
+
+
+@receiver(reservation_changed, dispatch_uid="reservations.waitlist_on_free")
+def _offer_freed_seat(sender: object, *, reservation: Reservation, action: str, **kwargs) -> None:
+    """A seat freed (cancelled, cut short, moved, released as a no-show): once committed, the
+    waitlist offers it to the next in line (reservations.waitlist; the scheduler also does)."""
+    if action not in ("cancelled", "updated", "no_show"):
+        return
+    start, end = reservation.start, reservation.end
+    if action == "updated":  # the old window is gone from the row: look at its whole days
+        start, end = start - dt.timedelta(days=1), end + dt.timedelta(days=1)
+    transaction.on_commit(lambda: waitlist.offers_after_change(start=start, end=end), robust=True)

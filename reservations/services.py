@@ -26,7 +26,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from bookit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from reservations import slots
-from reservations.models import LIVE_STATUSES, BookingPolicy, Reservation, SeatBlock, Series
+from reservations.models import (
+    LIVE_STATUSES,
+    SEAT_HOLDING_STATUSES,
+    BookingPolicy,
+    Reservation,
+    SeatBlock,
+    Series,
+)
 from reservations.policy import EffectiveRule, default_rule, get_policy, rule_for_seat
 from reservations.signals import reservation_changed, reservation_conflict
 from seats.models import Seat
@@ -153,7 +160,11 @@ def _check_overlaps(
         related = (overlap & related) | Q(user=user, end__gt=now)
     else:
         related = overlap & related
-    rows = Reservation.objects.filter(related, status__in=LIVE_STATUSES).order_by("start", "id")
+    # SEAT_HOLDING_STATUSES: a seat held for a waitlist offer clashes too; a held row has no
+    # member, so it is never the member's clash nor counts against their cap.
+    rows = Reservation.objects.filter(related, status__in=SEAT_HOLDING_STATUSES).order_by(
+        "start", "id"
+    )
     if exclude_pk:
         rows = rows.exclude(pk=exclude_pk)
     if rule.cap_kind:  # the same statement, joined to the seat for its kind
@@ -356,12 +367,14 @@ def _checked_booking(
     now: dt.datetime,
     exclude_pk: int | None,
     series: Series | None = None,
+    count_cap: bool | None = None,
 ) -> Iterator[None]:
     """Every rule for ``user`` holding ``seat`` over [start, end), then the body, in one
     transaction: the checks that need no lock run first (no write lock is taken for a refused
     window), then the member and seat rows are locked and the overlaps, blocks and caps are
     checked; the body writes while the locks are held. ``exclude_pk``: the booking being moved
-    (it neither conflicts with itself nor counts against the cap again)."""
+    (it neither conflicts with itself nor counts against the cap again). ``count_cap``: whether
+    the cap is checked (default: on create only; a held seat being accepted is a new booking)."""
     policy = get_policy()  # once: every rule below reads this one copy
     rule = rule_for_seat(seat, policy)  # the seat's effective rule (policy + floor/kind rules)
     _check_bookable(user=user, seat=seat, by=by)
@@ -377,7 +390,7 @@ def _checked_booking(
             now=now,
             policy=policy,
             rule=rule,
-            limit_upcoming=exclude_pk is None,
+            limit_upcoming=exclude_pk is None if count_cap is None else count_cap,
             series=series,
         )
         yield
@@ -449,6 +462,70 @@ def reservation_update(
         reservation_changed.send(Reservation, reservation=locked, action="updated", by=by)
     reservation.refresh_from_db()
     return reservation
+
+
+# --- Waitlist holds (reservations.waitlist) -----------------------------------------------
+
+
+def hold_create(
+    *, user: User, seat: Seat, start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> Reservation:
+    """Hold ``seat`` over [start, end) for ``user``, who was offered it from the waitlist.
+
+    Every rule of a booking by ``user`` is checked (a hold the member could not accept would
+    only keep the seat from others). The row is in status "held" with no member: the seat's
+    exclusion constraint (and the overlap check above) keeps everyone else out of it, while
+    it is nobody's booking yet. No booking event is sent.
+    """
+    with _checked_booking(
+        user=user, seat=seat, start=start, end=end, by=user, now=now, exclude_pk=None
+    ):
+        hold = Reservation(
+            user=None,
+            seat=seat,
+            start=start,
+            end=end,
+            status=Status.HELD,
+            created_by=user,
+            created_at=now,
+        )
+        _save_guarded(hold)
+    return hold
+
+
+def hold_accept(
+    *, hold: Reservation, user: User, start: dt.datetime, now: dt.datetime
+) -> Reservation:
+    """Turn the held row into ``user``'s booking from ``start``, every rule checked again
+    (the cap included: it is a new booking). Call inside the waitlist's transaction, with
+    the hold locked."""
+    with _checked_booking(
+        user=user,
+        seat=hold.seat,
+        start=start,
+        end=hold.end,
+        by=user,
+        now=now,
+        exclude_pk=hold.pk,
+        count_cap=True,
+    ):
+        hold.user, hold.created_by, hold.created_at = user, user, now
+        hold.start, hold.status = start, Status.BOOKED
+        _save_guarded(hold, fields=["user", "created_by", "created_at", "start", "status"])
+        reservation_changed.send(Reservation, reservation=hold, action="created", by=user)
+    return hold
+
+
+def hold_release(*, hold_pk: int | None) -> tuple[int, dt.datetime, dt.datetime] | None:
+    """Delete a held row (offer declined, expired or withdrawn): the seat is free again.
+    Returns (seat id, start, end) of what was freed, or None when there was no hold."""
+    if hold_pk is None:
+        return None
+    hold = Reservation.objects.filter(pk=hold_pk, status=Status.HELD).first()
+    if hold is None:
+        return None
+    hold.delete()
+    return hold.seat_id, hold.start, hold.end
 
 
 def reservation_cancel(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookit.errors import PermissionDenied, ValidationFailed
+from reservations import waitlist
 from reservations.models import LIVE_STATUSES, BookingRule, Reservation, SeatBlock
 from reservations.policy import OVERRIDABLE, default_rule, policy_changed
 from reservations.services import check_interval, reservation_cancel
@@ -80,7 +81,10 @@ def seat_block_delete(*, block: SeatBlock, by: User) -> None:
     """Reopen: the seat can be booked again (cancelled bookings stay cancelled)."""
     if not by.is_staff:
         raise PermissionDenied()
+    start, end = block.start, block.end
     block.delete()
+    # The reopened seat goes to whoever waits for it (reservations.waitlist), once committed.
+    transaction.on_commit(lambda: waitlist.offers_after_change(start=start, end=end), robust=True)
 
 
 def booking_rule_check(*, rule: BookingRule) -> None:

@@ -14,3 +14,7 @@ reservation_changed = Signal()
 
 # A booking was refused because of an overlap (metrics count these); kwargs: seat, user, kind.
 reservation_conflict = Signal()
+
+# A waitlist entry was offered a held seat (reservations.waitlist), inside the offer's
+# transaction; kwargs: entry (its reservation is the hold). Notifications tell the member.
+waitlist_offered = Signal()

@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.services import user_calendar_token
 from bookit.errors import DomainError, NotFound
 from bookit.forms import add_service_error
-from reservations import qr, selectors, series, services
+from reservations import qr, selectors, series, services, waitlist
 from reservations.calendar import build_calendar
 from reservations.forms import ChangeTimeForm
 from reservations.models import Reservation
@@ -77,8 +77,35 @@ def booking_list(request: HttpRequest) -> HttpResponse:
         # webcal:// makes the browser hand the feed to the calendar app as a subscription.
         "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
         "policy": policy,
+        "waitlist": waitlist_cards(request.user, policy.tz),
     }
     return render(request, "reservations/booking_list.html", context)
+
+
+def waitlist_cards(user: User, tz) -> list[dict]:
+    """The member's active waitlist entries for "my bookings": offers first, then the line."""
+    cards = []
+    for entry in waitlist.entries_for_user(user=user, active_only=True):
+        start, end = timezone.localtime(entry.start, tz), timezone.localtime(entry.end, tz)
+        if entry.seat is not None:
+            target = _("seat %(seat)s") % {"seat": entry.seat.label}
+        else:
+            parts = [entry.floor.name] if entry.floor else []
+            parts += [entry.get_kind_display()] if entry.kind else []
+            target = _("any seat: %(what)s") % {"what": ", ".join(parts)}
+        cards.append(
+            {
+                "entry": entry,
+                "target": target,
+                "when": f"{formats.date_format(start.date(), 'D, j E')}, {start:%H:%M}–{end:%H:%M}",
+                "position": waitlist.position(entry),
+                "expires": timezone.localtime(entry.offer_expires_at, tz)
+                if entry.offer_expires_at
+                else None,
+            }
+        )
+    cards.sort(key=lambda c: c["entry"].status != waitlist.Status.OFFERED)
+    return cards
 
 
 @login_required

@@ -244,6 +244,21 @@ def _account(kind: str, payload: dict[str, Any], user) -> Message:
     )
 
 
+def _waitlist(payload: dict[str, Any]) -> Message:
+    names = {"seat": payload["seat"], "window": payload_window(payload)}
+    expires = f"{local(dt.datetime.fromisoformat(payload['expires'])):%H:%M}"
+    return Message(
+        _("A seat is free for you: seat %(seat)s, %(window)s") % names,
+        [
+            _("Seat %(seat)s (%(floor)s), %(window)s, freed and is held for you until %(time)s.")
+            % {**names, "floor": payload["floor"], "time": expires},
+            _("Accept it before then, or it goes to the next in line."),
+        ],
+        _("Accept or decline"),
+        site_url(reverse("reservations:list") + "#waitlist"),
+    )
+
+
 def render(kind: str, payload: dict[str, Any], *, user) -> Message:
     """The message for an outbox row, in ``user.language``."""
     with override(user.language):
@@ -256,4 +271,6 @@ def render(kind: str, payload: dict[str, Any], *, user) -> Message:
             return _booking(kind, payload)
         if kind in {"ticket_status", "ticket_created"}:
             return _ticket(kind, payload)
+        if kind == "waitlist_offer":
+            return _waitlist(payload)
         return _account(kind, payload, user)

@@ -9,6 +9,8 @@ channels narrows it further, see outbox.channels_for):
   just saw the answer in the app or the chat); check-in confirmations only on Telegram (an
   email for the moment you are at the desk is noise).
 - tickets: the author hears about status changes; every staff member about new tickets.
+- waitlist offers: a seat held for the first in line, on every chosen channel (Telegram with
+  Accept / Decline buttons), until the offer expires.
 - seat blocks (issue 17): a booking cancelled or cut short because staff closed the seat, on
   every chosen channel, with the reason.
 - accounts: verified (account_event; member_verification_changed's "verified" is the same
@@ -34,7 +36,7 @@ from integrations.notifications.outbox import (
     notify,
     reservation_payload,
 )
-from reservations.signals import reservation_changed
+from reservations.signals import reservation_changed, waitlist_offered
 from tickets.signals import ticket_created, ticket_status_changed
 
 EMAIL_ONLY = [Channel.EMAIL]
@@ -90,6 +92,27 @@ def on_reservation_changed(
         key=key,
         payload=reservation_payload(reservation, by_staff=not by_member),
         channels=channels,
+    )
+
+
+@receiver(waitlist_offered, dispatch_uid="notifications-waitlist-offer")
+def on_waitlist_offered(sender, entry, **kwargs) -> None:
+    """A seat freed and is held for the first in line: on every chosen channel (Telegram with
+    Accept / Decline buttons); the "my bookings" page shows the offer whatever the channels."""
+    hold = entry.reservation
+    seat = entry.offered_seat
+    notify(
+        user=entry.user,
+        kind=Kind.WAITLIST_OFFER,
+        key=f"waitlist:{entry.pk}:offer:{hold.pk}",
+        payload={
+            "entry": entry.pk,
+            "seat": seat.label,
+            "floor": seat.floor.name,
+            "start": hold.start.isoformat(),
+            "end": hold.end.isoformat(),
+            "expires": entry.offer_expires_at.isoformat(),
+        },
     )
 
 

@@ -26,10 +26,10 @@ from django.utils.translation import override
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from accounts.models import User
-from bookit.errors import DomainError
+from bookit.errors import DomainError, NotFound
 from integrations.telegram import services
 from integrations.telegram.messages import format_window, local
-from reservations import selectors, slots
+from reservations import selectors, slots, waitlist
 from reservations import series as series_service
 from reservations import services as booking
 from reservations.models import Reservation, Series
@@ -361,6 +361,30 @@ def _cancel(user: User, pk: int) -> Reply:
     return Reply(_("Cancelled: %(line)s.") % {"line": _reservation_line(reservation)})
 
 
+# --- waitlist offers (reservations.waitlist) -----------------------------------------------
+
+
+def _accept_offer(user: User, pk: int) -> Reply:
+    try:
+        reservation = waitlist.offer_accept(user=user, pk=pk)
+    except NotFound:
+        return _stale()
+    except DomainError as exc:
+        return Reply(str(exc.message))
+    text = _("Booked: %(line)s.") % {"line": _reservation_line(reservation)}
+    return Reply(text, _markup([(_("Cancel booking"), f"c:{reservation.pk}")]))
+
+
+def _decline_offer(user: User, pk: int) -> Reply:
+    try:
+        waitlist.offer_decline(user=user, pk=pk)
+    except NotFound:
+        return _stale()
+    except DomainError as exc:
+        return Reply(str(exc.message))
+    return Reply(_("Declined: the seat goes to the next in line."))
+
+
 # --- callback dispatch ---------------------------------------------------------------------
 
 
@@ -398,6 +422,10 @@ def callback_view(user: User, data: str) -> Reply:
                 return _cancel_series(user, int(pk))
             case ["cn"]:
                 return Reply(_("The booking is kept."))
+            case ["wa", pk]:
+                return _accept_offer(user, int(pk))
+            case ["wd", pk]:
+                return _decline_offer(user, int(pk))
     except ValueError:
         pass
     return _stale()

@@ -21,6 +21,17 @@ def cancel_button(reservation_id: int) -> InlineKeyboardMarkup:
     )
 
 
+def offer_buttons(entry_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(_("Accept"), callback_data=f"wa:{entry_id}"),
+                InlineKeyboardButton(_("Decline"), callback_data=f"wd:{entry_id}"),
+            ]
+        ]
+    )
+
+
 def render_notification(
     kind: str, payload: dict[str, Any], user
 ) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -30,4 +41,7 @@ def render_notification(
     if kind in CANCELLABLE:
         with override(user.language):
             markup = cancel_button(payload["reservation"])
+    elif kind == "waitlist_offer":
+        with override(user.language):
+            markup = offer_buttons(payload["entry"])
     return message.text, markup

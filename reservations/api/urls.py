@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from reservations.api import blocks, desk_views, seat_views, series_views, views
+from reservations.api import blocks, desk_views, seat_views, series_views, views, waitlist_views
 
 urlpatterns = [
     re_path(r"^seat/?$", seat_views.SeatListView.as_view(), name="seats"),
@@ -26,6 +26,22 @@ urlpatterns = [
         r"^reservations/series/(?P<pk>[0-9]{1,18})/?$",
         series_views.SeriesDetailView.as_view(),
         name="series",
+    ),
+    re_path(r"^waitlist/?$", waitlist_views.WaitlistListView.as_view(), name="waitlist"),
+    re_path(
+        r"^waitlist/(?P<pk>[0-9]{1,18})/?$",
+        waitlist_views.WaitlistDetailView.as_view(),
+        name="waitlist-entry",
+    ),
+    re_path(
+        r"^waitlist/(?P<pk>[0-9]{1,18})/accept/?$",
+        waitlist_views.WaitlistAcceptView.as_view(),
+        name="waitlist-accept",
+    ),
+    re_path(
+        r"^waitlist/(?P<pk>[0-9]{1,18})/decline/?$",
+        waitlist_views.WaitlistDeclineView.as_view(),
+        name="waitlist-decline",
     ),
     re_path(r"^reservations/?$", views.ReservationListView.as_view(), name="reservations"),
     re_path(
