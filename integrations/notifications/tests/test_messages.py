@@ -36,6 +36,14 @@ PAYLOADS = {
     "password_reset": {},
     "email_change": {"to": "m@new.example", "email": "m@new.example"},
     "email_changed": {"to": "old@example.com", "email": "member@example.com"},
+    "waitlist_offer": {
+        "entry": 5,
+        "seat": "A1",
+        "floor": "Floor 1",
+        "start": "2026-12-02T10:00:00+03:00",
+        "end": "2026-12-02T12:00:00+03:00",
+        "expires": "2026-12-02T09:40:00+03:00",
+    },
 }
 
 
