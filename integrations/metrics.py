@@ -153,6 +153,7 @@ def _occupancy(now: dt.datetime) -> list[GaugeMetricFamily]:
     ).values_list("name", "active")
     occupied = dict(
         Reservation.objects.live(now=now)
+        .exclude(status=Reservation.Status.HELD)  # a waitlist hold is nobody's use of the seat
         .filter(start__lte=now, end__gt=now, seat__is_active=True)
         .values_list("seat__floor__name")
         .annotate(n=Count("seat", distinct=True))

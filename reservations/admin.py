@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from bookit.errors import DomainError
 from bookit.forms import RequestFormMixin, add_service_error
 from reservations import services, services_blocks
-from reservations.models import BookingPolicy, BookingRule, Reservation, SeatBlock, Series
+from reservations.models import (
+    BookingPolicy,
+    BookingRule,
+    Reservation,
+    SeatBlock,
+    Series,
+    WaitlistEntry,
+)
 from reservations.policy import OVERRIDABLE, get_policy, policy_changed
 
 
@@ -385,3 +392,32 @@ class SeatBlockAdmin(RequestFormMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for block in queryset:
             services_blocks.seat_block_delete(block=block, by=request.user)
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(admin.ModelAdmin):
+    """Read-only: the line is joined, offered and answered through reservations.waitlist (the
+    pages, API and bot), so every offer holds its seat and every accept is a checked booking."""
+
+    list_display = (
+        "id",
+        "user",
+        "seat",
+        "floor",
+        "kind",
+        "start",
+        "end",
+        "status",
+        "offered_seat",
+        "offer_expires_at",
+        "created_at",
+    )
+    list_filter = ("status",)
+    list_select_related = ("user", "seat", "floor", "offered_seat")
+    search_fields = ("user__email", "seat__label")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

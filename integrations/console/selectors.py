@@ -78,6 +78,7 @@ def dashboard(*, now: dt.datetime | None = None) -> Dashboard:
     )
     today = list(
         Reservation.objects.filter(start__lt=day_end, end__gt=day_start)
+        .exclude(status=Reservation.Status.HELD)  # waitlist holds are nobody's booking yet
         .select_related("seat__floor", "user")
         .order_by("start", "id")
     )

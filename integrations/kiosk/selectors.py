@@ -86,7 +86,8 @@ def floor_state(*, floor: Floor, now: dt.datetime | None = None) -> dict:
             free_until = next_booking.start if next_booking else (closes if is_open else None)
             busy_until, holder = None, None
         else:
-            state = now_booking.status  # booked | checked_in
+            # booked | checked_in; a seat held for a waitlist offer shows as booked (nobody's name).
+            state = "booked" if now_booking.status == "held" else now_booking.status
             free_until, busy_until = None, now_booking.end
             user = now_booking.user
             holder = user.first_name if user is not None and user.show_on_map else None

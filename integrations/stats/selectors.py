@@ -155,7 +155,10 @@ def stats_report(filters: StatsFilters) -> StatsReport:
     period_start = dt.datetime.combine(filters.start, dt.time(0), tz)
     period_end = dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time(0), tz)
 
-    reservations = Reservation.objects.filter(start__lt=period_end, end__gt=period_start)
+    # Waitlist holds (status "held") are nobody's booking: not counted, not occupancy.
+    reservations = Reservation.objects.filter(start__lt=period_end, end__gt=period_start).exclude(
+        status=Reservation.Status.HELD
+    )
     seats = Seat.objects.all()
     if filters.floor is not None:
         reservations = reservations.filter(seat__floor=filters.floor)
