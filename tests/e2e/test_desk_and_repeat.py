@@ -22,7 +22,10 @@ def clock():
 
 @pytest.fixture
 def member_in(page, live_server, clock, transactional_db):
-    user = make_user("desk@example.com", first_name="Dina", last_name="Desk", verified=True)
+    # English pages: the assertions below read the English texts (Russian is the default).
+    user = make_user(
+        "desk@example.com", first_name="Dina", last_name="Desk", verified=True, language="en"
+    )
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_email", user.email)
     page.fill("#id_password", PASSWORD)
@@ -70,3 +73,27 @@ def test_repeat_on_the_booking_step(page, live_server, member_in, seat):
     page.wait_for_url(f"{live_server.url}/bookings/")
     assert "3 of 3 booked" in page.inner_text(".messages")
     assert Reservation.objects.filter(user=member_in, series__isnull=False).count() == 3
+
+
+def test_join_the_waitlist_at_the_desk_then_accept_the_offer(page, live_server, member_in, seat):
+    """A busy seat at the door: join its waitlist on the desk page; when the booking is
+    cancelled the seat is held for the member, who accepts it on "my bookings"."""
+    other = make_user("holder@example.com", first_name="Hidden", verified=True)
+    from reservations import services
+
+    booking = services.reservation_create(user=other, seat=seat, start=at(0, 9), end=at(0, 12))
+    page.goto(f"{live_server.url}/s/{seat_token(seat.pk)}")
+    assert "Busy now" in page.inner_text("#desk-state")
+    assert "Hidden" not in page.content()
+    page.select_option("#waitlist-end", label="12:00")
+    page.click("#desk-waitlist")
+    page.wait_for_selector(".messages")
+    assert "number 1 on the waitlist" in page.inner_text(".messages")
+    services.reservation_cancel(reservation=booking, by=other)  # commits: the offer is made
+    page.goto(f"{live_server.url}/bookings/")
+    assert "Seat D7 is held for you" in page.inner_text("#waitlist")
+    page.click("#waitlist button.primary")
+    page.wait_for_url(f"{live_server.url}/bookings/")
+    assert "Booked: seat D7" in page.inner_text(".messages")
+    mine = Reservation.objects.get(user=member_in)
+    assert mine.status == "booked" and mine.seat == seat and mine.end == at(0, 12)
