@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from bookit.errors import Conflict, DomainError, NotFound, ValidationFailed
 from reservations import services
-from reservations.models import Reservation, Series
+from reservations.models import Reservation, SeatBlock, Series
 from reservations.policy import get_policy, rule_for_seat
 from seats.models import Seat
 
@@ -104,7 +104,8 @@ def occurrence_windows(
 def series_preview(
     *, user: User, seat: Seat, start: dt.datetime, end: dt.datetime, repeat: Repeat
 ) -> list[Occurrence]:
-    """Which occurrences are free, with the reason for the others. Reads only; three queries."""
+    """Which occurrences are free, with the reason for the others. Reads only; a fixed
+    number of queries (the blocks, the reservations, the cap), whatever the occurrences."""
     now = timezone.now()
     windows = occurrence_windows(start=start, end=end, repeat=repeat, now=now)
     services.check_can_book(user=user, seat=seat, by=user)
@@ -119,6 +120,8 @@ def series_preview(
         .filter(Q(seat=seat) | Q(user=user))
         .only("seat_id", "user_id", "start", "end")
     )
+    # The seat's (or its floor's) blocks over the whole span: one read, as the booking checks.
+    blocks = list(SeatBlock.objects.covering(seat=seat, start=windows[0][0], end=windows[-1][1]))
     rule = rule_for_seat(seat)
     occurrences = []
     for occ_start, occ_end in windows:
@@ -128,7 +131,10 @@ def series_preview(
         except ValidationFailed as exc:
             reason = str(exc.message)
         clashes = [r for r in taken if r.start < occ_end and r.end > occ_start]
-        if reason is None and any(r.seat_id == seat.pk for r in clashes):
+        closed = next((b for b in blocks if b.start < occ_end and b.end > occ_start), None)
+        if reason is None and closed is not None:
+            reason = _("The seat is closed at that time: %(reason)s") % {"reason": closed.reason}
+        elif reason is None and any(r.seat_id == seat.pk for r in clashes):
             reason = _("The seat is taken at that time.")
         elif reason is None and clashes:
             reason = _("You already have a booking at that time.")
@@ -154,6 +160,7 @@ def series_create(
     windows = occurrence_windows(start=start, end=end, repeat=repeat)
     services.check_can_book(user=user, seat=seat, by=by)
     with transaction.atomic():
+        services.lock_for_series(user=user, seat=seat)
         series = Series.objects.create(
             user=user,
             seat=seat,

@@ -279,6 +279,14 @@ def _lock(*, user: User, seat: Seat) -> None:
     list(Seat.objects.select_for_update().filter(pk=seat.pk).order_by().values_list("pk"))
 
 
+def lock_for_series(*, user: User, seat: Seat) -> None:
+    """Take the booking locks once for a whole series (reservations.series_create), inside its
+    transaction: each occurrence then skips its own two lock statements."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_for_series needs the series' transaction")
+    _lock(user=user, seat=seat)
+
+
 def _check_bookable(*, user: User, seat: Seat, by: User) -> None:
     if not user.is_active:
         raise ValidationFailed.on("user", _("This account is not active."))
@@ -368,19 +376,22 @@ def _checked_booking(
     exclude_pk: int | None,
     series: Series | None = None,
     count_cap: bool | None = None,
+    locked: bool = False,
 ) -> Iterator[None]:
     """Every rule for ``user`` holding ``seat`` over [start, end), then the body, in one
     transaction: the checks that need no lock run first (no write lock is taken for a refused
     window), then the member and seat rows are locked and the overlaps, blocks and caps are
     checked; the body writes while the locks are held. ``exclude_pk``: the booking being moved
     (it neither conflicts with itself nor counts against the cap again). ``count_cap``: whether
-    the cap is checked (default: on create only; a held seat being accepted is a new booking)."""
+    the cap is checked (default: on create only; a held seat being accepted is a new booking).
+    ``locked``: the caller's transaction already holds the member and seat locks (a series)."""
     policy = get_policy()  # once: every rule below reads this one copy
     rule = rule_for_seat(seat, policy)  # the seat's effective rule (policy + floor/kind rules)
     _check_bookable(user=user, seat=seat, by=by)
     validate_window(start=start, end=end, now=now, rule=rule)
     with transaction.atomic():
-        _lock(user=user, seat=seat)
+        if not (locked and transaction.get_connection().in_atomic_block):
+            _lock(user=user, seat=seat)
         _check_overlaps(
             user=user,
             seat=seat,
@@ -406,11 +417,20 @@ def reservation_create(
     series: Series | None = None,
 ) -> Reservation:
     """Book ``seat`` for ``user``. ``by`` is the acting user (staff may book for anyone);
-    ``series``: the recurring booking this is an occurrence of (reservations.series)."""
+    ``series``: the recurring booking this is an occurrence of (reservations.series), whose
+    transaction took the member and seat locks once for all its occurrences (lock_for_series)."""
     by = by or user
     now = timezone.now()
     with _checked_booking(
-        user=user, seat=seat, start=start, end=end, by=by, now=now, exclude_pk=None, series=series
+        user=user,
+        seat=seat,
+        start=start,
+        end=end,
+        by=by,
+        now=now,
+        exclude_pk=None,
+        series=series,
+        locked=series is not None,
     ):
         reservation = Reservation(
             user=user,

@@ -379,3 +379,28 @@ class TestTelegram:
 
 def test_seat_kinds_are_known():
     assert Seat.Kind.values
+
+
+class TestFreedByAChange:
+    def test_moving_a_booking_away_offers_the_seat(
+        self, member, staff, seat, seat2, taken, django_capture_on_commit_callbacks
+    ):
+        entry = join(member, seat)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.reservation_update(reservation=taken, by=staff, seat=seat2)
+        entry.refresh_from_db()
+        assert entry.status == Status.OFFERED and entry.offered_seat == seat
+
+    def test_a_held_seat_on_the_kiosk_is_booked_without_a_name(
+        self, frozen, member, other_member, seat, django_capture_on_commit_callbacks
+    ):
+        from integrations.kiosk.selectors import floor_state
+
+        booking = make_reservation(other_member, seat, start=at(0, 9), end=at(0, 12))
+        join(member, seat, start=at(0, 9), end=at(0, 12))
+        with django_capture_on_commit_callbacks(execute=True):
+            services.reservation_cancel(reservation=booking, by=other_member)
+        assert Reservation.objects.filter(seat=seat, status="held").exists()
+        state = floor_state(floor=seat.floor)
+        row = next(r for r in state["seats"] if r["id"] == seat.pk)
+        assert row["state"] == "booked" and not row.get("holder")
