@@ -24,6 +24,7 @@ from seats.signals import floor_deleting, seat_deleting
 @receiver(user_deleting, dispatch_uid="reservations.cancel_future_of_deleted_user")
 def _cancel_future_of_deleted_user(sender: object, *, user: User, **kwargs: object) -> None:
     reservations_cancel_future_for_user(user=user)
+    waitlist.waitlist_leave_all(user=user)  # a standing offer's hold goes to the next in line
 
 
 @receiver(seat_deleting, dispatch_uid="reservations.keep_seat_with_bookings")

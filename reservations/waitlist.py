@@ -204,6 +204,16 @@ def waitlist_leave(*, user: User, pk: int) -> WaitlistEntry:
     return entry
 
 
+def waitlist_leave_all(*, user: User) -> int:
+    """Account deletion: leave every active entry (standing offers pass on)."""
+    pks = list(
+        WaitlistEntry.objects.filter(user=user, status__in=ACTIVE).values_list("pk", flat=True)
+    )
+    for pk in pks:
+        waitlist_leave(user=user, pk=pk)
+    return len(pks)
+
+
 def offer_decline(*, user: User, pk: int) -> WaitlistEntry:
     """Say no to the seat offered: the hold is released and goes to the next in line."""
     with transaction.atomic():
@@ -372,6 +382,14 @@ def expire_offers(*, now: dt.datetime | None = None) -> int:
             count += 1
     count += WaitlistEntry.objects.filter(status=Status.WAITING, end__lte=now).update(
         status=Status.EXPIRED, decided_at=now
+    )
+    # A hold no standing offer refers to (its entry deleted with an account, say) frees its seat.
+    stale = now - dt.timedelta(minutes=offer_minutes() + 1)
+    standing = WaitlistEntry.objects.filter(status=Status.OFFERED).values("reservation_id")
+    count += (
+        Reservation.objects.filter(status=Reservation.Status.HELD, created_at__lt=stale)
+        .exclude(pk__in=standing.exclude(reservation_id=None))
+        .delete()[0]
     )
     return count
 

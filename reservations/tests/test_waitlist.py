@@ -404,3 +404,26 @@ class TestFreedByAChange:
         state = floor_state(floor=seat.floor)
         row = next(r for r in state["seats"] if r["id"] == seat.pk)
         assert row["state"] == "booked" and not row.get("holder")
+
+
+class TestCleanUp:
+    def test_deleting_an_account_releases_its_offer(
+        self, member, other_member, staff, seat, taken, django_capture_on_commit_callbacks
+    ):
+        from accounts.signals import user_deleting
+
+        first, second = join(member, seat), join(other_member, seat)
+        free_it(taken, staff, django_capture_on_commit_callbacks)
+        with django_capture_on_commit_callbacks(execute=True):
+            user_deleting.send(sender=type(member), user=member)
+        first.refresh_from_db()
+        second.refresh_from_db()
+        assert first.status == Status.CANCELLED and second.status == Status.OFFERED
+
+    def test_an_orphan_hold_is_swept(self, frozen, member, staff, seat, taken):
+        hold = Reservation.objects.create(
+            seat=make_seat("O1"), start=START, end=END, status="held", user=None
+        )
+        frozen.shift(dt.timedelta(minutes=12))
+        waitlist.waitlist_tick()
+        assert not Reservation.objects.filter(pk=hold.pk).exists()
