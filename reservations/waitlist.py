@@ -388,7 +388,7 @@ def expire_offers(*, now: dt.datetime | None = None) -> int:
     standing = WaitlistEntry.objects.filter(status=Status.OFFERED).values("reservation_id")
     count += (
         Reservation.objects.filter(status=Reservation.Status.HELD, created_at__lt=stale)
-        .exclude(pk__in=standing.exclude(reservation_id=None))
+        .exclude(pk__in=standing.filter(reservation__isnull=False))
         .delete()[0]
     )
     return count
