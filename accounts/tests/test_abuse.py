@@ -62,7 +62,7 @@ def storm(request, n: int = THREADS) -> list[int]:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
 def test_sixteen_concurrent_wrong_passwords_reach_the_hasher_at_most_five_times(settings):
-    settings.PASSWORD_HASHERS = ["tests.faults.test_abuse.CountingHasher"]
+    settings.PASSWORD_HASHERS = ["accounts.tests.test_abuse.CountingHasher"]
     settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     make_user("target@example.com", verified=True)
     # The class Django loaded by dotted path (pytest may have imported this module under
