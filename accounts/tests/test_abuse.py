@@ -9,13 +9,14 @@ import threading
 import pytest
 import time_machine
 from django.contrib.auth.hashers import MD5PasswordHasher, get_hasher
-from django.db import connection, connections
+from django.db import connection
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import LoginFailure
 from accounts.tests.factories import make_user
 from bookit.tests.clock import NOW
+from bookit.tests.race import race
 
 LOGIN = "/api/auth/login"
 THREADS = 16
@@ -37,25 +38,7 @@ class CountingHasher(MD5PasswordHasher):
 
 def storm(request, n: int = THREADS) -> list[int]:
     """Run ``request(client)`` in n threads released at once; their status codes."""
-    barrier = threading.Barrier(n)
-    codes: list[int] = []
-    lock = threading.Lock()
-
-    def run():
-        try:
-            barrier.wait(timeout=30)
-            code = request(APIClient()).status_code
-            with lock:
-                codes.append(code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return codes
+    return race(lambda: request(APIClient()).status_code, senders=n)
 
 
 @pytest.mark.postgres
