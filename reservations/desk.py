@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookit.errors import Conflict, NotFound, ValidationFailed
+from reservations import messages as msg
 from reservations import services, slots, waitlist
 from reservations.models import Reservation
 from reservations.policy import get_policy
@@ -77,7 +77,7 @@ def seat_for_token(token: str) -> Seat:
     pk = seat_id_from_token(token)
     seat = Seat.objects.select_related("floor").filter(pk=pk).first() if pk else None
     if seat is None:
-        raise NotFound(_("This seat code is not valid."))
+        raise NotFound(msg.SEAT_CODE_INVALID)
     return seat
 
 
@@ -167,9 +167,7 @@ def desk_check_in(*, seat: Seat, user: User) -> tuple[Reservation, bool]:
     """Check in the caller's own current booking of this seat; a repeat changes nothing."""
     mine = _own_current(seat=seat, user=user, now=timezone.now())
     if mine is None:
-        raise ValidationFailed.on(
-            "non_field_errors", _("You have no booking of this seat to check in now.")
-        )
+        raise ValidationFailed.on("non_field_errors", msg.NOTHING_TO_CHECK_IN)
     return services.reservation_check_in(reservation=mine, by=user, at_desk=True)
 
 
@@ -183,9 +181,7 @@ def walk_in(*, seat: Seat, user: User, end: dt.datetime | None = None) -> Reserv
         state = desk_state(seat=seat, user=user, now=now)
         if not state.free_now or state.free_until is None:
             # A booking conflict (409), said plainly: the holder's booking is not shown.
-            raise Conflict(
-                _("This seat is not free now."), errors={"seat": [_("This seat is taken now.")]}
-            )
+            raise Conflict(msg.SEAT_NOT_FREE_NOW, errors={"seat": [msg.SEAT_TAKEN_NOW]})
         end = min(state.free_until, start + dt.timedelta(minutes=policy.max_minutes))
     with transaction.atomic():
         reservation = services.reservation_create(user=user, seat=seat, start=start, end=end)

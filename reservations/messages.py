@@ -1,5 +1,6 @@
 """What the booking services say: every user-facing text of ``services.py``,
-``services_blocks.py`` and ``slots.py``, in one place.
+``services_blocks.py``, ``slots.py``, ``series.py``, ``desk.py`` and ``waitlist.py``, in one
+place.
 
 Fixed texts are lazy constants (translated when shown, in the language of the request); texts
 with values are small functions that translate, then fill in. The msgids are those of the
@@ -130,3 +131,54 @@ def max_below_min(*, max_minutes: int, min_minutes: int) -> str:
         "max": max_minutes,
         "min": min_minutes,
     }
+
+
+# Recurring bookings (series.py)
+REPEAT_COUNT_OR_UNTIL = _("Give either a number of occurrences or an end date.")
+SAME_DAY = _("A booking starts and ends on the same day.")
+WEEKDAYS_RANGE = _("Weekdays are 0 (Monday) to 6 (Sunday).")
+NO_OCCURRENCE = _("No occurrence falls on the chosen days.")
+OCCURRENCE_SEAT_TAKEN = _("The seat is taken at that time.")
+NONE_FREE = _("None of the occurrences is free.")
+
+
+def too_many_occurrences(n: int) -> str:
+    return gettext("At most %(n)d occurrences.") % {"n": n}
+
+
+def series_too_far(days: int) -> str:
+    return gettext("A series can run at most %(n)d days ahead.") % {"n": days}
+
+
+def occurrence_closed(reason: str) -> str:
+    return gettext("The seat is closed at that time: %(reason)s") % {"reason": reason}
+
+
+# The desk's own QR code (desk.py)
+SEAT_CODE_INVALID = _("This seat code is not valid.")
+NOTHING_TO_CHECK_IN = _("You have no booking of this seat to check in now.")
+SEAT_NOT_FREE_NOW = _("This seat is not free now.")
+SEAT_TAKEN_NOW = _("This seat is taken now.")
+
+# The waitlist (waitlist.py)
+WAIT_SEAT_OR_AREA = _("Choose a seat, or a floor and/or a kind, not both.")
+WAIT_FOR_WHAT = _("Choose a seat, a floor or a kind of seat.")
+UNKNOWN_KIND = _("Unknown kind of seat.")
+NO_SEAT_MATCHES = _("No seat matches.")
+MATCHING_SEAT_FREE = _("A matching seat is free at that time.")
+ALREADY_WAITING = _("You are already on the waitlist for that.")
+ALREADY_WAITING_THEN = _("You are already on the waitlist at that time.")
+OFFER_EXPIRED = _("This offer has expired.")
+STILL_WAITING = _("No seat is offered to you yet: you are still waiting.")
+
+
+def book_it_instead(seat: str) -> str:
+    return gettext("Seat %(seat)s is free at that time: book it instead.") % {"seat": seat}
+
+
+def too_many_waits(n: int) -> str:
+    return gettext("You can be on the waitlist at most %(n)d times at once.") % {"n": n}
+
+
+def entry_is(status: str) -> str:
+    return gettext("This waitlist entry is %(status)s.") % {"status": status}

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookit.errors import Conflict, DomainError, NotFound, ValidationFailed
+from reservations import messages as msg
 from reservations import services
 from reservations.models import Reservation, SeatBlock, Series
 from reservations.policy import get_policy, rule_for_seat
@@ -61,25 +61,23 @@ def occurrence_windows(
     policy = get_policy()
     now = now or timezone.now()
     if timezone.is_naive(start) or timezone.is_naive(end):
-        raise ValidationFailed.on("start", _("Times must include a UTC offset."))
+        raise ValidationFailed.on("start", msg.NEEDS_UTC_OFFSET)
     if (repeat.count is None) == (repeat.until is None):
-        raise _repeat_error(_("Give either a number of occurrences or an end date."))
+        raise _repeat_error(str(msg.REPEAT_COUNT_OR_UNTIL))
     if repeat.count is not None and not 1 <= repeat.count <= MAX_OCCURRENCES:
-        raise _repeat_error(_("At most %(n)d occurrences.") % {"n": MAX_OCCURRENCES})
+        raise _repeat_error(msg.too_many_occurrences(MAX_OCCURRENCES))
     local_start = timezone.localtime(start, policy.tz)
     local_end = timezone.localtime(end, policy.tz)
     if local_end.date() != local_start.date() or end <= start:
-        raise ValidationFailed.on("end", _("A booking starts and ends on the same day."))
+        raise ValidationFailed.on("end", msg.SAME_DAY)
     weekdays = set(repeat.weekdays) if repeat.freq == Series.Freq.WEEKLY else set(range(7))
     if repeat.freq == Series.Freq.WEEKLY and not weekdays:
         weekdays = {local_start.weekday()}
     if not weekdays <= set(range(7)):
-        raise _repeat_error(_("Weekdays are 0 (Monday) to 6 (Sunday)."))
+        raise _repeat_error(str(msg.WEEKDAYS_RANGE))
     last_day = (now + dt.timedelta(days=policy.advance_days)).astimezone(policy.tz).date()
     if repeat.until is not None and repeat.until > last_day:
-        raise _repeat_error(
-            _("A series can run at most %(n)d days ahead.") % {"n": policy.advance_days}
-        )
+        raise _repeat_error(msg.series_too_far(policy.advance_days))
     limit = repeat.until or last_day
     windows: list[tuple[dt.datetime, dt.datetime]] = []
     day = local_start.date()
@@ -93,11 +91,9 @@ def occurrence_windows(
             )
         day += dt.timedelta(days=1)
     if repeat.count is not None and len(windows) < repeat.count:
-        raise _repeat_error(
-            _("A series can run at most %(n)d days ahead.") % {"n": policy.advance_days}
-        )
+        raise _repeat_error(msg.series_too_far(policy.advance_days))
     if not windows:
-        raise _repeat_error(_("No occurrence falls on the chosen days."))
+        raise _repeat_error(str(msg.NO_OCCURRENCE))
     return windows
 
 
@@ -133,11 +129,11 @@ def series_preview(
         clashes = [r for r in taken if r.start < occ_end and r.end > occ_start]
         closed = next((b for b in blocks if b.start < occ_end and b.end > occ_start), None)
         if reason is None and closed is not None:
-            reason = _("The seat is closed at that time: %(reason)s") % {"reason": closed.reason}
+            reason = msg.occurrence_closed(closed.reason)
         elif reason is None and any(r.seat_id == seat.pk for r in clashes):
-            reason = _("The seat is taken at that time.")
+            reason = str(msg.OCCURRENCE_SEAT_TAKEN)
         elif reason is None and clashes:
-            reason = _("You already have a booking at that time.")
+            reason = str(msg.MEMBER_ALREADY_BOOKED)
         occurrences.append(Occurrence(occ_start, occ_end, available=reason is None, reason=reason))
     return occurrences
 
@@ -181,7 +177,7 @@ def series_create(
                 occurrences.append(Occurrence(occ_start, occ_end, reservation=reservation))
         if not any(o.reservation for o in occurrences):
             raise Conflict(
-                _("None of the occurrences is free."),
+                msg.NONE_FREE,
                 errors={"repeat": [o.reason for o in occurrences[:1]]},
                 extra={"occurrences": [occurrence_data(o) for o in occurrences]},
             )

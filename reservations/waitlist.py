@@ -32,10 +32,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookit.errors import Conflict, DomainError, NotFound, ValidationFailed
+from reservations import messages as msg
 from reservations import selectors, services, slots
 from reservations.models import Reservation, WaitlistEntry
 from reservations.policy import default_rule, get_policy, rule_for_seat
@@ -112,15 +112,15 @@ def waitlist_join(
     target and overlapping window; at most MAX_ACTIVE_ENTRIES active entries per member.
     """
     if seat is not None and (floor is not None or kind):
-        raise ValidationFailed.on("seat", _("Choose a seat, or a floor and/or a kind, not both."))
+        raise ValidationFailed.on("seat", msg.WAIT_SEAT_OR_AREA)
     if seat is None and floor is None and not kind:
-        raise ValidationFailed.on("seat", _("Choose a seat, a floor or a kind of seat."))
+        raise ValidationFailed.on("seat", msg.WAIT_FOR_WHAT)
     if kind and kind not in Seat.Kind.values:
-        raise ValidationFailed.on("kind", _("Unknown kind of seat."))
+        raise ValidationFailed.on("kind", msg.UNKNOWN_KIND)
     target = Target(seat, floor, kind)
     candidates = _candidates(target)
     if not candidates:
-        raise ValidationFailed.on("floor", _("No seat matches."))
+        raise ValidationFailed.on("floor", msg.NO_SEAT_MATCHES)
     services.check_can_book(user=user, seat=candidates[0], by=user)
     now = timezone.now()
     rule = rule_for_seat(seat) if seat is not None else default_rule()
@@ -132,8 +132,8 @@ def waitlist_join(
     ]
     if free:
         raise Conflict(
-            _("Seat %(seat)s is free at that time: book it instead.") % {"seat": free[0].label},
-            errors={"seat": [_("A matching seat is free at that time.")]},
+            msg.book_it_instead(free[0].label),
+            errors={"seat": [msg.MATCHING_SEAT_FREE]},
             extra={"free_seat": free[0].pk},
         )
     with transaction.atomic():
@@ -143,15 +143,14 @@ def waitlist_join(
         duplicate = _same_target(mine.filter(start__lt=end, end__gt=start), target).first()
         if duplicate is not None:
             raise Conflict(
-                _("You are already on the waitlist for that."),
-                errors={"start": [_("You are already on the waitlist at that time.")]},
+                msg.ALREADY_WAITING,
+                errors={"start": [msg.ALREADY_WAITING_THEN]},
                 extra={"entry": duplicate.pk},
             )
         if mine.count() >= MAX_ACTIVE_ENTRIES:
             raise ValidationFailed.on(
                 "non_field_errors",
-                _("You can be on the waitlist at most %(n)d times at once.")
-                % {"n": MAX_ACTIVE_ENTRIES},
+                msg.too_many_waits(MAX_ACTIVE_ENTRIES),
             )
         entry = WaitlistEntry.objects.create(
             user=user, start=start, end=end, seat=seat, floor=floor, kind=kind, created_at=now
@@ -231,11 +230,11 @@ def offer_decline(*, user: User, pk: int) -> WaitlistEntry:
 
 def _no_offer(entry: WaitlistEntry) -> Conflict:
     if entry.status == Status.EXPIRED:
-        message = _("This offer has expired.")
+        message = str(msg.OFFER_EXPIRED)
     elif entry.status == Status.WAITING:
-        message = _("No seat is offered to you yet: you are still waiting.")
+        message = str(msg.STILL_WAITING)
     else:
-        message = _("This waitlist entry is %(status)s.") % {"status": entry.get_status_display()}
+        message = msg.entry_is(entry.get_status_display())
     return Conflict(message, errors={"non_field_errors": [message]}, extra={"status": entry.status})
 
 
