@@ -19,6 +19,7 @@ channels narrows it further, see outbox.channels_for):
 """
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.dispatch import receiver
@@ -141,21 +142,44 @@ def _recently_sent(user: User, kind: str) -> int:
     return Notification.objects.filter(user=user, kind=kind, created_at__gte=since).count()
 
 
+def _tell_staff_member_waits(user: User) -> None:
+    if user.is_verified or user.is_staff:
+        return
+    payload = {"member": user.pk, "name": user.get_full_name(), "email": user.email}
+    for member in _staff(exclude=user):
+        notify(
+            user=member,
+            kind=Kind.MEMBER_REGISTERED,
+            key=f"user:{user.pk}:registered:{member.pk}",
+            payload=payload,
+        )
+
+
 @receiver(account_event, dispatch_uid="notifications-account")
 def on_account_event(sender, user: User, event: str, data: dict | None = None, **kwargs) -> None:
     data = data or {}
     if event == "registered":
-        if data.get("via") != "yandex":  # Yandex ID members are logged in already
-            notify(user=user, kind=Kind.WELCOME, key=f"user:{user.pk}:welcome", channels=EMAIL_ONLY)
-        if not user.is_verified:
-            payload = {"member": user.pk, "name": user.get_full_name(), "email": user.email}
-            for member in _staff(exclude=user):
-                notify(
-                    user=member,
-                    kind=Kind.MEMBER_REGISTERED,
-                    key=f"user:{user.pk}:registered:{member.pk}",
-                    payload=payload,
-                )
+        if data.get("via") == "yandex":  # Yandex ID vouches for the address: they are in
+            _tell_staff_member_waits(user)
+        else:  # no login, and nothing for staff, until the address is confirmed
+            notify(
+                user=user,
+                kind=Kind.CONFIRM_EMAIL,
+                key=f"user:{user.pk}:confirm:{uuid.uuid4().hex}",  # each registration is an event
+                channels=EMAIL_ONLY,
+            )
+    elif event == "register_unconfirmed":
+        # Registering again before confirming sends a fresh link, capped like the other
+        # account emails (the form can be scripted).
+        if _recently_sent(user, Kind.CONFIRM_EMAIL) < settings.ACCOUNT_EMAILS_PER_HOUR:
+            notify(
+                user=user,
+                kind=Kind.CONFIRM_EMAIL,
+                key=f"user:{user.pk}:confirm:{uuid.uuid4().hex}",  # each registration is an event
+                channels=EMAIL_ONLY,
+            )
+    elif event == "email_confirmed":
+        _tell_staff_member_waits(user)
     elif event == "register_existing":
         # At most one "you already have an account" per hour: the form can be scripted.
         notify(
