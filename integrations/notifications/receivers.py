@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.signals import account_event, member_verification_changed
-from integrations.models import Notification
+from integrations.models import Notification, NotificationDelivery
 from integrations.notifications.outbox import (
     Channel,
     Kind,
@@ -49,6 +49,29 @@ def _only(user: User, channel: str) -> list[str]:
     return [c for c in channels_for(user) if c == channel]
 
 
+def _keep_calendar(user: User, reservation, channels: list[str] | None) -> list[str] | None:
+    """Channels for a change or cancellation of a booking whose invitation was emailed.
+
+    The event is in the member's calendar: it is updated or removed by email even after they
+    turned email notifications off (otherwise the calendar keeps a booking that moved or is
+    gone). One extra query, only for members who turned email off.
+    """
+    chosen = channels_for(user) if channels is None else channels
+    if Channel.EMAIL in chosen or user.notify_email or not (user.is_active and user.email):
+        return channels
+    invited = (
+        NotificationDelivery.objects.filter(
+            channel=Channel.EMAIL,
+            notification__user=user,
+            notification__kind__in=[Kind.BOOKING_CREATED, Kind.BOOKING_UPDATED],
+            notification__payload__reservation=reservation.pk,
+        )
+        .exclude(status=NotificationDelivery.Status.FAILED)
+        .exists()
+    )
+    return [*chosen, Channel.EMAIL] if invited else channels
+
+
 @receiver(reservation_changed, dispatch_uid="notifications-reservation")
 def on_reservation_changed(
     sender, reservation, action: str, by=None, reason: str = "", **kwargs
@@ -68,6 +91,7 @@ def on_reservation_changed(
             payload=reservation_payload(
                 reservation, by_staff=True, reason=reason, shortened=reservation.is_live
             ),
+            channels=_keep_calendar(user, reservation, None),
         )
         return
     if action == "created":
@@ -75,9 +99,12 @@ def on_reservation_changed(
     elif action == "updated":
         kind = Kind.BOOKING_UPDATED
         key = f"reservation:{reservation.pk}:updated:{reservation.sequence}"
+        channels = _keep_calendar(user, reservation, None)
     elif action == "cancelled":
         kind, key = Kind.BOOKING_CANCELLED, f"reservation:{reservation.pk}:cancelled"
-        channels = _only(user, Channel.EMAIL) if by_member else None
+        channels = _keep_calendar(
+            user, reservation, _only(user, Channel.EMAIL) if by_member else None
+        )
     elif action == "checked_in":
         kind, key = Kind.CHECKED_IN, f"reservation:{reservation.pk}:checked_in"
         channels = _only(user, Channel.TELEGRAM)
