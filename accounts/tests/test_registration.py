@@ -159,7 +159,7 @@ def test_a_password_reset_also_confirms_the_address(api):
     assert login_status("new@example.com", "reset-Horse-9-battery") == 200
 
 
-def test_the_register_endpoint_has_the_account_email_budget(api):
+def test_the_register_endpoint_has_the_account_email_budget(frozen, api):
     # It sends an email: THROTTLE_ACCOUNT_EMAIL (10/hour per client IP), like a reset.
     statuses = [register(api, f"n{i}@example.com").status_code for i in range(11)]
     assert statuses == [201] * 10 + [429]
@@ -203,7 +203,7 @@ class TestPages:
         logged_in = client.post("/login/", {"email": "fresh@example.com", "password": NEW_PASSWORD})
         assert logged_in.status_code == 302
 
-    def test_the_page_shares_the_apis_budget(self, api):
+    def test_the_page_shares_the_apis_budget(self, frozen, api):
         for i in range(10):
             assert register(api, f"n{i}@example.com").status_code == 201
         data = {"email": "b@example.com", "first_name": "X", "password": NEW_PASSWORD}
