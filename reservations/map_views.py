@@ -15,11 +15,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from bookit.errors import DomainError
 from bookit.forms import add_service_error
-from reservations import map_markup, selectors, services
+from reservations import map_markup, selectors, services, slots
 from reservations.forms import BookForm, MapForm
 from reservations.policy import default_rule, get_policy
 from reservations.slots import default_window
@@ -115,7 +116,8 @@ def _describe(state, tz, words: _Words) -> tuple[str, str, str]:
         caption = words.until % {"time": until}
     else:
         status = words.free
-    parts = [seat.label, words.kinds.get(seat.kind, seat.kind)]
+    # The name starts with what the glyph shows (label and caption), so speech matches sight.
+    parts = [f"{seat.label} {caption}".strip(), words.kinds.get(seat.kind, seat.kind)]
     if seat.amenities:
         parts.append(", ".join(words.amenities.get(a, a) for a in seat.amenities))
     return status, f"{' · '.join(parts)} — {status}", caption
@@ -149,6 +151,86 @@ def _seat_rows(states, tz, base_query: str) -> list[dict]:
             }
         )
     return rows
+
+
+DAYS_SHOWN = 7  # the strip; further days (up to the advance limit) are in the date field
+DURATIONS = {60: gettext_lazy("1 h"), 120: gettext_lazy("2 h"), 240: gettext_lazy("4 h")}
+
+
+def _link(query: list[tuple[str, str]], **changes: str) -> str:
+    """The page's query with some fields replaced: each chip is a plain link (no JS needed)."""
+    pairs = [(k, v) for k, v in query if k not in changes and k != "seat"]
+    return "?" + urlencode(pairs + list(changes.items()))
+
+
+def _fit(policy, start: dt.datetime, minutes: int) -> int:
+    """The chosen length where ``start`` allows it, else the nearest shorter (or the minimum)."""
+    allowed = slots.durations_from(policy, start, {minutes})
+    return max((m for m in allowed if m <= minutes), default=allowed[0] if allowed else minutes)
+
+
+def _picker(
+    policy, start: dt.datetime, end: dt.datetime, query: list[tuple[str, str]], now: dt.datetime
+) -> dict:
+    """Day strip, start chips and duration chips for the chosen window: only windows the
+    policy accepts are offered, so any day and length is two taps from the map."""
+    tz = policy.tz
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    minutes = int((end - start).total_seconds() // 60)
+    today = timezone.localdate(timezone=tz)
+    days = []
+    for offset in range(min(DAYS_SHOWN, policy.advance_days + 1)):
+        day = today + dt.timedelta(days=offset)
+        starts = slots.day_slot_starts(policy, day, now)
+        if not starts:
+            continue
+        first = starts[0]
+        # Keep the chosen time of day when that day offers it, else its first start.
+        same = next((s for s in starts if s.time() == local_start.time()), first)
+        length = _fit(policy, same, minutes)
+        label = _("Today") if offset == 0 else _("Tomorrow") if offset == 1 else None
+        days.append(
+            {
+                "label": label or formats.date_format(day, "D j"),
+                "full": formats.date_format(day, "l, j E"),
+                "current": day == local_start.date(),
+                "url": _link(
+                    query,
+                    date=day.isoformat(),
+                    start=f"{same:%H:%M}",
+                    end=f"{same + dt.timedelta(minutes=length):%H:%M}",
+                ),
+            }
+        )
+    starts = slots.day_slot_starts(policy, local_start.date(), now)
+    start_chips = []
+    for s in starts:
+        if s != starts[0] and s.minute:  # the first slot, then whole hours: few chips
+            continue
+        length = _fit(policy, s, minutes)
+        start_chips.append(
+            {
+                "label": f"{s:%H:%M}",
+                "current": s == local_start,
+                "url": _link(
+                    query, start=f"{s:%H:%M}", end=f"{s + dt.timedelta(minutes=length):%H:%M}"
+                ),
+            }
+        )
+    durations = []
+    if starts and local_start in starts:
+        allowed = slots.durations_from(policy, local_start, set(DURATIONS))
+        whole = max(allowed) if allowed else 0
+        for length in sorted({m for m in allowed if m in DURATIONS} | {whole} - {0}):
+            durations.append(
+                {
+                    "label": _("Whole day") if length == whole else DURATIONS[length],
+                    "until": f"{local_start + dt.timedelta(minutes=length):%H:%M}",
+                    "current": length == minutes,
+                    "url": _link(query, end=f"{local_start + dt.timedelta(minutes=length):%H:%M}"),
+                }
+            )
+    return {"days": days, "starts": start_chips, "durations": durations, "end": local_end}
 
 
 def _window_label(start: dt.datetime, end: dt.datetime, tz) -> str:
@@ -201,7 +283,10 @@ def floor_map(request: HttpRequest) -> HttpResponse:
     can_book = request.user.can_book and window_ok
     wanted = book_form.data.get("seat") if book_form is not None else request.GET.get("seat")
     confirm = next((r for r in rows if str(r["seat"].pk) == str(wanted or "")), None)
+    info = None
     if book_form is None and not (can_book and confirm and confirm["state"] == "free"):
+        # A seat that cannot be booked, tapped without JavaScript: say why (until when).
+        info = confirm
         confirm = None  # a GET confirmation only for a seat that can be booked now
     window_label = _window_label(start, end, policy.tz)
     context = {
@@ -220,12 +305,16 @@ def floor_map(request: HttpRequest) -> HttpResponse:
             for f in floors
         ],
         "window_label": window_label,
+        "picker": _picker(policy, start, end, query, timezone.now()),
         "seat_glyphs": map_markup.seat_glyphs(rows, can_book=can_book),
         "seat_table_rows": map_markup.seat_table_rows(
             rows, can_book=can_book, window_label=window_label
         ),
         "can_book": can_book,
         "confirm": confirm,
+        "info": info,
+        # Zones are drawing only; demo names are catalog messages (seats/demo.py).
+        "zones": [(z, _(z.name)) for z in floor.zones.all()] if floor is not None else [],
         "policy": policy,
     }
     return render(request, "reservations/floor_map.html", context, status=status)
@@ -252,7 +341,7 @@ def _book(
         _("Booked: seat %(seat)s, %(floor)s, %(window)s.")
         % {
             "seat": seat.label,
-            "floor": seat.floor.name,
+            "floor": seat.floor.display_name,
             "window": _window_label(start, end, policy.tz),
         },
     )

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,7 +16,13 @@ class Floor(models.Model):
         ordering = ["ordering", "id"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language when it is one the catalog knows (the demo's
+        "Floor 1"); a name staff typed is shown as typed."""
+        return gettext(self.name) if self.name else self.name
 
 
 class Seat(models.Model):
@@ -50,7 +57,7 @@ class Seat(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.label} ({self.floor_id and self.floor.name})"
+        return f"{self.label} ({self.floor_id and self.floor.display_name})"
 
     @property
     def amenity_labels(self) -> list[str]:

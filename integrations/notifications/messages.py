@@ -51,7 +51,7 @@ def payload_window(payload: dict[str, Any]) -> str:
 def reservation_line(payload: dict[str, Any]) -> str:
     return _("Seat %(seat)s (%(floor)s), %(window)s") % {
         "seat": payload["seat"],
-        "floor": payload["floor"],
+        "floor": _(payload["floor"]) if payload["floor"] else "",  # the demo's names translate
         "window": payload_window(payload),
     }
 
