@@ -509,7 +509,8 @@ def reservation_restore(*, reservation: Reservation, by: User) -> Reservation:
             )
         locked.status, locked.cancelled_at = Status.BOOKED, None
         locked.late_booked_at = _late(locked.start, now)
-        _save_guarded(locked, fields=["status", "cancelled_at", "late_booked_at"])
+        locked.sequence += 1  # calendars that took the cancellation take the event back
+        _save_guarded(locked, fields=["status", "cancelled_at", "late_booked_at", "sequence"])
         reservation_changed.send(Reservation, reservation=locked, action="restored", by=by)
     reservation.refresh_from_db()
     return reservation
