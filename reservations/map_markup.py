@@ -27,6 +27,7 @@ def seat_glyphs(rows: list[dict], *, can_book: bool) -> SafeString:
             open_tag = (
                 f'<a class="seat free" href="{escape(r["confirm_url"])}" id="seat-{pk}" '
                 f'data-seat-id="{pk}" data-seat-label="{label} ({kind})" '
+                f'data-favourite="{1 if r["favourite"] else 0}" '
                 f'aria-label="{description}. {book}">'
             )
             close_tag = "</a>"

@@ -25,7 +25,7 @@ from reservations.forms import BookForm, MapForm
 from reservations.policy import default_rule, get_policy
 from reservations.slots import default_window
 from seats.models import DEFAULT_GLYPH, SEAT_GLYPHS, Floor, Seat
-from seats.selectors import seats_filtered
+from seats.selectors import favourite_seat_ids, seats_filtered
 
 FILTER_FIELDS = ("date", "start", "end", "floor", "kind", "amenity")
 
@@ -94,11 +94,13 @@ class _Words:
         self.not_available, self.booked_by_you = _("not available"), _("booked by you")
         self.yours, self.free = "★ " + _("yours"), _("free")
         self.busy_until, self.until = _("busy until %(time)s"), _("until %(time)s")
+        self.busy_until_by = _("%(name)s until %(time)s")
+        self.favourite = _("favourite")
         self.closed_because, self.closed = _("closed: %(reason)s"), _("closed")
         self.not_for_this_time = _("not for this time")
 
 
-def _describe(state, tz, words: _Words) -> tuple[str, str, str]:
+def _describe(state, tz, words: _Words, favourite: bool = False) -> tuple[str, str, str]:
     """(status, description, caption) of a seat: for the list, title/aria-label, the glyph."""
     seat = state.seat
     caption = ""
@@ -113,6 +115,8 @@ def _describe(state, tz, words: _Words) -> tuple[str, str, str]:
     elif state.state == "busy":
         until = timezone.localtime(state.busy_until, tz).strftime("%H:%M")
         status = words.busy_until % {"time": until}
+        if state.holder is not None:  # only a member who opted in is named (show_on_map)
+            status += " · " + words.busy_until_by % {"name": state.holder.first_name, "time": until}
         caption = words.until % {"time": until}
     else:
         status = words.free
@@ -120,16 +124,23 @@ def _describe(state, tz, words: _Words) -> tuple[str, str, str]:
     parts = [f"{seat.label} {caption}".strip(), words.kinds.get(seat.kind, seat.kind)]
     if seat.amenities:
         parts.append(", ".join(words.amenities.get(a, a) for a in seat.amenities))
+    if favourite:
+        parts.append("♥ " + words.favourite)
     return status, f"{' · '.join(parts)} — {status}", caption
 
 
-def _seat_rows(states, tz, base_query: str) -> list[dict]:
+def _seat_rows(
+    states, tz, base_query: str, favourites: set[int] | frozenset[int] = frozenset()
+) -> list[dict]:
     words = _Words()
     rows = []
     for state in states:
         seat = state.seat
         width, height = SEAT_GLYPHS.get(seat.kind, DEFAULT_GLYPH)
-        status, description, caption = _describe(state, tz, words)
+        favourite = seat.pk in favourites
+        status, description, caption = _describe(state, tz, words, favourite)
+        if favourite:
+            caption = f"♥ {caption}" if caption else "♥"
         rows.append(
             {
                 "seat": seat,
@@ -148,6 +159,8 @@ def _seat_rows(states, tz, base_query: str) -> list[dict]:
                 # No #fragment: a document with a :target element skips autofocus, and the
                 # confirmation's autofocused Book button is what makes Enter-Enter book.
                 "confirm_url": f"?{base_query}&seat={seat.pk}",
+                "favourite": favourite,
+                "holder": state.holder,
             }
         )
     return rows
@@ -279,7 +292,8 @@ def floor_map(request: HttpRequest) -> HttpResponse:
 
     query = _query(form, start, end, policy.tz)
     base_query = urlencode(query)
-    rows = _seat_rows(states, policy.tz, base_query)
+    favourites = favourite_seat_ids(request.user)
+    rows = _seat_rows(states, policy.tz, base_query, favourites)
     can_book = request.user.can_book and window_ok
     wanted = book_form.data.get("seat") if book_form is not None else request.GET.get("seat")
     confirm = next((r for r in rows if str(r["seat"].pk) == str(wanted or "")), None)
@@ -289,6 +303,7 @@ def floor_map(request: HttpRequest) -> HttpResponse:
         info = confirm
         confirm = None  # a GET confirmation only for a seat that can be booked now
     window_label = _window_label(start, end, policy.tz)
+    usual = _usual(request.user, rows, query) if request.user.can_book else None
     context = {
         "form": form,
         "book_form": book_form,
@@ -316,8 +331,61 @@ def floor_map(request: HttpRequest) -> HttpResponse:
         # Zones are drawing only; demo names are catalog messages (seats/demo.py).
         "zones": [(z, _(z.name)) for z in floor.zones.all()] if floor is not None else [],
         "policy": policy,
+        "usual": usual,
+        "colleagues": _colleagues(request, start, policy, query),
+        "page_url": request.get_full_path(),
     }
     return render(request, "reservations/floor_map.html", context, status=status)
+
+
+def _usual(user, rows: list[dict], query: list[tuple[str, str]]) -> dict | None:
+    """ "Book my usual seat": the member's usual seat (a favourite, else the one booked most)
+    with a link to its confirmation in the chosen window, on whichever floor it is."""
+    seat = selectors.usual_seat(user=user)
+    if seat is None:
+        return None
+    row = next((r for r in rows if r["seat"].pk == seat.pk), None)
+    pairs = [(k, v) for k, v in query if k not in ("floor", "kind", "amenity")]
+    return {
+        "seat": seat,
+        "floor": seat.floor.display_name,
+        "url": "?" + urlencode([*pairs, ("floor", seat.floor_id), ("seat", seat.pk)]),
+        # On this floor its state is known; elsewhere the link's page says.
+        "state": row["state"] if row is not None else None,
+        "status": row["status"] if row is not None else "",
+    }
+
+
+def _colleagues(
+    request: HttpRequest, start: dt.datetime, policy, query: list[tuple[str, str]]
+) -> dict | None:
+    """The colleague search under the map (``?who=``): where opted-in colleagues sit that day."""
+    if "who" not in request.GET:
+        return None
+    pairs = [(k, v) for k, v in query if k not in ("floor", "kind", "amenity")]
+    who = request.GET.get("who", "").strip()[:100]
+    day = start.astimezone(policy.tz).date()
+    found = selectors.colleagues(search=who, day=day, viewer=request.user)
+    rows = []
+    for member, bookings in found:
+        rows.append(
+            {
+                "name": member.first_name,
+                "bookings": [
+                    {
+                        "seat": r.seat.label,
+                        "floor": r.seat.floor.display_name,
+                        "window": f"{timezone.localtime(r.start, policy.tz):%H:%M}–"
+                        f"{timezone.localtime(r.end, policy.tz):%H:%M}",
+                        # The seat on the map in the chosen window: near it, or free later?
+                        "url": "?"
+                        + urlencode([*pairs, ("floor", r.seat.floor_id), ("seat", r.seat_id)]),
+                    }
+                    for r in bookings
+                ],
+            }
+        )
+    return {"who": who, "day": day, "rows": rows}
 
 
 def _book(

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,6 +26,8 @@ from reservations.calendar import build_calendar
 from reservations.forms import ChangeTimeForm
 from reservations.models import Reservation
 from reservations.policy import get_policy
+from seats import services as seat_services
+from seats.models import Seat
 
 Status = Reservation.Status
 PAST_SHOWN = 50  # the latest ones; the full history is in the API and the admin
@@ -187,3 +190,29 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response = _ics_response(text, "bookit.ics")
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+@login_required
+@require_POST
+def favourite_toggle(request: HttpRequest) -> HttpResponse:
+    """Star or unstar a seat from the map (``seat``, ``on`` = 1 or 0), then back to ``next``."""
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    raw = request.POST.get("seat", "")
+    seat = Seat.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+    if seat is None:
+        messages.error(request, _("This seat does not exist."))
+        return redirect(target)
+    try:
+        if request.POST.get("on") == "1":
+            seat_services.favourite_add(user=request.user, seat=seat)
+            messages.success(request, _("Seat %(seat)s is a favourite now.") % {"seat": seat.label})
+        else:
+            seat_services.favourite_remove(user=request.user, seat=seat)
+            messages.success(
+                request, _("Seat %(seat)s is no longer a favourite.") % {"seat": seat.label}
+            )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect(target)

@@ -99,3 +99,28 @@ class Zone(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FavouriteSeat(models.Model):
+    """A member's favourite seat: starred on the map, first candidate of "my usual seat"."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="favourite_seats",
+    )
+    seat = models.ForeignKey(
+        Seat, verbose_name=_("seat"), on_delete=models.CASCADE, related_name="favourites"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("favourite seat")
+        verbose_name_plural = _("favourite seats")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "seat"], name="favourite_seat_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ★ {self.seat_id}"

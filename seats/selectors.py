@@ -8,7 +8,7 @@ import re
 
 from django.db.models import F, Prefetch
 
-from seats.models import Floor, Seat
+from seats.models import FavouriteSeat, Floor, Seat
 
 
 # Labels are a small, slowly changing set and the key is pure: caching it is always correct.
@@ -55,3 +55,10 @@ def seats_filtered(
         wanted = {a for a in amenity.split(",") if a}
         seats = [s for s in seats if wanted <= set(s.amenities)]
     return seats
+
+
+def favourite_seat_ids(user) -> set[int]:
+    """The ids of the member's favourite seats (one query; none for an anonymous visitor)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(FavouriteSeat.objects.filter(user=user).values_list("seat_id", flat=True))

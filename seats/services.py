@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from bookit.errors import DomainError, NotFound, ValidationFailed
-from seats.models import Floor, Seat, Zone
+from seats.models import FavouriteSeat, Floor, Seat, Zone
 from seats.signals import floor_deleting, seat_deleting
 
 SEAT_FIELDS = {"label", "floor", "kind", "amenities", "x", "y", "is_active"}
@@ -209,3 +209,18 @@ def _itemised(exc: DomainError, group: str, index: int) -> DomainError:
     errors = {f"{group}.{index}.{field}": list(msgs) for field, msgs in exc.errors.items()}
     errors = errors or {f"{group}.{index}": [exc.message]}
     return type(exc)(exc.message, errors=errors, extra=exc.extra)
+
+
+# --- Favourites -------------------------------------------------------------------------------
+
+
+def favourite_add(*, user, seat: Seat) -> None:
+    """Star ``seat`` for ``user``; starring it again changes nothing (idempotent)."""
+    if not seat.is_active:
+        raise ValidationFailed.on("seat", _("This seat is not available for booking."))
+    FavouriteSeat.objects.get_or_create(user=user, seat=seat)
+
+
+def favourite_remove(*, user, seat: Seat) -> None:
+    """Unstar; a seat that was not starred is fine too (idempotent)."""
+    FavouriteSeat.objects.filter(user=user, seat=seat).delete()

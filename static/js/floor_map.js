@@ -90,6 +90,17 @@
     opener = target;
     dialog.querySelector("input[name=seat]").value = target.getAttribute("data-seat-id");
     dialog.querySelector("[data-field=seat]").textContent = target.getAttribute("data-seat-label");
+    var fav = dialog.querySelector("[data-fav-form]");
+    if (fav) {
+      // The dialog's star posts for the seat that opened it (a plain form, back to this page).
+      var starred = target.getAttribute("data-favourite") === "1";
+      var star = fav.querySelector("button");
+      fav.querySelector("input[name=seat]").value = target.getAttribute("data-seat-id");
+      fav.querySelector("input[name=on]").value = starred ? "0" : "1";
+      fav.querySelector("input[name=next]").value = window.location.pathname + window.location.search;
+      star.textContent = star.getAttribute(starred ? "data-remove" : "data-add");
+      star.setAttribute("aria-pressed", starred ? "true" : "false");
+    }
     dialog.showModal();
     dialog.querySelector("button[type=submit]").focus();
   });
