@@ -237,7 +237,7 @@ def upcoming_split(
     return upcoming, past
 
 
-def _day_bounds(day: dt.date, tz) -> tuple[dt.datetime, dt.datetime]:
+def _day_bounds(day: dt.date, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(day, dt.time(0, 0), tz)
     return start, start + dt.timedelta(days=1)
 
@@ -262,7 +262,7 @@ def colleagues(*, search: str, day: dt.date, viewer: User) -> list[tuple[User, l
     bookings: dict[int, list[Reservation]] = {m.pk: [] for m in found}
     rows = booked.filter(user_id__in=list(bookings)).select_related("seat__floor")
     for r in rows.order_by("start", "id"):
-        bookings[r.user_id].append(r)  # type: ignore[index]
+        bookings[r.user_id].append(r)
     return [(m, bookings[m.pk]) for m in found]
 
 

@@ -5,10 +5,16 @@ Availability in a time window depends on bookings and lives in reservations.sele
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Prefetch
 
 from seats.models import FavouriteSeat, Floor, Seat
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 
 # Labels are a small, slowly changing set and the key is pure: caching it is always correct.
@@ -57,7 +63,7 @@ def seats_filtered(
     return seats
 
 
-def favourite_seat_ids(user) -> set[int]:
+def favourite_seat_ids(user: "User | AnonymousUser | None") -> set[int]:
     """The ids of the member's favourite seats (one query; none for an anonymous visitor)."""
     if user is None or not user.is_authenticated:
         return set()

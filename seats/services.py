@@ -1,12 +1,17 @@
 """Floors and seats. Invariants: a seat label is unique per floor; a seat or floor with
 reservations is never deleted (history stays): it is deactivated instead."""
 
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from bookit.errors import DomainError, NotFound, ValidationFailed
 from seats.models import FavouriteSeat, Floor, Seat, Zone
 from seats.signals import floor_deleting, seat_deleting
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SEAT_FIELDS = {"label", "floor", "kind", "amenities", "x", "y", "is_active"}
 FLOOR_FIELDS = {"name", "ordering", "width", "height", "plan_image"}
@@ -214,13 +219,13 @@ def _itemised(exc: DomainError, group: str, index: int) -> DomainError:
 # --- Favourites -------------------------------------------------------------------------------
 
 
-def favourite_add(*, user, seat: Seat) -> None:
+def favourite_add(*, user: "User", seat: Seat) -> None:
     """Star ``seat`` for ``user``; starring it again changes nothing (idempotent)."""
     if not seat.is_active:
         raise ValidationFailed.on("seat", _("This seat is not available for booking."))
     FavouriteSeat.objects.get_or_create(user=user, seat=seat)
 
 
-def favourite_remove(*, user, seat: Seat) -> None:
+def favourite_remove(*, user: "User", seat: Seat) -> None:
     """Unstar; a seat that was not starred is fine too (idempotent)."""
     FavouriteSeat.objects.filter(user=user, seat=seat).delete()

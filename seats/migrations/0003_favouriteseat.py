@@ -6,25 +6,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('seats', '0002_zone'),
+        ("seats", "0002_zone"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FavouriteSeat',
+            name="FavouriteSeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('seat', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='favourites', to='seats.seat', verbose_name='seat')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='favourite_seats', to=settings.AUTH_USER_MODEL, verbose_name='member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "seat",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="favourites",
+                        to="seats.seat",
+                        verbose_name="seat",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="favourite_seats",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'favourite seat',
-                'verbose_name_plural': 'favourite seats',
-                'constraints': [models.UniqueConstraint(fields=('user', 'seat'), name='favourite_seat_unique')],
+                "verbose_name": "favourite seat",
+                "verbose_name_plural": "favourite seats",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "seat"), name="favourite_seat_unique")
+                ],
             },
         ),
     ]
