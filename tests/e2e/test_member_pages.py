@@ -1,4 +1,5 @@
-"""Every member page on a phone (390x844) and a laptop (1366x900), in Russian and English:
+"""Every member page on a small phone (360x740), a phone (390x844) and a laptop (1366x900), in
+Russian and English:
 nothing scrolls sideways, seats and primary buttons are at least 44 px, no console errors, no
 serious or critical axe-core violations; and the booking click counts of the floor map.
 
@@ -19,7 +20,11 @@ from tests.e2e.axe import serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 900}}
+VIEWPORTS = {
+    "small": {"width": 360, "height": 740},
+    "phone": {"width": 390, "height": 844},
+    "laptop": {"width": 1366, "height": 900},
+}
 PAGES = ["/", "/bookings/", "/tickets/", "/tickets/new/", "/profile/"]
 MIN_TAP = 44
 
@@ -76,16 +81,17 @@ def test_member_pages_fit_tap_and_pass_axe(browser, live_server, world, viewport
     with member_page(browser, live_server, viewport, language) as (page, member):
         _floor, seats = world
         make_reservation(member, seats[0], minutes=60 * 24 * 3)  # a card on /bookings/
-        for path in PAGES:
+        for path in [*PAGES, "/?who="]:  # and the colleague search's answer
             page.goto(f"{live_server.url}{path}")
             assert page.locator("html").get_attribute("lang") == language
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= VIEWPORTS[viewport]["width"], f"{path} is {width} px wide"
             assert _too_small(page, "main button.primary, main .button.primary") == [], path
+            assert _too_small(page, "main button.star, .colleague-search button") == [], path
             if path == "/":
                 assert _too_small(page, ".floor-map .seat rect") == []
                 assert _too_small(page, ".chip") == []
-                if viewport == "phone":  # the map comes before the long list and the filters
+                if viewport != "laptop":  # the map comes before the long list and the filters
                     map_top = page.locator(".map-card").bounding_box()["y"]
                     assert map_top < page.locator(".seat-list").bounding_box()["y"]
                     assert map_top < page.locator(".more-filters").bounding_box()["y"]
@@ -143,3 +149,30 @@ def test_a_taken_seat_says_until_when(browser, live_server, world):
         page.reload()
         page.click(f"#seat-{seats[3].pk}")
         assert "busy until" in page.inner_text("#seat-info")
+
+
+def test_my_usual_seat_books_in_two_taps(browser, live_server, world):
+    _floor, seats = world
+    with member_page(browser, live_server, "small", "ru") as (page, member):
+        from seats.models import FavouriteSeat
+
+        FavouriteSeat.objects.create(user=member, seat=seats[4])
+        page.reload()
+        taps = 0
+        page.click("#usual-seat a")  # opens the confirmation dialog for that seat
+        taps += 1
+        page.click("#book-dialog button[type=submit]")
+        taps += 1
+        page.wait_for_selector(".message.success")
+        assert taps == 2
+        assert Reservation.objects.get(user=member).seat == seats[4]
+
+
+def test_a_taken_seat_names_an_opted_in_colleague(browser, live_server, world):
+    _floor, seats = world
+    with member_page(browser, live_server, "phone", "en") as (page, _member):
+        colleague = make_user("anna@example.com", first_name="Anna", show_on_map=True)
+        make_reservation(colleague, seats[5], minutes=60 * 40)
+        page.reload()
+        page.click(f"#seat-{seats[5].pk}")
+        assert "Anna until" in page.inner_text("#seat-info")
