@@ -56,6 +56,9 @@ class Command(BaseCommand):
                         "is_staff": staff,
                         "is_superuser": staff,
                         "is_verified": True,
+                        # Half the members show their name on the map: the colleague search
+                        # and a taken seat's holder have someone to show in the demo.
+                        "show_on_map": not staff and i % 2 == 0,
                     },
                 )
                 if was_created:
