@@ -106,6 +106,14 @@
   });
 
   document.addEventListener("click", function (event) {
+    var star = event.target.closest("#book-dialog [data-fav-submit]");
+    if (star) {
+      star.disabled = true;
+      star.form.submit(); // a plain POST to /favourites/, which redirects back here
+    }
+  });
+
+  document.addEventListener("click", function (event) {
     var close = event.target.closest("#book-dialog [data-close]");
     if (close) {
       document.getElementById("book-dialog").close();

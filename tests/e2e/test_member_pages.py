@@ -176,3 +176,16 @@ def test_a_taken_seat_names_an_opted_in_colleague(browser, live_server, world):
         page.reload()
         page.click(f"#seat-{seats[5].pk}")
         assert "Anna until" in page.inner_text("#seat-info")
+
+
+def test_a_seat_is_starred_from_the_dialog(browser, live_server, world):
+    _floor, seats = world
+    with member_page(browser, live_server, "small", "en") as (page, member):
+        from seats.models import FavouriteSeat
+
+        page.click(f"#seat-{seats[6].pk}")
+        page.click("#book-dialog [data-fav-submit]")
+        page.wait_for_selector(".message.success")
+        assert FavouriteSeat.objects.filter(user=member, seat=seats[6]).exists()
+        assert page.get_attribute(f"#seat-{seats[6].pk}", "data-favourite") == "1"
+        assert "A7" in page.inner_text("#usual-seat")
