@@ -4,10 +4,15 @@ never trusted unchecked."""
 
 import base64
 import hashlib
+import os
 import urllib.request
 from pathlib import Path
 
 CACHE = Path(__file__).resolve().parents[1] / ".cache"
+
+
+def _digest_ok(data: bytes, integrity: str) -> bool:
+    return f"sha512-{base64.b64encode(hashlib.sha512(data).digest()).decode()}" == integrity
 
 
 def npm_tarball(package: str, version: str, integrity: str) -> bytes:
@@ -15,12 +20,15 @@ def npm_tarball(package: str, version: str, integrity: str) -> bytes:
     path = CACHE / f"{package}-{version}.tgz"
     if path.exists():
         data = path.read_bytes()
-    else:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            data = response.read()
-    digest = base64.b64encode(hashlib.sha512(data).digest()).decode()
-    if f"sha512-{digest}" != integrity:
+        if _digest_ok(data, integrity):
+            return data
+    with urllib.request.urlopen(url, timeout=60) as response:
+        data = response.read()
+    if not _digest_ok(data, integrity):
         raise RuntimeError(f"{url}: integrity mismatch")
+    # Atomically: two test runs sharing the cache never read a half-written copy.
     CACHE.mkdir(exist_ok=True)
-    path.write_bytes(data)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    os.replace(partial, path)
     return data
