@@ -12,11 +12,11 @@ from contextlib import contextmanager
 import pytest
 
 from accounts.tests.factories import PASSWORD, make_user
+from bookit.tests.axe import serious_violations
 from reservations.models import Reservation
 from reservations.policy import get_policy
 from reservations.tests.factories import make_reservation
 from seats.models import Floor, Seat, Zone
-from tests.e2e.axe import serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

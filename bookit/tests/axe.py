@@ -5,7 +5,7 @@ integrity, and injected into the page by the test (the site never serves it)."""
 import io
 import tarfile
 
-from tests.npm import npm_tarball
+from bookit.tests.npm import npm_tarball
 
 VERSION = "4.14.1"
 INTEGRITY = (

@@ -8,7 +8,7 @@ import os
 import urllib.request
 from pathlib import Path
 
-CACHE = Path(__file__).resolve().parents[1] / ".cache"
+CACHE = Path(__file__).resolve().parents[2] / ".cache"
 
 
 def _digest_ok(data: bytes, integrity: str) -> bool:

