@@ -54,9 +54,12 @@ class RequestMemoMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from bookit.memo import memo_scope
+        from bookit.links import REQUEST_MEMO_KEY
+        from bookit.memo import memo_scope, memoized
 
         with memo_scope():
+            # Absolute links made anywhere in the request (bookit.links) use its host.
+            memoized(REQUEST_MEMO_KEY, lambda: request)
             return self.get_response(request)
 
 

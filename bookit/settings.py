@@ -92,7 +92,8 @@ DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env("SECRET_KEY") or (_dev_secret_key() if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = (env("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+# The public origin for absolute links; empty: the host each request came to (bookit/links.py).
+SITE_URL = (env("SITE_URL", "") or "").rstrip("/")
 
 INSTALLED_APPS = [
     "integrations.console.apps.BookitAdminConfig",

@@ -129,3 +129,6 @@ def max_below_min(*, max_minutes: int, min_minutes: int) -> str:
         "max": max_minutes,
         "min": min_minutes,
     }
+
+
+CANNOT_UNDO = _("This cancellation can no longer be undone.")

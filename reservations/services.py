@@ -19,14 +19,20 @@ from contextlib import contextmanager
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
 from bookit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from reservations import messages as msg
 from reservations import slots
-from reservations.models import LIVE_STATUSES, BookingPolicy, Reservation, SeatBlock
+from reservations.models import (
+    LIVE_STATUSES,
+    BookingPolicy,
+    Reservation,
+    ReservationQuerySet,
+    SeatBlock,
+)
 from reservations.policy import EffectiveRule, default_rule, get_policy, rule_for_seat
 from reservations.signals import reservation_changed, reservation_conflict
 from seats.models import Seat
@@ -91,9 +97,9 @@ def _conflict_payload(reservation: Reservation, *, user: User) -> dict:
     }
 
 
-def _stale(qs: QuerySet[Reservation], *, now: dt.datetime) -> QuerySet[Reservation]:
+def _stale(qs: ReservationQuerySet, *, now: dt.datetime) -> ReservationQuerySet:
     """Booked reservations past their check-in grace: no-shows, whether marked yet or not."""
-    return qs.filter(status=Status.BOOKED, start__lte=now - get_policy().checkin_grace)
+    return qs.past_grace(now=now, grace=get_policy().checkin_grace)
 
 
 def _mark_no_shows(reservations: Iterable[Reservation]) -> int:
@@ -150,7 +156,7 @@ def _check_overlaps(
     stale, seat_clash, own_clash, upcoming = [], None, None, 0
     for r in rows:
         overlaps = r.start < end and r.end > start
-        if r.status == Status.BOOKED and r.start <= grace_edge:
+        if r.status == Status.BOOKED and r.checkin_from <= grace_edge:
             if overlaps:
                 stale.append(r)
             continue
@@ -276,6 +282,11 @@ def _save_guarded(reservation: Reservation, *, fields: list[str] | None = None) 
         raise
 
 
+def _late(start: dt.datetime, now: dt.datetime) -> dt.datetime | None:
+    """A window chosen after it began has its check-in grace counted from ``now``."""
+    return now if start < now else None
+
+
 def _not_changeable() -> ValidationFailed:
     return ValidationFailed.on("non_field_errors", msg.NOT_CHANGEABLE)
 
@@ -326,7 +337,13 @@ def reservation_create(
         user=user, seat=seat, start=start, end=end, by=by, now=now, exclude_pk=None
     ):
         reservation = Reservation(
-            user=user, seat=seat, start=start, end=end, created_by=by, created_at=now
+            user=user,
+            seat=seat,
+            start=start,
+            end=end,
+            created_by=by,
+            created_at=now,
+            late_booked_at=_late(start, now),
         )
         _save_guarded(reservation)
         reservation_changed.send(Reservation, reservation=reservation, action="created", by=by)
@@ -349,13 +366,14 @@ def reservation_update(
     seat = seat or reservation.seat
     start = start or reservation.start
     end = end or reservation.end
+    now = timezone.now()
     with _checked_booking(
         user=reservation.user,
         seat=seat,
         start=start,
         end=end,
         by=by,
-        now=timezone.now(),
+        now=now,
         exclude_pk=reservation.pk,
     ):
         locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
@@ -365,7 +383,10 @@ def reservation_update(
             locked.reminded_at = None  # a moved booking gets its reminder again
         locked.seat, locked.start, locked.end = seat, start, end
         locked.sequence += 1  # the member's calendar replaces the event it holds
-        _save_guarded(locked, fields=["seat", "start", "end", "reminded_at", "sequence"])
+        locked.late_booked_at = _late(start, now)
+        _save_guarded(
+            locked, fields=["seat", "start", "end", "reminded_at", "sequence", "late_booked_at"]
+        )
         reservation_changed.send(Reservation, reservation=locked, action="updated", by=by)
     reservation.refresh_from_db()
     return reservation
@@ -403,6 +424,57 @@ def reservation_cancel(
         reservation_changed.send(
             Reservation, reservation=locked, action="cancelled", by=by, reason=reason
         )
+    reservation.refresh_from_db()
+    return reservation
+
+
+UNDO_WINDOW = dt.timedelta(minutes=10)  # how long "Undo" stays offered after a cancellation
+
+
+def reservation_restore(*, reservation: Reservation, by: User) -> Reservation:
+    """Undo a member's own cancellation, shortly after it, when the seat is still free.
+
+    Every rule of a new booking holds again (the window not over, the seat and the member free,
+    the cap), so an undo can never double-book; a booking restored after its start gets its
+    check-in grace from now, like any late booking.
+    """
+    _check_owner(reservation, by)
+    user = reservation.user
+    now = timezone.now()
+    if (
+        user is None
+        or reservation.status != Status.CANCELLED
+        or reservation.cancelled_at is None
+        or reservation.cancelled_at < now - UNDO_WINDOW
+        or reservation.end <= now
+    ):
+        raise ValidationFailed.on("non_field_errors", msg.CANNOT_UNDO)
+    seat = reservation.seat
+    policy = get_policy()
+    rule = rule_for_seat(seat, policy)
+    _check_bookable(user=user, seat=seat, by=by)
+    with transaction.atomic():
+        _lock(user=user, seat=seat)
+        # As a new booking (the cancelled row is not live, so it neither clashes nor counts).
+        _check_overlaps(
+            user=user,
+            seat=seat,
+            start=reservation.start,
+            end=reservation.end,
+            exclude_pk=None,
+            now=now,
+            policy=policy,
+            rule=rule,
+            limit_upcoming=True,
+        )
+        locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
+        if locked.status != Status.CANCELLED:
+            raise ValidationFailed.on("non_field_errors", msg.CANNOT_UNDO)
+        locked.status, locked.cancelled_at = Status.BOOKED, None
+        locked.late_booked_at = _late(locked.start, now)
+        locked.sequence += 1  # calendars that took the cancellation take the event back
+        _save_guarded(locked, fields=["status", "cancelled_at", "late_booked_at", "sequence"])
+        reservation_changed.send(Reservation, reservation=locked, action="restored", by=by)
     reservation.refresh_from_db()
     return reservation
 
@@ -458,7 +530,7 @@ def reservation_check_in(
             raise ValidationFailed.on("token", msg.not_checkable(locked.get_status_display()))
         if now < locked.start - policy.checkin_early:
             raise ValidationFailed.on("token", msg.checkin_not_open(policy.checkin_early_minutes))
-        if now > locked.start + policy.checkin_grace:
+        if now > locked.checkin_from + policy.checkin_grace:
             raise ValidationFailed.on("token", msg.CHECKIN_CLOSED)
         locked.status = Status.CHECKED_IN
         locked.checked_in_at = now

@@ -1,10 +1,16 @@
 from django.urls import re_path
 
-from reservations.api import blocks, seat_views, views
+from reservations.api import blocks, colleagues, seat_views, views
 
 urlpatterns = [
     re_path(r"^seat/?$", seat_views.SeatListView.as_view(), name="seats"),
     re_path(r"^seat/(?P<pk>[0-9]{1,18})/?$", seat_views.SeatDetailView.as_view(), name="seat"),
+    re_path(
+        r"^seat/(?P<pk>[0-9]{1,18})/favourite/?$",
+        colleagues.SeatFavouriteView.as_view(),
+        name="seat-favourite",
+    ),
+    re_path(r"^colleagues/?$", colleagues.ColleagueListView.as_view(), name="colleagues"),
     re_path(r"^reservations/?$", views.ReservationListView.as_view(), name="reservations"),
     re_path(
         r"^reservations/(?P<pk>[0-9]{1,18})/?$",

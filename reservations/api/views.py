@@ -113,7 +113,7 @@ class ReservationQRView(APIView):
     def get(self, request, pk: int):
         reservation = _get_reservation_for_user(request, pk)
         fmt = "svg" if text_param(request.query_params, "format") == "svg" else "png"
-        content, content_type = qr.reservation_qr(reservation, fmt=fmt)
+        content, content_type = qr.reservation_qr(reservation, fmt=fmt, request=request)
         response = HttpResponse(content, content_type=content_type)
         response["Cache-Control"] = "private, max-age=300"
         return response
