@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import NamedTuple
 
 from django.core import signing
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -319,10 +319,18 @@ def _lock(*, user: User, seat: Seat) -> None:
     serializes them anyway. The checks run after the locks, so in READ COMMITTED they see
     every booking committed before the lock was granted.
     """
-    # order_by(): the models' default orderings would add a join (Seat orders by its floor) and
-    # FOR UPDATE would then lock the floor row too, serializing every booking on that floor.
-    list(User.objects.select_for_update().filter(pk=user.pk).order_by().values_list("pk"))
-    list(Seat.objects.select_for_update().filter(pk=seat.pk).order_by().values_list("pk"))
+    # Written out: a primary-key read of each row and nothing else. Through the ORM the models'
+    # default orderings once added a join (Seat orders by its floor) and FOR UPDATE then locked
+    # the floor row too, serializing every booking on that floor; and compiling two querysets
+    # per booking cost more than running them.
+    connection = connections[router.db_for_write(Reservation)]
+    quote = connection.ops.quote_name
+    suffix = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        for model, pk in ((User, user.pk), (Seat, seat.pk)):
+            table, column = quote(model._meta.db_table), quote(model._meta.pk.attname)
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = %s{suffix}", [pk])
+            cursor.fetchall()
 
 
 def _check_bookable(*, user: User, seat: Seat, by: User) -> None:

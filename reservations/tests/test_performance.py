@@ -205,6 +205,19 @@ def test_availability_fast_path_matches_the_schema_serializer(frozen, member, ot
     assert [row["label"] for row in expected] == ["B1", "B2", "B10"]
 
 
+def test_booking_answer_fast_path_matches_the_serializer(frozen, member, seat):
+    from reservations.api.serializers import ReservationSerializer, reservation_data
+
+    booked = make_reservation(member, seat, at(1, 10), at(1, 11))
+    checked = make_reservation(member, seat, at(0, 9), at(0, 10), status=Status.CHECKED_IN)
+    checked.checked_in_at = at(0, 9, 2)
+    cancelled = make_reservation(None, seat, at(2, 10), at(2, 11), status=Status.CANCELLED)
+    cancelled.cancelled_at = at(0, 8)
+    for reservation in (booked, checked, cancelled):
+        expected = ReservationSerializer(reservation).data
+        assert json.dumps(reservation_data(reservation)) == json.dumps(expected)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN plans are PostgreSQL's")
 def test_availability_is_an_index_range_scan_on_reservations(frozen, member):
     """Years of history, one window: the plan must not read the whole table.

@@ -1,7 +1,7 @@
 from django.utils import timezone
 from rest_framework import serializers
 
-from bookit.fields import RelatedIdField
+from bookit.fields import RelatedIdField, iso_datetime
 from seats.models import Floor, Seat
 from seats.selectors import seat_label_key
 
@@ -42,13 +42,6 @@ class SeatAvailabilitySerializer(SeatSerializer):
         ]
 
 
-def iso_datetime(value, tz) -> str:
-    """DRF's DateTimeField output (ISO 8601 in ``tz``, "Z" for UTC) without its per-call
-    settings and time-zone lookups: the availability list formats one per busy seat."""
-    text = value.astimezone(tz).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def seat_availability_data(states) -> list[dict]:
     """What SeatAvailabilitySerializer(many=True) returns for these states, built directly.
 
@@ -72,9 +65,7 @@ def seat_availability_data(states) -> list[dict]:
                 "is_active": seat.is_active,
                 "available": state.available,
                 "mine": state.mine,
-                "busy_until": None
-                if state.busy_until is None
-                else iso_datetime(state.busy_until, tz),
+                "busy_until": iso_datetime(state.busy_until, tz),
                 "state": state.state,
                 "reason": state.reason,
             }
