@@ -89,24 +89,26 @@ def seat_availability(
             mine.add(seat_id)
     blocks = _blocks_by_seat(seats=seats, start=start, end=end)
     rule_for = RuleBook(policy).for_seat
-    rule_errors: dict[EffectiveRule, str | None] = {}
+    # A seat's rule depends on its floor and kind only (RuleBook.for_seat): one check of the
+    # window per pair, looked up by that pair (hashing the rule itself costs more).
+    rule_errors: dict[tuple[int, str], str | None] = {}
     states = []
     for seat in seats:
-        rule = rule_for(seat)
-        if rule not in rule_errors:
-            rule_errors[rule] = _rule_error(rule=rule, start=start, end=end, now=now)
-        block = blocks.get(seat.pk)
+        pk = seat.id  # the attribute itself: .pk is a property lookup, 200 times a request
+        key = (seat.floor_id, seat.kind)
+        if key not in rule_errors:
+            rule_errors[key] = _rule_error(rule=rule_for(seat), start=start, end=end, now=now)
+        rule_error = rule_errors[key]
+        block = blocks.get(pk)
+        until = busy_until.get(pk)
         states.append(
             SeatState(
                 seat=seat,
-                available=seat.is_active
-                and seat.pk not in busy_until
-                and block is None
-                and rule_errors[rule] is None,
-                mine=seat.pk in mine,
-                busy_until=busy_until.get(seat.pk),
+                available=seat.is_active and until is None and block is None and rule_error is None,
+                mine=pk in mine,
+                busy_until=until,
                 block=block,
-                rule_error=rule_errors[rule],
+                rule_error=rule_error,
             )
         )
     return states
@@ -130,6 +132,8 @@ def _blocks_by_seat(
             by_seat.setdefault(block.seat_id, block)
         else:
             by_floor.setdefault(block.floor_id, block)
+    if not by_seat and not by_floor:
+        return {}
     return {
         s.pk: by_seat[s.pk] if s.pk in by_seat else by_floor[s.floor_id]
         for s in seats

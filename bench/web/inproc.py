@@ -46,7 +46,7 @@ def main() -> None:
             "SECURE_SSL_REDIRECT": "0",
             "DATABASE_URL": data["url"],
             "BENCH_DATABASE_URL": data["url"],
-            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"),
             "CACHE_KEY_PREFIX": f"bench-{os.getpid()}",
             "THROTTLE_USER": "100000000/min",
             "THROTTLE_BOOKING": "100000000/min",

@@ -55,7 +55,7 @@ def seat_availability_data(states) -> list[dict]:
         seat = state.seat
         rows.append(
             {
-                "id": seat.pk,
+                "id": seat.id,
                 "label": seat.label,
                 "floor": seat.floor_id,
                 "kind": seat.kind,
