@@ -143,8 +143,8 @@ def main() -> None:
         with CaptureQueriesContext(connection) as queries:
             call(offset)
         offset += 1
-        for query in queries.captured_queries:
-            print(f"{query['time']}  {query['sql'][:400]}")
+        for captured in queries.captured_queries:
+            print(f"{captured['time']}  {captured['sql'][:400]}")
         print(f"{len(queries)} statements")
     if args.cprofile:
         profiler = cProfile.Profile(time.process_time)
