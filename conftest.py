@@ -11,6 +11,9 @@ from accounts.tests.factories import PASSWORD, make_user
 from bookit.tests.clock import NOW
 from seats.tests.factories import make_seat
 
+# The browser fixtures (Chromium via Playwright) of the apps' test_e2e_*.py modules.
+pytest_plugins = ["bookit.tests.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):

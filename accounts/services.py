@@ -12,6 +12,7 @@ Invariants:
 
 import logging
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -21,9 +22,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from accounts import messages as msg
 from accounts.models import LoginFailure, User
 from accounts.signals import (
     account_event,
@@ -42,7 +42,7 @@ class TooManyAttempts(DomainError):
 
 class AuthenticationFailed(DomainError):
     status_code = 401
-    default_message = gettext_lazy("Invalid email or password.")
+    default_message = msg.INVALID_CREDENTIALS
 
 
 def user_register(
@@ -64,11 +64,11 @@ def user_register(
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     email = User.objects.normalize_email(email)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Any]] = {}
     try:
         validate_email(email)
     except DjangoValidationError:
-        errors["email"] = [_("Enter a valid email address.")]
+        errors["email"] = [msg.INVALID_EMAIL]
     candidate = User(email=email, first_name=first_name, last_name=last_name)
     try:
         validate_password(password or "", user=candidate)
@@ -118,9 +118,7 @@ def user_update(
             fields.append(name)
     if language is not None:
         if language not in dict(settings.LANGUAGES):
-            raise ValidationFailed(
-                _("Unknown language."), errors={"language": [_("Unknown language.")]}
-            )
+            raise ValidationFailed.on("language", msg.UNKNOWN_LANGUAGE)
         user.language = language
         fields.append("language")
     if show_on_map is not None:
@@ -166,8 +164,7 @@ def user_reject(*, user: User, by: User) -> User:
     """Turn a registration down: the account is deactivated (staff may reactivate it later)
     and the member is told. Verified members and staff are not "rejected": unverify them."""
     if user.is_verified or user.is_staff:
-        message = _("Only a member waiting for verification can be rejected.")
-        raise ValidationFailed(message, errors={"user": [message]})
+        raise ValidationFailed.on("user", msg.ONLY_PENDING_REJECTED)
     with transaction.atomic():
         user.is_active = False
         user.save(update_fields=["is_active"])
@@ -224,10 +221,7 @@ def login_check_allowed(*, email: str, ip: str | None) -> LoginFailure:
         if not too_many:
             return LoginFailure.objects.create(email=email, ip=ip)
     minutes = int(settings.LOGIN_FAILURE_WINDOW.total_seconds() // 60)
-    raise TooManyAttempts(
-        _("Too many failed login attempts. Try again in %(minutes)d minutes.")
-        % {"minutes": minutes}
-    )
+    raise TooManyAttempts(msg.locked_out(minutes))
 
 
 def login_authenticate(*, request: HttpRequest, email: str, password: str, ip: str | None) -> User:
@@ -236,8 +230,7 @@ def login_authenticate(*, request: HttpRequest, email: str, password: str, ip: s
     login_check_allowed(email=email, ip=ip)
     user = authenticate(request, email=email, password=password)
     if user is None:
-        message = _("Invalid email or password.")
-        raise AuthenticationFailed(message)
+        raise AuthenticationFailed(msg.INVALID_CREDENTIALS)
     # Success: this attempt and the earlier failures of the account no longer count.
     LoginFailure.objects.filter(email=email).delete()
     return user

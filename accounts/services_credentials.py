@@ -20,18 +20,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
-from django.utils.translation import gettext as _
 
+from accounts import messages as msg
 from accounts.models import LoginFailure, User
 from accounts.signals import account_event
 from bookit.errors import ValidationFailed
 
 EMAIL_CHANGE_SALT = "bookit.email-change"
 EMAIL_CHANGE_MAX_AGE = 24 * 3600
-
-
-def _field_error(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, errors={field: [message]})
 
 
 # --- Password reset ------------------------------------------------------------------------
@@ -64,9 +60,7 @@ def password_reset_user(*, uid: str, token: str) -> User:
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         user = None
     if user is None or not default_token_generator.check_token(user, token):
-        raise _field_error(
-            "token", _("This password reset link is invalid or has expired. Ask for a new one.")
-        )
+        raise ValidationFailed.on("token", msg.RESET_LINK_INVALID)
     return user
 
 
@@ -109,11 +103,11 @@ def email_change_request(*, user: User, email: str, password: str | None = None)
     try:
         validate_email(email)
     except DjangoValidationError:
-        raise _field_error("email", _("Enter a valid email address.")) from None
+        raise ValidationFailed.on("email", msg.INVALID_EMAIL) from None
     if email == user.email:
-        raise _field_error("email", _("This is already your email address."))
+        raise ValidationFailed.on("email", msg.SAME_EMAIL)
     if user.has_usable_password() and not user.check_password(password or ""):
-        raise _field_error("password", _("Wrong password."))
+        raise ValidationFailed.on("password", msg.WRONG_PASSWORD)
     account_event.send(User, user=user, event="email_change", data={"email": email})
 
 
@@ -123,14 +117,12 @@ def email_change_path(*, user: User, email: str) -> str:
 
 
 def email_change_confirm(*, token: str) -> User:
-    invalid = _field_error(
-        "token", _("This confirmation link is invalid or has expired. Ask for a new one.")
-    )
+    invalid = ValidationFailed.on("token", msg.CONFIRM_LINK_INVALID)
     try:
         data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
     except signing.BadSignature:
         raise invalid from None
-    taken = _field_error("email", _("This email address is used by another account."))
+    taken = ValidationFailed.on("email", msg.EMAIL_TAKEN)
     try:
         with transaction.atomic():
             user = User.objects.select_for_update().filter(pk=data["u"], is_active=True).first()

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.faults import servers  # noqa: E402
+from bookit.tests.faults import servers  # noqa: E402
 
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")
 

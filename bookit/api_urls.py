@@ -1,4 +1,4 @@
-"""Everything under /api/, at the paths in DESIGN.md (trailing slash optional)."""
+"""Everything under /api/, at the paths docs/api.md lists (trailing slash optional)."""
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView

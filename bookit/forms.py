@@ -1,6 +1,10 @@
 """The one mapping of a domain error (bookit.errors) onto a Django form, for every page."""
 
+from typing import Any
+
 from django import forms
+from django.db.models import Model
+from django.http import HttpRequest
 
 from bookit.errors import DomainError
 
@@ -33,3 +37,33 @@ class RequestFormMixin:
                 super().__init__(*args, request=request, **kw)
 
         return RequestForm
+
+
+class ServiceModelForm(forms.ModelForm):
+    """An admin form whose ``clean()`` saves through a service, as the acting staff member
+    (``request=``, given by RequestFormMixin): the service's errors show as form errors, and
+    the row it returns becomes the form's instance. Model validation is not run again: it would
+    re-check the saved row against itself (the exclusion constraints, the unique indexes)."""
+
+    def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.result: Model | None = None
+
+    def save_through_service(self, data: dict[str, Any]) -> Model:
+        """Create or update (``self.instance.pk`` says which); raise a DomainError to refuse."""
+        raise NotImplementedError
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean()
+        if self.errors or data is None:
+            return data
+        try:
+            self.result = self.save_through_service(data)
+        except DomainError as exc:
+            add_service_error(self, exc)
+        return data
+
+    def _post_clean(self) -> None:
+        if self.result is not None:
+            self.instance = self.result

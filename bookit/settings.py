@@ -441,7 +441,7 @@ METRICS_TOKEN = env("METRICS_TOKEN", "")
 METRICS_PORT = env_int("METRICS_PORT", 0)
 PROMETHEUS_EXPORT_MIGRATIONS = False
 
-# Worker heartbeats (issue 22): the scheduler and the bot write the time of their last
+# Worker heartbeats (docs/deployment.md): the scheduler and the bot write the time of their last
 # successful loop here; `manage.py healthcheck <worker>` (the compose healthcheck) fails when it
 # is older than HEARTBEAT_MAX_AGE seconds. Per container, so the temp dir is the right place.
 HEARTBEAT_DIR = env("HEARTBEAT_DIR", "") or os.path.join(tempfile.gettempdir(), "bookit-heartbeat")

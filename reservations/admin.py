@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,55 +10,32 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookit.errors import DomainError
-from bookit.forms import RequestFormMixin, add_service_error
+from bookit.forms import RequestFormMixin, ServiceModelForm, add_service_error
 from reservations import services, services_blocks
 from reservations.models import BookingPolicy, BookingRule, Reservation, SeatBlock
 from reservations.policy import OVERRIDABLE, get_policy, policy_changed
 
 
-class ReservationForm(forms.ModelForm):
+class ReservationForm(ServiceModelForm):
     """Staff edits go through the services: a rule broken here shows as a form error."""
 
     class Meta:
         model = Reservation
         fields = ["user", "seat", "start", "end"]
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
-        self.result: Reservation | None = None
-
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
+    def save_through_service(self, data: dict[str, Any]) -> Reservation:
         by = self.request.user
-        try:
-            if self.instance.pk:
-                self.result = services.reservation_update(
-                    reservation=self.instance,
-                    by=by,
-                    seat=data["seat"],
-                    start=data["start"],
-                    end=data["end"],
-                )
-            else:
-                self.result = services.reservation_create(
-                    user=data["user"],
-                    seat=data["seat"],
-                    start=data["start"],
-                    end=data["end"],
-                    by=by,
-                )
-        except DomainError as exc:
-            add_service_error(self, exc)
-        return data
-
-    def _post_clean(self):
-        # The service validated and saved; model validation would re-check the saved row
-        # against itself (the exclusion constraints), so adopt the service's result instead.
-        if self.result is not None:
-            self.instance = self.result
+        if self.instance.pk:
+            return services.reservation_update(
+                reservation=self.instance,
+                by=by,
+                seat=data["seat"],
+                start=data["start"],
+                end=data["end"],
+            )
+        return services.reservation_create(
+            user=data["user"], seat=data["seat"], start=data["start"], end=data["end"], by=by
+        )
 
 
 def describe(reservation: Reservation) -> str:

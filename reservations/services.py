@@ -22,10 +22,10 @@ from django.core import signing
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from reservations import messages as msg
 from reservations import slots
 from reservations.models import LIVE_STATUSES, BookingPolicy, Reservation, SeatBlock
 from reservations.policy import EffectiveRule, default_rule, get_policy, rule_for_seat
@@ -45,7 +45,7 @@ def _local(value: dt.datetime, policy: slots.Rules) -> dt.datetime:
 def check_interval(*, start: dt.datetime, end: dt.datetime) -> None:
     """Aware datetimes, end after start: what every interval (booking, block) must be."""
     if timezone.is_naive(start) or timezone.is_naive(end):
-        raise ValidationFailed.on("start", _("Times must include a UTC offset."))
+        raise ValidationFailed.on("start", msg.NEEDS_UTC_OFFSET)
     slots.ensure_ordered(start, end)
 
 
@@ -63,38 +63,21 @@ def validate_window(
     local_start, local_end = _local(start, policy), _local(end, policy)
     for field, value in (("start", local_start), ("end", local_end)):
         if not slots.is_on_step(value, policy):
-            raise ValidationFailed.on(
-                field,
-                _("Times must be on a %(step)d-minute step.") % {"step": policy.slot_minutes},
-            )
+            raise ValidationFailed.on(field, msg.off_step(policy.slot_minutes))
     closes_on_start_day = dt.datetime.combine(local_start.date(), policy.closes_at, policy.tz)
     if local_start.time() < policy.opens_at or local_end > closes_on_start_day:
         raise ValidationFailed.on(
-            "start",
-            _("Bookings must be within opening hours, %(opens)s–%(closes)s.")
-            % {
-                "opens": policy.opens_at.strftime("%H:%M"),
-                "closes": policy.closes_at.strftime("%H:%M"),
-            },
+            "start", msg.outside_opening_hours(policy.opens_at, policy.closes_at)
         )
     minutes = (end - start).total_seconds() / 60
     if minutes < policy.min_minutes:
-        raise ValidationFailed.on(
-            "end", _("A booking lasts at least %(n)d minutes.") % {"n": policy.min_minutes}
-        )
+        raise ValidationFailed.on("end", msg.too_short(policy.min_minutes))
     if minutes > policy.max_minutes:
-        if policy.max_minutes % 60 or policy.max_minutes < 120:  # no "at most 1 hours"
-            message = _("A booking lasts at most %(n)d minutes.") % {"n": policy.max_minutes}
-        else:
-            message = _("A booking lasts at most %(n)d hours.") % {"n": policy.max_minutes // 60}
-        raise ValidationFailed.on("end", message)
+        raise ValidationFailed.on("end", msg.too_long(policy.max_minutes))
     if start < slots.current_slot_start(policy, now):
-        raise ValidationFailed.on("start", _("This time is in the past."))
+        raise ValidationFailed.on("start", msg.IN_THE_PAST)
     if start > now + dt.timedelta(days=policy.advance_days):
-        raise ValidationFailed.on(
-            "start",
-            _("You can book at most %(n)d days ahead.") % {"n": policy.advance_days},
-        )
+        raise ValidationFailed.on("start", msg.too_far_ahead(policy.advance_days))
 
 
 def _conflict_payload(reservation: "Reservation | _Row", *, user: User) -> dict:
@@ -250,51 +233,41 @@ def _check_overlaps(
         _mark_no_shows(locked.order_by("start", "id"))
     if seat_clash is not None:
         reservation_conflict.send(Reservation, seat=seat, user=user, kind="seat")
-        message = (
-            _("You already booked seat %(seat)s from %(start)s to %(end)s.")
-            if seat_clash.user_id == user.pk
-            else _("Seat %(seat)s is already booked from %(start)s to %(end)s.")
-        )
         raise Conflict(
-            message
-            % {
-                "seat": seat.label,
-                "start": _fmt(seat_clash.start, policy),
-                "end": _fmt(seat_clash.end, policy),
-            },
-            errors={"seat": [_("This seat is taken at that time.")]},
+            msg.seat_clash(
+                mine=seat_clash.user_id == user.pk,
+                seat=seat.label,
+                start=_fmt(seat_clash.start, policy),
+                end=_fmt(seat_clash.end, policy),
+            ),
+            errors={"seat": [msg.SEAT_TAKEN]},
             extra={"conflict": _conflict_payload(seat_clash, user=user)},
         )
     if own_clash is not None:
         reservation_conflict.send(Reservation, seat=seat, user=user, kind="member")
         raise Conflict(
-            _("You already have a booking from %(start)s to %(end)s.")
-            % {"start": _fmt(own_clash.start, policy), "end": _fmt(own_clash.end, policy)},
-            errors={"start": [_("Overlaps another booking of this member.")]},
+            msg.own_clash(start=_fmt(own_clash.start, policy), end=_fmt(own_clash.end, policy)),
+            errors={"start": [msg.OVERLAPS_OWN]},
             extra={"conflict": _conflict_payload(own_clash, user=user)},
         )
     if limit_upcoming and upcoming >= rule.max_upcoming:
         # Only on create: moving a booking does not change how many a member holds.
-        if rule.cap_kind:
-            message = _("You can hold at most %(n)d upcoming bookings of this kind of seat.")
-        elif rule.cap_floor:
-            message = _("You can hold at most %(n)d upcoming bookings on this floor.")
-        else:
-            message = _("You can hold at most %(n)d upcoming bookings.")
-        raise ValidationFailed.on("non_field_errors", message % {"n": rule.max_upcoming})
+        message = msg.too_many_upcoming(
+            rule.max_upcoming, per_kind=bool(rule.cap_kind), per_floor=bool(rule.cap_floor)
+        )
+        raise ValidationFailed.on("non_field_errors", message)
 
 
 def _refuse_block(*, seat: Seat, block: _Row, policy: BookingPolicy) -> None:
     """The seat (or its floor) is blocked in the window: 409 with the block."""
     raise Conflict(
-        _("Seat %(seat)s is closed from %(start)s to %(end)s: %(reason)s")
-        % {
-            "seat": seat.label,
-            "start": _fmt(block.start, policy),
-            "end": _fmt(block.end, policy),
-            "reason": block.reason,
-        },
-        errors={"seat": [_("This seat is closed at that time.")]},
+        msg.seat_closed(
+            seat=seat.label,
+            start=_fmt(block.start, policy),
+            end=_fmt(block.end, policy),
+            reason=block.reason,
+        ),
+        errors={"seat": [msg.SEAT_CLOSED]},
         extra={
             "block": {
                 "id": block.pk,
@@ -335,13 +308,13 @@ def _lock(*, user: User, seat: Seat) -> None:
 
 def _check_bookable(*, user: User, seat: Seat, by: User) -> None:
     if not user.is_active:
-        raise ValidationFailed.on("user", _("This account is not active."))
+        raise ValidationFailed.on("user", msg.ACCOUNT_INACTIVE)
     if not (by.is_staff or user.can_book):
-        raise PermissionDenied(_("Your account is waiting for staff verification."))
+        raise PermissionDenied(msg.AWAITING_VERIFICATION)
     if by != user and not by.is_staff:
         raise PermissionDenied()
     if not seat.is_active:
-        raise ValidationFailed.on("seat", _("This seat is not available for booking."))
+        raise ValidationFailed.on("seat", msg.SEAT_NOT_BOOKABLE)
 
 
 def _save_guarded(reservation: Reservation, *, fields: list[str] | None = None) -> None:
@@ -364,18 +337,14 @@ def _save_guarded(reservation: Reservation, *, fields: list[str] | None = None) 
                 Reservation, seat=reservation.seat, user=reservation.user, kind=kind
             )
             raise Conflict(
-                _("This seat is already booked at that time.")
-                if kind == "seat"
-                else _("You already have a booking at that time."),
-                errors={"seat" if kind == "seat" else "start": [_("Overlaps another booking.")]},
+                msg.SEAT_ALREADY_BOOKED if kind == "seat" else msg.MEMBER_ALREADY_BOOKED,
+                errors={"seat" if kind == "seat" else "start": [msg.OVERLAPS]},
             ) from None
         raise
 
 
 def _not_changeable() -> ValidationFailed:
-    return ValidationFailed.on(
-        "non_field_errors", _("Only a booking that has not started can change.")
-    )
+    return ValidationFailed.on("non_field_errors", msg.NOT_CHANGEABLE)
 
 
 @contextmanager
@@ -486,9 +455,7 @@ def reservation_cancel(
     with transaction.atomic():
         locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if locked.status not in (Status.BOOKED, Status.CHECKED_IN) or locked.end <= now:
-            raise ValidationFailed.on(
-                "non_field_errors", _("This booking can no longer be cancelled.")
-            )
+            raise ValidationFailed.on("non_field_errors", msg.NOT_CANCELLABLE)
         locked.cancelled_at = now
         locked.sequence += 1
         if locked.status == Status.CHECKED_IN:
@@ -539,7 +506,7 @@ def checkin_reservation_id(token: str) -> int:
         data = signing.loads(token, salt=CHECKIN_SALT)
         return int(data["r"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise ValidationFailed.on("token", _("This QR code is not valid.")) from None
+        raise ValidationFailed.on("token", msg.QR_INVALID) from None
 
 
 def reservation_check_in(
@@ -555,18 +522,11 @@ def reservation_check_in(
         if locked.status == Status.CHECKED_IN:
             return locked, False
         if locked.status != Status.BOOKED:
-            raise ValidationFailed.on(
-                "token",
-                _("This booking is %(status)s.") % {"status": locked.get_status_display()},
-            )
+            raise ValidationFailed.on("token", msg.not_checkable(locked.get_status_display()))
         if now < locked.start - policy.checkin_early:
-            raise ValidationFailed.on(
-                "token",
-                _("Check-in opens %(n)d minutes before the start.")
-                % {"n": policy.checkin_early_minutes},
-            )
+            raise ValidationFailed.on("token", msg.checkin_not_open(policy.checkin_early_minutes))
         if now > locked.start + policy.checkin_grace:
-            raise ValidationFailed.on("token", _("The check-in time for this booking has passed."))
+            raise ValidationFailed.on("token", msg.CHECKIN_CLOSED)
         locked.status = Status.CHECKED_IN
         locked.checked_in_at = now
         locked.save(update_fields=["status", "checked_in_at"])
@@ -579,10 +539,10 @@ def reservation_check_in_by_token(
 ) -> tuple[Reservation, bool]:
     pk = checkin_reservation_id(token)
     if reservation_id is not None and pk != reservation_id:
-        raise ValidationFailed.on("token", _("This QR code belongs to another booking."))
+        raise ValidationFailed.on("token", msg.QR_OTHER_BOOKING)
     reservation = Reservation.objects.select_related("seat", "user").filter(pk=pk).first()
     if reservation is None:
-        raise ValidationFailed.on("token", _("This QR code is not valid."))
+        raise ValidationFailed.on("token", msg.QR_INVALID)
     return reservation_check_in(reservation=reservation, by=by)
 
 

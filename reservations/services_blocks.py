@@ -15,20 +15,16 @@ from dataclasses import replace
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookit.errors import PermissionDenied, ValidationFailed
+from reservations import messages as msg
 from reservations.models import LIVE_STATUSES, BookingRule, Reservation, SeatBlock
 from reservations.policy import OVERRIDABLE, default_rule, policy_changed
 from reservations.services import check_interval, reservation_cancel
 from seats.models import Floor, Seat
 
 REASON_MAX = SeatBlock._meta.get_field("reason").max_length or 200
-
-
-def _error(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, errors={field: [message]})
 
 
 def seat_block_create(
@@ -44,16 +40,16 @@ def seat_block_create(
     if not by.is_staff:
         raise PermissionDenied()
     if (seat is None) == (floor is None):
-        raise _error("seat", _("Choose a seat or a floor, not both."))
+        raise ValidationFailed.on("seat", msg.SEAT_OR_FLOOR)
     check_interval(start=start, end=end)
     now = timezone.now()
     if end <= now:
-        raise _error("end", _("This time is in the past."))
+        raise ValidationFailed.on("end", msg.IN_THE_PAST)
     reason = (reason or "").strip()
     if not reason:
-        raise _error("reason", _("Say why: members whose bookings are cancelled are told."))
+        raise ValidationFailed.on("reason", msg.BLOCK_NEEDS_REASON)
     if len(reason) > REASON_MAX:
-        raise _error("reason", _("At most %(n)d characters.") % {"n": REASON_MAX})
+        raise ValidationFailed.on("reason", msg.too_many_characters(REASON_MAX))
     with transaction.atomic():
         # Lock the seats first: a booking racing the block either commits before (and is
         # cancelled below) or waits and then sees the block. SQLite: BEGIN IMMEDIATE.
@@ -87,23 +83,18 @@ def booking_rule_check(*, rule: BookingRule) -> None:
     """One scope, and a rule that still makes sense over the policy's defaults: a floor that
     "closes at 07:00" while the policy opens at 08:00 would refuse every booking."""
     if bool(rule.kind) == bool(rule.floor_id):
-        raise _error("kind", _("A rule is for one seat kind or one floor."))
+        raise ValidationFailed.on("kind", msg.RULE_ONE_SCOPE)
     values = {f: getattr(rule, f) for f in OVERRIDABLE if getattr(rule, f) is not None}
     effective = replace(default_rule(), **values)
     if effective.closes_at <= effective.opens_at:
-        raise _error(
+        raise ValidationFailed.on(
             "closes_at",
-            _("Closes at %(closes)s, not after it opens (%(opens)s).")
-            % {
-                "closes": effective.closes_at.strftime("%H:%M"),
-                "opens": effective.opens_at.strftime("%H:%M"),
-            },
+            msg.closes_before_opening(closes=effective.closes_at, opens=effective.opens_at),
         )
     if effective.max_minutes < effective.min_minutes:
-        raise _error(
+        raise ValidationFailed.on(
             "max_minutes",
-            _("The maximum (%(max)d min) is below the minimum (%(min)d min).")
-            % {"max": effective.max_minutes, "min": effective.min_minutes},
+            msg.max_below_min(max_minutes=effective.max_minutes, min_minutes=effective.min_minutes),
         )
 
 

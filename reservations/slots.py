@@ -7,9 +7,9 @@ pages and the Telegram bot all compute slots here, so they agree on every bounda
 import datetime as dt
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from bookit.errors import ValidationFailed
+from reservations import messages as msg
 from reservations.models import BookingPolicy
 from reservations.policy import EffectiveRule
 
@@ -33,8 +33,7 @@ def is_on_step(value: dt.datetime, policy: Rules) -> bool:
 def ensure_ordered(start: object, end: object) -> None:
     """The end comes after the start (datetimes, or zero-padded "HH:MM" strings of one day)."""
     if end <= start:  # type: ignore[operator]
-        message = _("The end must be after the start.")
-        raise ValidationFailed.on("end", message)
+        raise ValidationFailed.on("end", msg.END_BEFORE_START)
 
 
 def slot_times(policy: BookingPolicy) -> list[dt.time]:

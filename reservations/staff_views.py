@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from bookit.errors import DomainError
 from bookit.forms import add_service_error
+from reservations import messages as msg
 from reservations import services
 from reservations.models import Reservation
 from reservations.policy import get_policy
@@ -59,7 +60,7 @@ def _preview(form: CheckInForm, token: str) -> Reservation | None:
         return None
     reservation = Reservation.objects.select_related("user", "seat__floor").filter(pk=pk).first()
     if reservation is None:
-        form.add_error("token", _("This QR code is not valid."))
+        form.add_error("token", msg.QR_INVALID)
     return reservation
 
 

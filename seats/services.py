@@ -2,9 +2,9 @@
 reservations is never deleted (history stays): it is deactivated instead."""
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
 
 from bookit.errors import DomainError, NotFound, ValidationFailed
+from seats import messages as msg
 from seats.models import Floor, Seat, Zone
 from seats.signals import floor_deleting, seat_deleting
 
@@ -20,13 +20,10 @@ def clean_amenities(amenities: object) -> list[str]:
 def _clean_amenities(amenities: object) -> list[str]:
     valid = set(Seat.Amenity.values)
     if not isinstance(amenities, list) or not all(isinstance(a, str) for a in amenities):
-        raise ValidationFailed(
-            _("Amenities must be a list."), errors={"amenities": [_("Amenities must be a list.")]}
-        )
+        raise ValidationFailed.on("amenities", msg.AMENITIES_NOT_A_LIST)
     unknown = sorted(set(amenities) - valid)
     if unknown:
-        message = _("Unknown amenities: %(names)s.") % {"names": ", ".join(unknown)}
-        raise ValidationFailed.on("amenities", message)
+        raise ValidationFailed.on("amenities", msg.unknown_amenities(unknown))
     return sorted(set(amenities))
 
 
@@ -37,36 +34,31 @@ ZONE_NAME_MAX = Zone._meta.get_field("name").max_length or 60
 def _check_coordinate(field: str, value: object) -> int:
     """A map coordinate or size: a whole number in the floor's units (JSON may send anything)."""
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100000:
-        message = _("%(field)s must be a whole number from 0 to 100000.") % {"field": field}
-        raise ValidationFailed(message, errors={field: [message]})
+        raise ValidationFailed.on(field, msg.not_a_coordinate(field))
     return value
 
 
 def _save_seat(seat: Seat) -> Seat:
     seat.label = (seat.label or "").strip()
     if not seat.label or len(seat.label) > LABEL_MAX:
-        message = _("A seat needs a label of at most 20 characters.")
-        raise ValidationFailed(message, errors={"label": [message]})
+        raise ValidationFailed.on("label", msg.SEAT_LABEL)
     if seat.kind not in Seat.Kind.values:
-        message = _("Unknown seat kind.")
-        raise ValidationFailed(message, errors={"kind": [message]})
+        raise ValidationFailed.on("kind", msg.UNKNOWN_SEAT_KIND)
     for field in ("x", "y"):
         _check_coordinate(field, getattr(seat, field))
     if not isinstance(seat.is_active, bool):
-        message = _("Active must be true or false.")
-        raise ValidationFailed(message, errors={"is_active": [message]})
+        raise ValidationFailed.on("is_active", msg.ACTIVE_NOT_BOOLEAN)
     try:
         with transaction.atomic():
             seat.save()
     except IntegrityError:
-        message = _("A seat with this label already exists on this floor.")
-        raise ValidationFailed.on("label", message) from None
+        raise ValidationFailed.on("label", msg.SEAT_LABEL_TAKEN) from None
     return seat
 
 
 def default_floor() -> Floor:
     floor = Floor.objects.order_by("ordering", "id").first()
-    return floor or Floor.objects.create(name=_("Main floor"))
+    return floor or Floor.objects.create(name=str(msg.MAIN_FLOOR))
 
 
 def seat_create(
@@ -110,8 +102,7 @@ def seat_delete(*, seat: Seat) -> None:
 def _save_floor(floor: Floor) -> Floor:
     floor.name = (floor.name or "").strip()
     if not floor.name:
-        message = _("A floor needs a name.")
-        raise ValidationFailed(message, errors={"name": [message]})
+        raise ValidationFailed.on("name", msg.FLOOR_NAME)
     floor.save()
     return floor
 
@@ -142,14 +133,12 @@ def floor_delete(*, floor: Floor) -> None:
 def _clean_zone(data: dict) -> dict[str, str | int]:
     name = str(data.get("name") or "").strip()
     if not name or len(name) > ZONE_NAME_MAX:
-        message = _("A zone needs a name of at most 60 characters.")
-        raise ValidationFailed(message, errors={"name": [message]})
+        raise ValidationFailed.on("name", msg.ZONE_NAME)
     values: dict[str, str | int] = {"name": name}
     for field in ("x", "y", "width", "height"):
         values[field] = _check_coordinate(field, data.get(field))
     if values["width"] == 0 or values["height"] == 0:
-        message = _("A zone needs a width and a height.")
-        raise ValidationFailed(message, errors={"width": [message]})
+        raise ValidationFailed.on("width", msg.ZONE_SIZE)
     return values
 
 
@@ -172,7 +161,7 @@ def floor_layout_save(*, floor: Floor, seats: list[dict], zones: list[dict]) -> 
             try:
                 pk = item.get("id")
                 if pk is not None and pk not in zone_rows:
-                    raise NotFound(_("This zone is not on this floor."))
+                    raise NotFound(msg.ZONE_NOT_ON_FLOOR)
                 if item.get("delete"):
                     if pk is not None:
                         zone_rows[pk].delete()
@@ -190,7 +179,7 @@ def _apply_seat(floor: Floor, existing: dict, item: dict, *, index: int) -> None
     try:
         pk = item.get("id")
         if pk is not None and pk not in existing:
-            raise NotFound(_("This seat is not on this floor."))
+            raise NotFound(msg.SEAT_NOT_ON_FLOOR)
         if item.get("delete"):
             if pk is not None:
                 seat_delete(seat=existing[pk])

@@ -1,6 +1,6 @@
 """The desk's own QR code: a signed, stable token per seat, and the URL it opens.
 
-DESIGN.md "The desk's own QR code": a code stuck on a desk (or shown by the kiosk) encodes
+docs/kiosk.md, "the desk's own QR code": a code stuck on a desk (or shown by the kiosk) encodes
 ``<SITE_URL>/s/<token>``. The token is the seat id signed with SECRET_KEY (not a guessable
 id, and no expiry: a printed sticker must keep working); ``seat_id_from_token`` is what the
 ``/s/<token>`` page and the ``seat/by-token/{token}`` API use to read it back. Rotating

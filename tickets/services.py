@@ -13,13 +13,12 @@ Invariants:
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from bookit.errors import PermissionDenied, ValidationFailed
 from reservations.models import Reservation
 from seats.models import Seat
+from tickets import messages as msg
 from tickets.models import Ticket, TicketEvent
 from tickets.signals import ticket_created, ticket_status_changed
 
@@ -38,15 +37,15 @@ TEXT_MAX = 5000
 COMMENT_MAX = 2000
 
 # Shared with the API serializer so a missing and a foreign reservation read the same.
-RESERVATION_NOT_YOURS = gettext_lazy("Choose one of your own bookings.")
+RESERVATION_NOT_YOURS = msg.RESERVATION_NOT_YOURS  # also the API serializer's message
 
 
 def _required_text(field: str, value: str, limit: int) -> str:
     value = (value or "").strip()
     if not value:
-        raise ValidationFailed.on(field, _("This field is required."))
+        raise ValidationFailed.on(field, msg.REQUIRED)
     if len(value) > limit:
-        raise ValidationFailed.on(field, _("Use at most %(n)d characters.") % {"n": limit})
+        raise ValidationFailed.on(field, msg.too_long(limit))
     return value
 
 
@@ -64,14 +63,14 @@ def ticket_create(
     text = _required_text("text", text, TEXT_MAX)
     category = category or Ticket.Category.OTHER
     if category not in Ticket.Category.values:
-        raise ValidationFailed.on("category", _("Unknown category."))
+        raise ValidationFailed.on("category", msg.UNKNOWN_CATEGORY)
     if reservation is not None:
         if reservation.user_id is None or reservation.user_id != author.pk:
             raise ValidationFailed.on("reservation", RESERVATION_NOT_YOURS)
         if seat is None:
             seat = reservation.seat
         elif seat.pk != reservation.seat_id:
-            raise ValidationFailed.on("seat", _("This is not the seat of the chosen booking."))
+            raise ValidationFailed.on("seat", msg.NOT_THE_BOOKINGS_SEAT)
     now = timezone.now()
     with transaction.atomic():
         ticket = Ticket.objects.create(
@@ -94,26 +93,23 @@ def ticket_create(
 def ticket_check_transition(*, old: str, new: str) -> None:
     """Raise ValidationFailed on ``status`` unless old -> new is an allowed move."""
     if new not in Status.values:
-        raise ValidationFailed.on("status", _("Unknown status."))
+        raise ValidationFailed.on("status", msg.UNKNOWN_STATUS)
     if new not in ALLOWED_TRANSITIONS.get(old, frozenset()):
         raise ValidationFailed.on(
             "status",
-            _("A ticket cannot go from “%(old)s” to “%(new)s”.")
-            % {"old": Status(old).label, "new": Status(new).label},
+            msg.bad_transition(Status(old).label, Status(new).label),
         )
 
 
 def _check_staff(by: User) -> None:
     if not (by and by.is_authenticated and by.is_staff):
-        raise PermissionDenied(_("Only staff can change tickets."))
+        raise PermissionDenied(msg.STAFF_ONLY)
 
 
 def _clean_comment(comment: str | None) -> str:
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
-        raise ValidationFailed.on(
-            "comment", _("Use at most %(n)d characters.") % {"n": COMMENT_MAX}
-        )
+        raise ValidationFailed.on("comment", msg.too_long(COMMENT_MAX))
     return comment
 
 
@@ -156,7 +152,7 @@ def ticket_comment(*, ticket: Ticket, comment: str, by: User) -> Ticket:
     _check_staff(by)
     comment = _clean_comment(comment)
     if not comment:
-        raise ValidationFailed.on("comment", _("This field is required."))
+        raise ValidationFailed.on("comment", msg.REQUIRED)
     now = timezone.now()
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)

@@ -4,20 +4,21 @@ Every change goes through services.py, so the admin obeys the API's rules (SSRF 
 events); the secret is shown once, in the message after creating or rotating.
 """
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from bookit.errors import DomainError
-from bookit.forms import RequestFormMixin, add_service_error
+from bookit.forms import RequestFormMixin, ServiceModelForm
 from integrations.webhooks import services
 from integrations.webhooks.events import EVENT_TYPES
 from integrations.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
-class WebhookEndpointForm(forms.ModelForm):
+class WebhookEndpointForm(ServiceModelForm):
     url = forms.CharField(label=_("URL"), max_length=500)
     events = forms.MultipleChoiceField(
         label=_("events"),
@@ -29,30 +30,13 @@ class WebhookEndpointForm(forms.ModelForm):
         model = WebhookEndpoint
         fields = ["url", "description", "events", "is_active"]
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
-        self.result: WebhookEndpoint | None = None
-
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
+    def save_through_service(self, data: dict[str, Any]) -> WebhookEndpoint:
         values = {k: data.get(k) for k in ("url", "events", "is_active", "description")}
-        try:
-            if self.instance.pk:
-                self.result = services.webhook_endpoint_update(
-                    endpoint=self.instance, by=self.request.user, **values
-                )
-            else:
-                self.result = services.webhook_endpoint_create(by=self.request.user, **values)
-        except DomainError as exc:
-            add_service_error(self, exc)
-        return data
-
-    def _post_clean(self):
-        if self.result is not None:
-            self.instance = self.result
+        if self.instance.pk:
+            return services.webhook_endpoint_update(
+                endpoint=self.instance, by=self.request.user, **values
+            )
+        return services.webhook_endpoint_create(by=self.request.user, **values)
 
 
 def _show_secret(modeladmin, request, endpoint: WebhookEndpoint) -> None:

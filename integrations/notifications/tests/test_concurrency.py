@@ -4,10 +4,10 @@ import pytest
 from django.db import connection
 
 from accounts.tests.factories import make_user
+from bookit.tests.race import race
 from integrations.models import NotificationDelivery
 from integrations.notifications import mail
 from integrations.notifications.outbox import notify
-from integrations.notifications.tests.race import race
 
 pytestmark = [
     pytest.mark.postgres,

@@ -8,9 +8,9 @@ from django.db import connection, connections
 
 from accounts.tests.factories import make_user
 from bookit.errors import ValidationFailed
+from bookit.tests.race import race
 from integrations.models import Notification, NotificationDelivery
 from integrations.notifications.outbox import notify
-from integrations.notifications.tests.race import race
 from integrations.telegram import outbox, services
 
 pytestmark = [

@@ -4,8 +4,8 @@ the same by keyboard, plus drawing a zone and adding a seat with checkbox amenit
 import pytest
 
 from accounts.tests.factories import make_user
+from reservations.tests.test_e2e_booking_flow import PASSWORD, tomorrow
 from seats.models import Floor, Seat, Zone
-from tests.e2e.test_booking_flow import PASSWORD, tomorrow
 
 pytestmark = pytest.mark.e2e
 

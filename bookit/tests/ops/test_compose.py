@@ -3,7 +3,7 @@
 The file is validated against the Compose Specification schema, and everything it points into
 the repository is checked against the real thing: build contexts, management commands, mounted
 paths, environment variables, the healthcheck URL, and the configs it mounts for Prometheus and
-Grafana. tests/ops/test_image.py runs the image's build step and the production server.
+Grafana. bookit/tests/ops/test_image.py runs the image's build step and the production server.
 """
 
 import copy

@@ -1,15 +1,21 @@
-"""Run outbox senders side by side, as two scheduler (or bot) processes would."""
+"""Run callables side by side, released together at a barrier: two scheduler (or bot)
+processes sending the outbox, or a storm of concurrent requests. Each thread closes its own
+database connections; an error in any thread is raised in the caller."""
 
 import threading
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import connections
 
+T = TypeVar("T")
 
-def race(send: Callable[[], int], *, senders: int = 2) -> list[int]:
-    """Start ``senders`` threads on ``send`` at once; what each sent. Re-raises a thread's error."""
+
+def race(send: Callable[[], T], *, senders: int = 2) -> list[T]:
+    """Start ``senders`` threads on ``send`` at once; what each returned. Re-raises a thread's
+    error."""
     barrier = threading.Barrier(senders)
-    results: list[int] = []
+    results: list[T] = []
     errors: list[BaseException] = []
 
     def sender() -> None:

@@ -1,5 +1,7 @@
 """Browser end-to-end fixtures: Debian's Chromium driven by Playwright against live_server.
 
+A plugin of the root conftest.py (``pytest_plugins``), used by the apps' test_e2e_*.py modules.
+
 Never downloads a browser: the tests skip, saying why, when /usr/bin/chromium is missing
 (scripts/ensure-system-deps installs it). A failed test leaves a screenshot in test-artifacts/.
 """

@@ -24,7 +24,7 @@ INTEGRITY = (
     "HoCl5F9K9KjX3AC0mIpLJqkgbvQCgOOfyJfIqA=="
 )
 MEMBER = "package/lib/compose-spec/schema/compose-spec.json"
-CACHE = Path(__file__).resolve().parents[2] / ".cache" / f"{PACKAGE}-{VERSION}.tgz"
+CACHE = Path(__file__).resolve().parents[3] / ".cache" / f"{PACKAGE}-{VERSION}.tgz"
 
 
 def _tarball() -> bytes:

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import qrcode
 
+from bookit.tests.browser import CHROMIUM, LAUNCH_ARGS
 from reservations.models import Reservation
 from reservations.qr import checkin_url
 from reservations.tests.factories import make_reservation
-from tests.e2e.conftest import CHROMIUM, LAUNCH_ARGS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]

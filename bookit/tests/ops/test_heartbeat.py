@@ -159,7 +159,7 @@ def worker_env(tmp_path_factory) -> dict[str, str]:
     base = tmp_path_factory.mktemp("worker")
     env = {
         **_real_clock_environ(),
-        "DJANGO_SETTINGS_MODULE": "tests.ops.worker_settings",
+        "DJANGO_SETTINGS_MODULE": "bookit.tests.ops.worker_settings",
         "DATABASE_URL": f"sqlite:///{base / 'worker.db'}",
         "HEARTBEAT_DIR": str(base / "heartbeat"),
         "DEBUG": "1",

@@ -16,8 +16,8 @@ import pytest
 import time_machine
 
 from accounts.tests.factories import PASSWORD
+from bookit.tests.contract.conftest import NOW
 from seats.models import Floor, Seat
-from tests.contract.conftest import NOW
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PACKAGE = "bookit_client"

@@ -4,7 +4,7 @@ files .dockerignore lets into the build context.
 The Dockerfile's `collectstatic` runs with its build-time settings (DEBUG=0), then the web role of
 deploy/entrypoint.sh serves that copy with the production settings docker-compose.yml and
 .env.example give it (on SQLite and the local-memory cache, so this runs everywhere; the
-PostgreSQL + Redis replicas are tests/ops/test_scale_out.py).
+PostgreSQL + Redis replicas are bookit/tests/ops/test_scale_out.py).
 """
 
 import os
@@ -92,7 +92,7 @@ def production_env(**overrides: str) -> dict[str, str]:
 def test_dockerignore_keeps_secrets_and_local_state_out():
     rules = dockerignore_rules()
     for path in [".env", ".dev-secret-key", "db.sqlite3", "media/x.png", ".git/config",
-                 "accounts/tests/test_api.py", "tests/ops/test_compose.py"]:  # fmt: skip
+                 "accounts/tests/test_api.py", "bookit/tests/ops/test_compose.py"]:  # fmt: skip
         assert docker_ignored(path, rules), path
     for path in ["manage.py", "requirements.txt", "bookit/settings.py", ".env.example",
                  "deploy/entrypoint.sh", "deploy/migrate.py", "static/css/app.css"]:  # fmt: skip

@@ -1,5 +1,6 @@
 """Real failures against a real gunicorn: PostgreSQL stopped and kill -9'd, Redis killed and
-SIGSTOPped, while requests run. No mocks: our own throwaway servers (tests/faults/servers.py).
+SIGSTOPped, while requests run. No mocks: our own throwaway servers
+(bookit/tests/faults/servers.py).
 
 What must hold: the API answers JSON 503 with Retry-After while the database is gone (pages a
 short 503 page), never a 500; the first request after recovery succeeds without restarting
@@ -16,7 +17,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from tests.faults import servers
+from bookit.tests.faults import servers
 
 pytestmark = [
     pytest.mark.faults,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 GOOD_KEY = "k3y-" + "a1b2c3d4e5f6g7h8" * 4
 CONTROLLED = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "ALLOW_INTERNAL_HOSTS", "SECURE_SSL_REDIRECT"}
 

@@ -9,13 +9,14 @@ import threading
 import pytest
 import time_machine
 from django.contrib.auth.hashers import MD5PasswordHasher, get_hasher
-from django.db import connection, connections
+from django.db import connection
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import LoginFailure
 from accounts.tests.factories import make_user
 from bookit.tests.clock import NOW
+from bookit.tests.race import race
 
 LOGIN = "/api/auth/login"
 THREADS = 16
@@ -37,32 +38,14 @@ class CountingHasher(MD5PasswordHasher):
 
 def storm(request, n: int = THREADS) -> list[int]:
     """Run ``request(client)`` in n threads released at once; their status codes."""
-    barrier = threading.Barrier(n)
-    codes: list[int] = []
-    lock = threading.Lock()
-
-    def run():
-        try:
-            barrier.wait(timeout=30)
-            code = request(APIClient()).status_code
-            with lock:
-                codes.append(code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return codes
+    return race(lambda: request(APIClient()).status_code, senders=n)
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
 def test_sixteen_concurrent_wrong_passwords_reach_the_hasher_at_most_five_times(settings):
-    settings.PASSWORD_HASHERS = ["tests.faults.test_abuse.CountingHasher"]
+    settings.PASSWORD_HASHERS = ["accounts.tests.test_abuse.CountingHasher"]
     settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     make_user("target@example.com", verified=True)
     # The class Django loaded by dotted path (pytest may have imported this module under

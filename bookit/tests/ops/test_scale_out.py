@@ -28,11 +28,11 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import User
 from accounts.tests.factories import PASSWORD, make_user
+from bookit.tests.faults.servers import Gunicorn, request
 from reservations.models import BookingPolicy, Reservation
 from seats.models import Floor, Seat
-from tests.faults.servers import Gunicorn, request
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")
 STORM = 40
 
