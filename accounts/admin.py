@@ -36,12 +36,13 @@ class UserAdmin(BaseUserAdmin):
         "email",
         "first_name",
         "last_name",
+        "email_confirmed",
         "is_verified",
         "is_staff",
         "date_joined",
         "links",
     ]
-    list_filter = ["is_verified", "is_staff", "is_active"]
+    list_filter = ["email_confirmed", "is_verified", "is_staff", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
     # Avatars only change through the avatar service (validated, re-encoded); staff may remove.
     readonly_fields = [
@@ -57,7 +58,17 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Personal info"), {"fields": ["first_name", "last_name", "avatar", "language"]}),
-        (_("Verification"), {"fields": ["is_verified", "verified_at", "verified_by"]}),
+        (
+            _("Verification"),
+            {
+                "fields": ["email_confirmed", "is_verified", "verified_at", "verified_by"],
+                "description": _(
+                    "Email confirmed: the member opened the link sent to the address (or logged "
+                    "in with Yandex ID); until then the account cannot log in. Verification is "
+                    "the staff's own decision."
+                ),
+            },
+        ),
         (_("Telegram"), {"fields": ["telegram_id", "telegram_username"]}),
         (
             _("Permissions"),

@@ -15,6 +15,10 @@ SAME_EMAIL = _("This is already your email address.")
 WRONG_PASSWORD = _("Wrong password.")
 CONFIRM_LINK_INVALID = _("This confirmation link is invalid or has expired. Ask for a new one.")
 EMAIL_TAKEN = _("This email address is used by another account.")
+REGISTRATION_LINK_INVALID = _(
+    "This confirmation link is invalid or has expired. Register again with the same email "
+    "address to get a new one."
+)
 
 
 def locked_out(minutes: int) -> str:

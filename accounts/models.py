@@ -41,6 +41,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False)
     is_verified = models.BooleanField(_("verified"), default=False)
+    # Email confirmation is not staff verification: it says the owner of the address opened the
+    # link sent there. Only a self-registration with a password starts unconfirmed (and cannot
+    # log in until then); accounts made by staff, commands, Yandex ID (which verifies its
+    # addresses) and every account older than this field are confirmed.
+    email_confirmed = models.BooleanField(_("email confirmed"), default=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
         "self",

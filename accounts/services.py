@@ -3,6 +3,10 @@
 Invariants:
 - email is the login and is unique case-insensitively (stored lower-cased, unique on lower()).
 - only staff verify members; verification records who and when.
+- registration does not reveal whether an email is taken: the same answer (``Registration``,
+  with an id that is never the existing account's) and the same login behaviour (a
+  self-registered account logs in only once the link emailed to the address is opened);
+  both branches hash the password once.
 - deleting an account cancels its future reservations, removes its avatar file and personal data,
   and keeps past reservations and tickets anonymised (their user becomes NULL).
 - a client gets at most LOGIN_MAX_FAILURES_PER_ACCOUNT failed logins per account and
@@ -12,10 +16,12 @@ Invariants:
 
 import logging
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -45,6 +51,38 @@ class AuthenticationFailed(DomainError):
     default_message = msg.INVALID_CREDENTIALS
 
 
+@dataclass(frozen=True)
+class Registration:
+    """What a registration answers: the same fields whether or not the address was taken.
+
+    ``id`` is the new account's id when the address was free; otherwise a fresh id reserved
+    from the accounts' own sequence (``reserve_user_id``) that no account will ever have, so it
+    is neither the existing account's nor distinguishable from a new one. ``user`` and
+    ``created`` are for the caller's code, never for the answer.
+    """
+
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+    user: User
+    created: bool
+
+
+def reserve_user_id() -> int:
+    """Take the next id of the accounts' sequence without keeping a row.
+
+    An insert and a delete in the caller's transaction: the id is consumed like a real
+    registration's (PostgreSQL sequences and SQLite AUTOINCREMENT never hand it out again).
+    """
+    placeholder = User(
+        email=f"reserved-{secrets.token_hex(12)}@reserved.invalid", is_active=False, password="!"
+    )
+    (row,) = User.objects.bulk_create([placeholder])
+    User.objects.filter(pk=row.pk)._raw_delete(User.objects.db)
+    return int(row.pk)
+
+
 def user_register(
     *,
     email: str,
@@ -52,18 +90,22 @@ def user_register(
     first_name: str = "",
     last_name: str = "",
     language: str | None = None,
-) -> tuple[User, bool]:
-    """Create an account; (user, created). Never says that an email is already registered.
+) -> Registration:
+    """Register; never says whether an email is already registered.
 
-    With the email of an existing account nothing is created and the existing user comes back
-    with ``created=False``; its owner gets an email ("you already have an account") instead of
-    the caller getting an error, so the answer cannot be used to probe who is a member. The
-    password is validated first, the same way in both cases. ``language`` (the one the member
-    registered in) is the language of their emails and messages.
+    A free address gets an unconfirmed account (no login until the link emailed there is
+    opened, ``registration_confirm``). A taken one changes nothing the caller can see: the
+    answer has the submitted names, ``is_verified`` false and a reserved id, and the login
+    behaves the same (the submitted password does not log in either way). The owner of the
+    address is emailed instead: "you already have an account" (confirmed), or a fresh
+    confirmation link (an unconfirmed account takes the latest registration's password and
+    names: it has never been used). Both branches validate and hash the password once.
+    ``language`` (the one the member registered in) is the language of their emails.
     """
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     email = User.objects.normalize_email(email)
+    first_name, last_name = first_name.strip(), last_name.strip()
     errors: dict[str, list[Any]] = {}
     try:
         validate_email(email)
@@ -76,25 +118,55 @@ def user_register(
         errors["password"] = list(exc.messages)
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
+    hashed = make_password(password)  # the one hashing, in both branches
     with transaction.atomic():
-        existing = User.objects.filter(email__iexact=email).first()
+        existing = User.objects.select_for_update().filter(email__iexact=email).first()
         if existing is None:
             try:
                 with transaction.atomic():
-                    user = User.objects.create_user(
-                        email,
-                        password,
-                        first_name=first_name.strip(),
-                        last_name=last_name.strip(),
+                    user = User.objects.create(
+                        email=email,
+                        password=hashed,
+                        first_name=first_name,
+                        last_name=last_name,
                         language=language,
+                        email_confirmed=False,
                     )
             except IntegrityError:  # a concurrent registration won the unique index
-                existing = User.objects.get(email__iexact=email)
+                existing = User.objects.select_for_update().get(email__iexact=email)
             else:
                 account_event.send(User, user=user, event="registered")
-                return user, True
-        account_event.send(User, user=existing, event="register_existing")
-    return existing, False
+                return Registration(user.pk, email, first_name, last_name, user, True)
+        if not existing.email_confirmed and existing.is_active:
+            existing.password = hashed
+            existing.first_name, existing.last_name = first_name, last_name
+            existing.language = language
+            existing.save(update_fields=["password", "first_name", "last_name", "language"])
+            account_event.send(User, user=existing, event="register_unconfirmed")
+        else:
+            account_event.send(User, user=existing, event="register_existing")
+        reserved = reserve_user_id()
+    return Registration(reserved, email, first_name, last_name, existing, False)
+
+
+def user_confirm_email(*, user: User, drop_password: bool = False) -> User:
+    """Mark the address as its owner's (they opened a link sent there, or Yandex ID vouches).
+
+    The first confirmation of a self-registration tells staff a member waits for verification.
+    ``drop_password``: the address was confirmed another way than by the registration's link
+    (Yandex ID), so the password typed at the registration is nobody's proof: it goes.
+    """
+    if user.email_confirmed:
+        return user
+    with transaction.atomic():
+        user.email_confirmed = True
+        fields = ["email_confirmed"]
+        if drop_password:
+            user.set_unusable_password()
+            fields.append("password")
+        user.save(update_fields=fields)
+        account_event.send(User, user=user, event="email_confirmed")
+    return user
 
 
 def user_update(
@@ -229,7 +301,10 @@ def login_authenticate(*, request: HttpRequest, email: str, password: str, ip: s
     email = User.objects.normalize_email(email)
     login_check_allowed(email=email, ip=ip)
     user = authenticate(request, email=email, password=password)
-    if user is None:
+    # An unconfirmed registration answers like a wrong password: otherwise registering an
+    # address and logging in with the password just typed would tell a new address from a
+    # taken one. The attempt stays counted as a failure.
+    if user is None or not user.email_confirmed:
         raise AuthenticationFailed(msg.INVALID_CREDENTIALS)
     # Success: this attempt and the earlier failures of the account no longer count.
     LoginFailure.objects.filter(email=email).delete()

@@ -7,6 +7,9 @@ Invariants:
   password hash and the last login) and is made when the email is sent, so no link is stored.
 - a new password ends every other login: the session hash changes (Django) and every refresh
   token of the member is blacklisted (the API).
+- a self-registration is confirmed by the owner of the address: the registration's signed link
+  (REGISTRATION_CONFIRM_MAX_AGE), a password reset link (it went to the same mailbox), or
+  Yandex ID (accounts.services.user_confirm_email).
 - an email changes only when the owner of the new address opens the link sent there; the
   link is signed, expires after EMAIL_CHANGE_MAX_AGE, and dies once the email has changed.
 """
@@ -23,11 +26,14 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from accounts import messages as msg
 from accounts.models import LoginFailure, User
+from accounts.services import user_confirm_email
 from accounts.signals import account_event
 from bookit.errors import ValidationFailed
 
 EMAIL_CHANGE_SALT = "bookit.email-change"
 EMAIL_CHANGE_MAX_AGE = 24 * 3600
+REGISTRATION_CONFIRM_SALT = "bookit.registration-confirm"
+REGISTRATION_CONFIRM_MAX_AGE = 72 * 3600
 
 
 # --- Password reset ------------------------------------------------------------------------
@@ -75,6 +81,8 @@ def user_set_password(*, user: User, password: str) -> User:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
+        # Only reset links reach here, and they went to the account's address: that confirms it.
+        user_confirm_email(user=user)
         outstanding = OutstandingToken.objects.filter(user=user).exclude(
             blacklistedtoken__isnull=False
         )
@@ -88,6 +96,30 @@ def user_set_password(*, user: User, password: str) -> User:
 def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
     user = password_reset_user(uid=uid, token=token)
     return user_set_password(user=user, password=new_password)
+
+
+# --- Registration ---------------------------------------------------------------------------
+
+
+def registration_confirm_path(*, user: User) -> str:
+    token = signing.dumps({"u": user.pk, "e": user.email}, salt=REGISTRATION_CONFIRM_SALT)
+    return reverse("accounts:register-confirm", kwargs={"token": token})
+
+
+def registration_confirm(*, token: str) -> User:
+    """Confirm a self-registration from its emailed link; opening it again changes nothing."""
+    invalid = ValidationFailed.on("token", msg.REGISTRATION_LINK_INVALID)
+    try:
+        data = signing.loads(
+            token, salt=REGISTRATION_CONFIRM_SALT, max_age=REGISTRATION_CONFIRM_MAX_AGE
+        )
+    except signing.BadSignature:
+        raise invalid from None
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=data["u"], is_active=True).first()
+        if user is None or user.email != data["e"]:  # deleted, deactivated or moved on
+            raise invalid
+        return user_confirm_email(user=user)
 
 
 # --- Email change --------------------------------------------------------------------------

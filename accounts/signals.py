@@ -6,8 +6,13 @@ a receiver that raises aborts the deletion; one that writes commits or rolls bac
 ``account_event`` (kwargs: user, event, data: a dict) is sent inside the account's transaction.
 The notification outbox (integrations) turns it into messages; accounts itself sends none.
 Events:
-- ``registered``: a new account was created.
-- ``register_existing``: someone registered with the email of an existing account (the answer
+- ``registered``: a new account was created; with a password it waits for its email to be
+  confirmed, from Yandex ID (``data["via"] == "yandex"``) it is confirmed already.
+- ``register_unconfirmed``: someone registered again with the email of an account that is not
+  confirmed yet (it took the new password; the address gets a fresh link).
+- ``email_confirmed``: a self-registration's address was confirmed (the link, a password
+  reset, or Yandex ID): the member now waits for staff verification.
+- ``register_existing``: someone registered with the email of a confirmed account (the answer
   does not say so; the owner of the address is told instead).
 - ``verified``: staff verified the member (``member_verified`` below is sent as well).
 - ``password_reset``: the member asked for a password reset link.

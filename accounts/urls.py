@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("register/", views.register_view, name="register"),
+    path("register/confirm/<str:token>/", views.register_confirm_view, name="register-confirm"),
     path("logout/", views.logout_view, name="logout"),
     path("profile/", views.profile_view, name="profile"),
     path("profile/delete/", views.delete_account_view, name="delete"),

@@ -9,7 +9,6 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework.throttling import ScopedRateThrottle
 
 from accounts import services
 from accounts import services_credentials as credentials
@@ -30,6 +29,7 @@ from accounts.jwt import (
 )
 from bookit.errors import DomainError
 from bookit.forms import add_service_error
+from bookit.throttling import ScopedRateThrottle
 
 
 def _next_url(request, default: str = "/") -> str:
@@ -78,8 +78,11 @@ def register_view(request):
         return redirect("/")
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if account_email_throttled(request):
+            form.add_error(None, _("Too many requests. Try again later."))
+            return render(request, "accounts/register.html", {"form": form}, status=429)
         try:
-            user, _created = services.user_register(
+            registration = services.user_register(
                 **form.cleaned_data, language=translation.get_language()
             )
         except DomainError as exc:
@@ -90,15 +93,35 @@ def register_view(request):
             messages.success(
                 request,
                 _(
-                    "Thank you! We sent a message to %(email)s. Log in with your email and "
-                    "password; staff will verify your account before you can book seats."
+                    "Thank you! We sent a message to %(email)s: open the link in it to confirm "
+                    "your address, then log in. Staff will verify your account before you can "
+                    "book seats."
                 )
-                % {"email": user.email},
+                % {"email": registration.email},
             )
             login_url = reverse("accounts:login")
-            return redirect(f"{login_url}?{urlencode({'email': user.email})}")
+            return redirect(f"{login_url}?{urlencode({'email': registration.email})}")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/register.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def register_confirm_view(request, token: str):
+    """GET shows a button, POST confirms: mail scanners that open links change nothing."""
+    error = None
+    if request.method == "POST":
+        try:
+            user = credentials.registration_confirm(token=token)
+        except DomainError as exc:
+            error = next(iter(exc.errors.values()))[0] if exc.errors else exc.message
+        else:
+            if request.user.is_authenticated:
+                return redirect("/")
+            messages.success(request, _("Your email address is confirmed. You can log in now."))
+            login_url = reverse("accounts:login")
+            return redirect(f"{login_url}?{urlencode({'email': user.email})}")
+    status = 400 if error else 200
+    return render(request, "accounts/register_confirm.html", {"error": error}, status=status)
 
 
 @require_http_methods(["GET", "POST"])

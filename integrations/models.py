@@ -55,7 +55,9 @@ class Notification(models.Model):
         ACCOUNT_VERIFIED = "account_verified", _("Account verified")
         TICKET_CREATED = "ticket_created", _("New ticket (staff)")
         MEMBER_REGISTERED = "member_registered", _("Member waiting for verification (staff)")
+        # Sent before confirmation existed; kept for the history of older accounts.
         WELCOME = "welcome", _("Welcome after registration")
+        CONFIRM_EMAIL = "confirm_email", _("Registration: confirm the email address")
         ACCOUNT_EXISTS = "account_exists", _("Registration with an existing email")
         PASSWORD_RESET = "password_reset", _("Password reset")
         EMAIL_CHANGE = "email_change", _("Email change confirmation")

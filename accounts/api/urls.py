@@ -6,6 +6,9 @@ from accounts.avatars import api as avatar_views
 # Trailing slash optional, as the existing frontend calls both forms.
 urlpatterns = [
     re_path(r"^auth/register/?$", views.RegisterView.as_view(), name="register"),
+    re_path(
+        r"^auth/register/confirm/?$", views.RegisterConfirmView.as_view(), name="register-confirm"
+    ),
     re_path(r"^auth/login/?$", views.LoginView.as_view(), name="login"),
     re_path(r"^auth/refresh/?$", views.RefreshView.as_view(), name="refresh"),
     re_path(r"^auth/logout/?$", views.LogoutView.as_view(), name="logout"),

@@ -37,30 +37,42 @@ class AuthThrottleMixin:
         return 'Bearer realm="api"'
 
 
-class RegisterView(AuthThrottleMixin, APIView):
+class AccountEmailThrottleMixin(AuthThrottleMixin):
+    # Each request may send an email: a tighter budget per client IP than logins.
+    throttle_scope = "account_email"
+
+
+class RegisterView(AccountEmailThrottleMixin, APIView):
+    """201 whether or not the address is taken; ``id`` is the new account's, or a reserved id
+    no account has (accounts.services.Registration). The account logs in once the link
+    emailed to the address is opened (``auth/register/confirm``)."""
+
     @extend_schema(request=s.RegisterInputSerializer, responses={201: s.UserPublicSerializer})
     def post(self, request):
         data = s.RegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user, created = services.user_register(
+        registration = services.user_register(
             **data.validated_data, language=translation.get_language()
         )
-        if not created:
-            # The same answer as for a new account (see README, "Registration"): the submitted
-            # names, not verified; the owner of the address is told by email instead.
-            given = data.validated_data
-            user = User(
-                pk=user.pk,
-                email=user.email,
-                first_name=given["first_name"].strip(),
-                last_name=given["last_name"].strip(),
-            )
-        return Response(s.UserPublicSerializer(user).data, status=status.HTTP_201_CREATED)
+        answer = User(
+            pk=registration.id,
+            email=registration.email,
+            first_name=registration.first_name,
+            last_name=registration.last_name,
+            is_verified=False,
+        )
+        return Response(s.UserPublicSerializer(answer).data, status=status.HTTP_201_CREATED)
 
 
-class AccountEmailThrottleMixin(AuthThrottleMixin):
-    # Each request may send an email: a tighter budget per client IP than logins.
-    throttle_scope = "account_email"
+class RegisterConfirmView(AuthThrottleMixin, APIView):
+    """The emailed link's token confirms the address; the account can log in from then on."""
+
+    @extend_schema(request=s.EmailConfirmSerializer, responses={200: s.UserPublicSerializer})
+    def post(self, request):
+        data = s.EmailConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = credentials.registration_confirm(token=data.validated_data["token"])
+        return Response(s.UserPublicSerializer(user).data)
 
 
 class PasswordResetView(AccountEmailThrottleMixin, APIView):

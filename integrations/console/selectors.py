@@ -71,10 +71,11 @@ def dashboard(*, now: dt.datetime | None = None) -> Dashboard:
             )
         return floor_hours[floor_id]
 
+    # A registration whose email is not confirmed yet waits for its owner, not for staff.
     pending = list(
-        User.objects.filter(is_verified=False, is_active=True, is_staff=False).order_by(
-            "date_joined", "id"
-        )
+        User.objects.filter(
+            is_verified=False, is_active=True, is_staff=False, email_confirmed=True
+        ).order_by("date_joined", "id")
     )
     today = list(
         Reservation.objects.filter(start__lt=day_end, end__gt=day_start)

@@ -33,6 +33,7 @@ def _profile(user: User, request: HttpRequest | None) -> dict[str, Any]:
         "first_name": user.first_name,
         "last_name": user.last_name,
         "language": user.language,
+        "email_confirmed": user.email_confirmed,
         "is_verified": user.is_verified,
         "verified_at": _iso(user.verified_at),
         "is_staff": user.is_staff,

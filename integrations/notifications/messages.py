@@ -182,6 +182,21 @@ def _account(kind: str, payload: dict[str, Any], user) -> Message:
             _("Verify in the admin"),
             site_url(reverse("admin:accounts_user_change", args=[payload["member"]])),
         )
+    if kind == "confirm_email":
+        return Message(
+            _("Confirm your email address for BookIT"),
+            [
+                _(
+                    "Open the link within %(hours)d hours to confirm this address and finish "
+                    "registering, then log in with it and your password."
+                )
+                % {"hours": accounts.REGISTRATION_CONFIRM_MAX_AGE // 3600},
+                _("Staff will verify your account before you can book seats."),
+                _("If you did not register, ignore this email: the account stays locked."),
+            ],
+            _("Confirm my email address"),
+            site_url(accounts.registration_confirm_path(user=user)),
+        )
     if kind == "welcome":
         return Message(
             _("Welcome to BookIT"),

@@ -19,6 +19,7 @@ channels narrows it further, see outbox.channels_for):
 """
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.dispatch import receiver
@@ -26,7 +27,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.signals import account_event, member_verification_changed
-from integrations.models import Notification
+from integrations.models import Notification, NotificationDelivery
 from integrations.notifications.outbox import (
     Channel,
     Kind,
@@ -48,6 +49,29 @@ def _only(user: User, channel: str) -> list[str]:
     return [c for c in channels_for(user) if c == channel]
 
 
+def _keep_calendar(user: User, reservation, channels: list[str] | None) -> list[str] | None:
+    """Channels for a change or cancellation of a booking whose invitation was emailed.
+
+    The event is in the member's calendar: it is updated or removed by email even after they
+    turned email notifications off (otherwise the calendar keeps a booking that moved or is
+    gone). One extra query, only for members who turned email off.
+    """
+    chosen = channels_for(user) if channels is None else channels
+    if Channel.EMAIL in chosen or user.notify_email or not (user.is_active and user.email):
+        return channels
+    invited = (
+        NotificationDelivery.objects.filter(
+            channel=Channel.EMAIL,
+            notification__user=user,
+            notification__kind__in=[Kind.BOOKING_CREATED, Kind.BOOKING_UPDATED],
+            notification__payload__reservation=reservation.pk,
+        )
+        .exclude(status=NotificationDelivery.Status.FAILED)
+        .exists()
+    )
+    return [*chosen, Channel.EMAIL] if invited else channels
+
+
 @receiver(reservation_changed, dispatch_uid="notifications-reservation")
 def on_reservation_changed(
     sender, reservation, action: str, by=None, reason: str = "", **kwargs
@@ -67,6 +91,7 @@ def on_reservation_changed(
             payload=reservation_payload(
                 reservation, by_staff=True, reason=reason, shortened=reservation.is_live
             ),
+            channels=_keep_calendar(user, reservation, None),
         )
         return
     if action == "created":
@@ -74,9 +99,12 @@ def on_reservation_changed(
     elif action == "updated":
         kind = Kind.BOOKING_UPDATED
         key = f"reservation:{reservation.pk}:updated:{reservation.sequence}"
+        channels = _keep_calendar(user, reservation, None)
     elif action == "cancelled":
         kind, key = Kind.BOOKING_CANCELLED, f"reservation:{reservation.pk}:cancelled"
-        channels = _only(user, Channel.EMAIL) if by_member else None
+        channels = _keep_calendar(
+            user, reservation, _only(user, Channel.EMAIL) if by_member else None
+        )
     elif action == "checked_in":
         kind, key = Kind.CHECKED_IN, f"reservation:{reservation.pk}:checked_in"
         channels = _only(user, Channel.TELEGRAM)
@@ -141,21 +169,44 @@ def _recently_sent(user: User, kind: str) -> int:
     return Notification.objects.filter(user=user, kind=kind, created_at__gte=since).count()
 
 
+def _tell_staff_member_waits(user: User) -> None:
+    if user.is_verified or user.is_staff:
+        return
+    payload = {"member": user.pk, "name": user.get_full_name(), "email": user.email}
+    for member in _staff(exclude=user):
+        notify(
+            user=member,
+            kind=Kind.MEMBER_REGISTERED,
+            key=f"user:{user.pk}:registered:{member.pk}",
+            payload=payload,
+        )
+
+
 @receiver(account_event, dispatch_uid="notifications-account")
 def on_account_event(sender, user: User, event: str, data: dict | None = None, **kwargs) -> None:
     data = data or {}
     if event == "registered":
-        if data.get("via") != "yandex":  # Yandex ID members are logged in already
-            notify(user=user, kind=Kind.WELCOME, key=f"user:{user.pk}:welcome", channels=EMAIL_ONLY)
-        if not user.is_verified:
-            payload = {"member": user.pk, "name": user.get_full_name(), "email": user.email}
-            for member in _staff(exclude=user):
-                notify(
-                    user=member,
-                    kind=Kind.MEMBER_REGISTERED,
-                    key=f"user:{user.pk}:registered:{member.pk}",
-                    payload=payload,
-                )
+        if data.get("via") == "yandex":  # Yandex ID vouches for the address: they are in
+            _tell_staff_member_waits(user)
+        else:  # no login, and nothing for staff, until the address is confirmed
+            notify(
+                user=user,
+                kind=Kind.CONFIRM_EMAIL,
+                key=f"user:{user.pk}:confirm:{uuid.uuid4().hex}",  # each registration is an event
+                channels=EMAIL_ONLY,
+            )
+    elif event == "register_unconfirmed":
+        # Registering again before confirming sends a fresh link, capped like the other
+        # account emails (the form can be scripted).
+        if _recently_sent(user, Kind.CONFIRM_EMAIL) < settings.ACCOUNT_EMAILS_PER_HOUR:
+            notify(
+                user=user,
+                kind=Kind.CONFIRM_EMAIL,
+                key=f"user:{user.pk}:confirm:{uuid.uuid4().hex}",  # each registration is an event
+                channels=EMAIL_ONLY,
+            )
+    elif event == "email_confirmed":
+        _tell_staff_member_waits(user)
     elif event == "register_existing":
         # At most one "you already have an account" per hour: the form can be scripted.
         notify(

@@ -21,11 +21,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import require_staff
 from bookit.errors import DomainError, PermissionDenied, ValidationFailed
+from integrations.simulation import messages as msg
 from integrations.simulation.models import SimulationState
 from reservations import services as booking
 from reservations import slots
@@ -50,7 +50,7 @@ WEIGHTS = {"book": 45, "check_in": 25, "cancel": 15, "no_show": 15}
 
 def check_enabled() -> None:
     if not settings.SIMULATION_ENABLED:
-        raise PermissionDenied(_("Demo activity is off on this server (SIMULATION_ENABLED)."))
+        raise PermissionDenied(msg.DISABLED)
 
 
 def simulation_state() -> SimulationState:
@@ -64,8 +64,7 @@ def _clean_rate(value: object) -> float:
     except (TypeError, ValueError):
         rate = -1.0
     if not 0 < rate <= MAX_RATE:
-        message = _("Choose a rate above 0 and at most %(n)d events per minute.") % {"n": MAX_RATE}
-        raise ValidationFailed(message, errors={"rate_per_minute": [message]})
+        raise ValidationFailed.on("rate_per_minute", msg.bad_rate(MAX_RATE))
     return rate
 
 

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from telegram.helpers import create_deep_linked_url
 
 from accounts.models import User
 from bookit.errors import ValidationFailed
 from integrations.models import TelegramLinkToken
+from integrations.telegram import messages as msg
 
 LINK_TOKEN_TTL = dt.timedelta(minutes=10)
 
@@ -61,8 +61,7 @@ def link_token_create(*, user: User, now: dt.datetime | None = None) -> LinkToke
 
 
 def _bad_token() -> ValidationFailed:
-    message = _("This link is invalid or has expired. Get a new one on your profile page.")
-    return ValidationFailed.on("token", message)
+    return ValidationFailed.on("token", msg.LINK_INVALID)
 
 
 def telegram_link(

@@ -19,11 +19,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import require_staff
 from bookit.errors import ValidationFailed
+from integrations.webhooks import messages as msg
 from integrations.webhooks import urlguard
 from integrations.webhooks.events import EVENT_TYPES
 from integrations.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -37,12 +37,10 @@ def new_secret() -> str:
 
 def _clean_events(events: object) -> list[str]:
     if not isinstance(events, list | tuple) or not events:
-        message = _("Choose at least one event.")
-        raise ValidationFailed(message, errors={"events": [message]})
+        raise ValidationFailed.on("events", msg.NO_EVENTS)
     unknown = [e for e in events if e not in EVENT_TYPES]
     if unknown:
-        message = _("Unknown event: %(name)s.") % {"name": ", ".join(map(str, unknown))}
-        raise ValidationFailed(message, errors={"events": [message]})
+        raise ValidationFailed.on("events", msg.unknown_events(unknown))
     # Catalogue order, no duplicates: the stored list reads the same however it was sent.
     return [e for e in EVENT_TYPES if e in events]
 
@@ -50,7 +48,7 @@ def _clean_events(events: object) -> list[str]:
 def _clean_url(url: str) -> str:
     url = (url or "").strip()
     if len(url) > 500:
-        raise urlguard.UnsafeURL(_("Use at most %(n)d characters.") % {"n": 500})
+        raise urlguard.UnsafeURL(msg.url_too_long(500))
     urlguard.check_url(url)
     return url
 

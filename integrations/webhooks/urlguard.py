@@ -12,9 +12,9 @@ import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 
 from bookit.errors import ValidationFailed
+from integrations.webhooks import messages as msg
 
 ALLOWED_SCHEMES = ("http", "https")
 
@@ -36,11 +36,11 @@ def split_url(url: str) -> tuple[str, str, int]:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise UnsafeURL(_("Enter a valid URL.")) from None
+        raise UnsafeURL(msg.INVALID_URL) from None
     if parts.scheme not in ALLOWED_SCHEMES or not parts.hostname:
-        raise UnsafeURL(_("Use an http:// or https:// URL."))
+        raise UnsafeURL(msg.NOT_HTTP)
     if parts.username or parts.password:
-        raise UnsafeURL(_("Credentials in the URL are not allowed; use the signing secret."))
+        raise UnsafeURL(msg.CREDENTIALS_IN_URL)
     return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
@@ -49,18 +49,12 @@ def resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise UnsafeURL(_("The host name of this URL does not resolve.")) from None
+        raise UnsafeURL(msg.HOST_DOES_NOT_RESOLVE) from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not getattr(settings, "WEBHOOKS_ALLOW_PRIVATE", False):
         for address in addresses:
             if not _is_public(ipaddress.ip_address(address.split("%", 1)[0])):
-                raise UnsafeURL(
-                    _(
-                        "This URL points at a private, loopback or link-local address "
-                        "(%(address)s), which webhooks may not call."
-                    )
-                    % {"address": address}
-                )
+                raise UnsafeURL(msg.private_address(address))
     return addresses
 
 

@@ -8,6 +8,8 @@ Invariants:
   (case-insensitively) instead of creating a duplicate. That is only safe because Yandex ID
   verifies the addresses it hands out (the default mailbox and confirmed extra addresses); do not
   reuse this step for a provider that lets users claim unverified emails.
+- an unconfirmed self-registration with the same email becomes confirmed (Yandex verified the
+  address) and loses the password typed at the registration.
 - a new account made from Yandex is unverified: staff verify it like any other registration.
 - a deactivated account never logs in through Yandex.
 """
@@ -17,6 +19,7 @@ from typing import Any
 from social_core.backends.base import BaseAuth
 
 from accounts.models import User
+from accounts.services import user_confirm_email
 from accounts.signals import account_event
 from integrations.yandex.errors import AccountDisabled, EmailMissing
 
@@ -51,6 +54,10 @@ def associate_by_email(
     existing = User.objects.filter(email__iexact=details["email"]).first()
     if existing is None:
         return None
+    if not existing.email_confirmed and existing.is_active:
+        # A registration nobody confirmed: Yandex ID proves the mailbox, not the password
+        # typed there (perhaps by someone else), so the password goes (a reset sets one).
+        user_confirm_email(user=existing, drop_password=True)
     return {"user": existing, "is_new": False}
 
 

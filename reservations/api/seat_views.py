@@ -15,6 +15,7 @@ from bookit.params import date_param, datetime_param, int_param, text_param
 from reservations import selectors
 from reservations.policy import get_policy
 from reservations.slots import ensure_ordered
+from seats import messages as seat_msg
 from seats import selectors as seat_selectors
 from seats import services
 from seats.api import serializers as s
@@ -45,8 +46,7 @@ class SeatListView(APIView):
             ensure_ordered(start, end)
         kind = text_param(params, "kind")
         if kind and kind not in Seat.Kind.values:
-            message = _("Unknown seat kind.")
-            raise ValidationFailed.on("kind", message)
+            raise ValidationFailed.on("kind", seat_msg.UNKNOWN_SEAT_KIND)
         seats = seat_selectors.seats_filtered(
             floor=int_param(params, "floor"), kind=kind, amenity=text_param(params, "amenity")
         )

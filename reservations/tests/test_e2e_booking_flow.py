@@ -1,11 +1,15 @@
-"""A member's whole journey in a real browser: register, get verified, log in, book, cancel.
+"""A member's whole journey in a real browser: register, confirm the email, get verified, log
+in, book, cancel.
 
 Nothing is frozen: the window is tomorrow 10:00-11:00, always inside opening hours.
 """
 
 import datetime as dt
+import re
 
 import pytest
+from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
@@ -75,9 +79,22 @@ def test_register_verify_log_in_book_and_cancel(page, live_server, seats):
     page.fill("#id_last_name", "Novak")
     page.fill("#id_password", PASSWORD)
     page.click("main form button[type=submit].primary")
-    # Registration answers the same whether the address is new or taken: go and log in.
+    # Registration answers the same whether the address is new or taken: confirm, then log in.
     page.wait_for_url(f"{base}/login/?email=*")
     assert page.input_value("#id_email") == "new.member@example.com"
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button[type=submit].primary")
+    # Not confirmed yet: refused like a wrong password, with a hint to open the email.
+    page.locator("p.hint").wait_for()
+
+    mail.outbox.clear()
+    call_command("send_notifications", "--once", stdout=open("/dev/null", "w"))
+    (message,) = mail.outbox
+    assert message.to == ["new.member@example.com"]
+    path = re.search(r"https?://[^/\s]+(/register/confirm/[^/\s]+/)", message.body)[1]
+    page.goto(f"{base}{path}")
+    page.click("main form button[type=submit].primary")
+    page.wait_for_url(f"{base}/login/?email=*")
     page.fill("#id_password", PASSWORD)
     page.click("main form button[type=submit].primary")
     page.wait_for_url(f"{base}/")

@@ -49,6 +49,7 @@ def day(frozen, member, other_member):
         make_user("w2@example.com", first_name="Walter", verified=False),
     ]
     make_user("gone@example.com", verified=False, is_active=False)  # rejected earlier
+    make_user("pending@example.com", verified=False, email_confirmed=False)  # not confirmed
     make_user("staff2@example.com", verified=False, is_staff=True)  # staff never wait
     for status, count in ((Ticket.Status.OPEN, 3), (Ticket.Status.IN_PROGRESS, 1)):
         for i in range(count):

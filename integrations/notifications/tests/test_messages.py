@@ -32,6 +32,7 @@ PAYLOADS = {
     "member_rejected": {},
     "member_registered": {"member": 9, "name": "Nina New", "email": "nina@example.com"},
     "welcome": {},
+    "confirm_email": {},
     "account_exists": {},
     "password_reset": {},
     "email_change": {"to": "m@new.example", "email": "m@new.example"},

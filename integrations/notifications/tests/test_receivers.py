@@ -108,12 +108,17 @@ def test_a_ticket_status_change_goes_to_its_author(member, staff):
     assert sent(member) == [(Kind.TICKET_STATUS, ["email"])]
 
 
-def test_registration_welcomes_the_member_and_tells_staff(staff):
-    user, created = accounts.user_register(
+def test_registration_asks_to_confirm_and_staff_hear_once_it_is(staff):
+    # Deliberate change: staff are told when the address is confirmed, not at registration.
+    registration = accounts.user_register(
         email="nina@example.com", password="s3cure-Passw0rd", first_name="Nina"
     )
-    assert created
-    assert sent(user) == [(Kind.WELCOME, ["email"])]
+    user = registration.user
+    assert registration.created and registration.id == user.pk
+    assert sent(user) == [(Kind.CONFIRM_EMAIL, ["email"])]
+    assert not Notification.objects.filter(user=staff).exists()
+    accounts.user_confirm_email(user=user)
+    accounts.user_confirm_email(user=user)  # a second confirmation is not a second event
     waiting = Notification.objects.get(user=staff)
     assert waiting.kind == Kind.MEMBER_REGISTERED
     assert waiting.payload == {"member": user.pk, "name": "Nina", "email": "nina@example.com"}
@@ -121,11 +126,19 @@ def test_registration_welcomes_the_member_and_tells_staff(staff):
 
 def test_registering_a_taken_email_tells_its_owner_at_most_hourly(frozen, member):
     for _ in range(3):
-        user, created = accounts.user_register(
+        registration = accounts.user_register(
             email="Member@Example.com", password="s3cure-Passw0rd"
         )
-        assert (user, created) == (member, False)
+        assert (registration.user, registration.created) == (member, False)
+        assert registration.id != member.pk
     assert sent(member) == [(Kind.ACCOUNT_EXISTS, ["email"])]
+
+
+def test_registering_an_unconfirmed_email_again_resends_the_link_capped(db, frozen, settings):
+    settings.ACCOUNT_EMAILS_PER_HOUR = 2
+    for _ in range(4):
+        registration = accounts.user_register(email="n@example.com", password="s3cure-Passw0rd")
+    assert sent(registration.user) == [(Kind.CONFIRM_EMAIL, ["email"])] * 2
 
 
 def test_account_emails_ignore_the_notification_preferences(member):

@@ -165,6 +165,32 @@ class TestCallback:
         assert member.is_verified is True
         assert messages_of(response) == []
 
+    def test_an_unconfirmed_registration_is_confirmed_by_yandex_and_loses_its_password(
+        self, yandex_on, browser, staff
+    ):
+        from accounts.services import user_register
+
+        pending = user_register(email="ivan.petrov@yandex.ru", password="typed-by-Anyone-7").user
+        assert not pending.email_confirmed
+        response = login_with_yandex(browser)
+        assert response["Location"] == "/"
+        assert session_user_id(browser) == str(pending.pk)
+        pending.refresh_from_db()
+        # Yandex ID vouches for the mailbox, not for the password typed at the registration.
+        assert pending.email_confirmed and not pending.has_usable_password()
+        waiting = Notification.objects.get(user=staff)
+        assert (waiting.kind, waiting.payload["member"]) == ("member_registered", pending.pk)
+        login = Client().post(
+            "/api/auth/login",
+            {"email": pending.email, "password": "typed-by-Anyone-7"},
+            content_type="application/json",
+        )
+        assert login.status_code == 401
+
+    def test_new_yandex_accounts_are_confirmed(self, yandex_on, browser):
+        login_with_yandex(browser)
+        assert User.objects.get(email="ivan.petrov@yandex.ru").email_confirmed
+
     def test_linked_identity_logs_in_again_without_a_second_account(self, yandex_on, browser):
         login_with_yandex(browser)
         browser.post("/logout/")
