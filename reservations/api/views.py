@@ -62,7 +62,7 @@ class ReservationListView(generics.GenericAPIView):
         data = s.ReservationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reservation = services.reservation_create(user=request.user, **data.validated_data)
-        return Response(s.ReservationSerializer(reservation).data, status=status.HTTP_201_CREATED)
+        return Response(s.reservation_data(reservation), status=status.HTTP_201_CREATED)
 
 
 class ReservationDetailView(APIView):

@@ -1,8 +1,9 @@
+from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.avatars.images import avatar_url, avatar_url_of
 from accounts.models import User
-from bookit.fields import RelatedIdField
+from bookit.fields import RelatedIdField, iso_datetime
 from seats.models import Floor, Seat
 from seats.selectors import seat_label_key
 
@@ -57,9 +58,6 @@ class SeatAvailabilitySerializer(SeatSerializer):
         ]
 
 
-_DATETIME = serializers.DateTimeField()
-
-
 def seat_availability_data(
     states, *, favourites: frozenset[int] | set[int] = frozenset(), request=None
 ) -> list[dict]:
@@ -69,6 +67,7 @@ def seat_availability_data(
     spends most of its time walking 11 fields per seat. The serializer above stays the schema
     (drf-spectacular) and a test holds this function to its exact output.
     """
+    tz = timezone.get_current_timezone()
     default_url: list[str] = []  # the default picture's URL, built at most once
 
     def default() -> str:
@@ -82,7 +81,7 @@ def seat_availability_data(
         holder = state.holder
         rows.append(
             {
-                "id": seat.pk,
+                "id": seat.id,
                 "label": seat.label,
                 "floor": seat.floor_id,
                 "kind": seat.kind,
@@ -92,9 +91,7 @@ def seat_availability_data(
                 "is_active": seat.is_active,
                 "available": state.available,
                 "mine": state.mine,
-                "busy_until": None
-                if state.busy_until is None
-                else _DATETIME.to_representation(state.busy_until),
+                "busy_until": iso_datetime(state.busy_until, tz),
                 "state": state.state,
                 "reason": state.reason,
                 "favourite": seat.pk in favourites,
