@@ -42,6 +42,9 @@ test: install-dev
 ## (200 seats, 10k reservations), then availability at 10^3 and 10^6 reservations for the
 ## scaling figure. Needs PostgreSQL (BENCH_DB; the _1k and _1m databases are made beside it).
 BENCH_DB    ?= postgres://postgres@127.0.0.1:5432/bookit_bench_i15
+# The Redis database the benchmarked app uses (its cache, throttles, sessions' cache).
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/5
+export BENCH_REDIS_URL
 BENCH_ARGS  ?= --rounds 5 --seconds 5
 bench: install-dev
 	scripts/ensure-system-deps

@@ -4,9 +4,21 @@ A body and a query string are two spellings of the same input: a naive datetime,
 range or a fractional id is refused in both, with the same message.
 """
 
+import datetime as dt
+
 from rest_framework import serializers
 
 from bookit import params
+
+
+def iso_datetime(value: dt.datetime | None, tz: dt.tzinfo) -> str | None:
+    """DRF's DateTimeField output (ISO 8601 in ``tz``, "Z" for UTC) without its per-call
+    settings and time-zone lookups, for the hot answers built without a serializer (tests hold
+    them to the serializer's exact output)."""
+    if value is None:
+        return None
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class AwareDateTimeField(serializers.DateTimeField):

@@ -33,6 +33,12 @@ def memoized(key: str, load: Callable[[], T]) -> T:
     return scope[key]
 
 
+def peek(key: str) -> object | None:
+    """The value kept under ``key`` in this scope, without loading it (None if none)."""
+    scope = _scope.get()
+    return scope.get(key) if scope is not None else None
+
+
 def forget(key: str) -> None:
     """After a write in this request: the next read loads the new value."""
     scope = _scope.get()

@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
 
@@ -54,9 +57,12 @@ class RequestMemoMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from bookit.memo import memo_scope
+        from bookit.links import REQUEST_MEMO_KEY
+        from bookit.memo import memo_scope, memoized
 
         with memo_scope():
+            # Absolute links made anywhere in the request (bookit.links) use its host.
+            memoized(REQUEST_MEMO_KEY, lambda: request)
             return self.get_response(request)
 
 
@@ -88,3 +94,21 @@ class ApiJsonErrorsMiddleware:
                 json_response["Allow"] = response["Allow"]
             return json_response
         return response
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's MessageMiddleware, with the message storage built when first used.
+
+    The storage (cookie, then session) signs and reads on creation; API requests and most page
+    views never add or show a message, so building it per request was pure overhead. A storage
+    nobody touched has nothing to write back either.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        request._messages = SimpleLazyObject(lambda: default_storage(request))  # type: ignore[attr-defined]
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        messages = request.__dict__.get("_messages")
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response
+        return super().process_response(request, response)

@@ -92,7 +92,8 @@ DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env("SECRET_KEY") or (_dev_secret_key() if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = (env("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+# The public origin for absolute links; empty: the host each request came to (bookit/links.py).
+SITE_URL = (env("SITE_URL", "") or "").rstrip("/")
 
 INSTALLED_APPS = [
     "integrations.console.apps.BookitAdminConfig",
@@ -126,7 +127,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's MessageMiddleware, building the message storage only when a view uses it.
+    "bookit.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bookit.unavailable.DatabaseUnavailableMiddleware",
     "bookit.middleware.SecurityHeadersMiddleware",

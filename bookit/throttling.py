@@ -5,7 +5,8 @@ DRF's SimpleRateThrottle keeps a list of timestamps per client and rewrites it o
 and overwrite each other's entries, so under load the history undercounts and the throttle lets
 through far more than its rate. Here a fixed window is one counter: ``add`` creates it with the
 window's expiry (SET NX EX on Redis) and ``incr`` bumps it (INCRBY), both atomic, so with N
-concurrent requests exactly ``rate`` get through per window.
+concurrent requests exactly ``rate`` get through per window. A request inside a window costs
+one round trip (see _count).
 
 Redis is an optimisation: when the shared cache does not answer (circuit open), the counter is
 kept in this process's memory instead, so a limit still applies, per replica, until it returns.
@@ -18,14 +19,23 @@ LOCAL_ALIAS = "local"
 
 
 def _count(cache, key: str, timeout: int) -> int | None:
-    """The window's counter after this request, or None when the cache did not answer."""
+    """The window's counter after this request, or None when the cache did not answer.
+
+    ``incr`` first: inside a window the counter exists, so a request costs one round trip
+    (django-redis's INCR of an existing key, atomic); only the window's first request also
+    creates it with ``add`` (SET NX EX). Two first requests at once: one ``add`` wins, the other
+    finds the key and increments it.
+    """
     try:
-        cache.add(key, 0, timeout)
         return cache.incr(key)
     except ValueError:
-        # The window expired between add and incr: this request opens the next one.
-        if cache.add(key, 1, timeout):
-            return 1
+        pass  # no counter yet: this request opens the window
+    if cache.add(key, 1, timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:
+        # Created and expired in between (a window of a second), or the cache did not answer.
         return None
 
 

@@ -53,7 +53,7 @@ def describe(reservation: Reservation) -> str:
     who = (member.get_full_name() or member.email) if member else _("a deleted member")
     return _("seat %(seat)s (%(floor)s), %(member)s, %(when)s") % {
         "seat": reservation.seat.label,
-        "floor": reservation.seat.floor.name,
+        "floor": reservation.seat.floor.display_name,
         "member": who,
         "when": _fmt(reservation.start, get_policy()),
     }
@@ -129,7 +129,7 @@ class ReservationAdmin(RequestFormMixin, admin.ModelAdmin):
 
     @admin.display(description=_("floor"), ordering="seat__floor__name")
     def floor(self, obj: Reservation) -> str:
-        return obj.seat.floor.name
+        return obj.seat.floor.display_name
 
     @admin.display(description=_("member"), ordering="user__last_name")
     def member(self, obj: Reservation) -> str:
@@ -346,8 +346,8 @@ class SeatBlockAdmin(RequestFormMixin, admin.ModelAdmin):
     @admin.display(description=_("seat or floor"))
     def target(self, obj: SeatBlock) -> str:
         if obj.seat_id:
-            return f"{obj.seat.label} ({obj.seat.floor.name})"
-        return _("whole floor %(name)s") % {"name": obj.floor.name}
+            return f"{obj.seat.label} ({obj.seat.floor.display_name})"
+        return _("whole floor %(name)s") % {"name": obj.floor.display_name}
 
     def get_readonly_fields(self, request, obj=None):
         # A block is reopened (deleted), not moved: its cancellations already happened.

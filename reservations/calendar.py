@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bookit.links import site_url
 from reservations.models import Reservation
 
 CRLF = "\r\n"
@@ -49,19 +50,23 @@ def format_utc(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _host() -> str:
-    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "bookit"
+def _host(site: str) -> str:
+    return site.split("://", 1)[-1].split("/", 1)[0] or "bookit"
 
 
 def event_uid(reservation_id: int) -> str:
-    """The booking's UID in every calendar: the .ics file, the feed and email invitations."""
-    return f"reservation-{reservation_id}@{_host()}"
+    """The booking's UID in every calendar: the .ics file, the feed and email invitations.
+
+    It names SITE_URL's host (or "bookit"), never the request's: the same booking reached on two
+    addresses must stay one event in the member's calendar."""
+    return f"reservation-{reservation_id}@{_host(settings.SITE_URL)}"
 
 
-def event_lines(reservation: Reservation, *, stamp: dt.datetime) -> list[str]:
+def event_lines(reservation: Reservation, *, stamp: dt.datetime, site: str) -> list[str]:
+    """One VEVENT; ``site`` is the origin its link uses (bookit.links.site_url)."""
     seat = reservation.seat
     summary = _("BookIT: seat %(seat)s") % {"seat": seat.label}
-    location = f"{seat.floor.name}, {seat.label}"
+    location = f"{seat.floor.display_name}, {seat.label}"
     description = _("Seat %(seat)s (%(kind)s). Show the QR code from My bookings at check-in.") % {
         "seat": seat.label,
         "kind": seat.get_kind_display(),
@@ -78,13 +83,17 @@ def event_lines(reservation: Reservation, *, stamp: dt.datetime) -> list[str]:
         f"LOCATION:{escape_text(location)}",
         f"DESCRIPTION:{escape_text(description)}",
         f"STATUS:{status}",
-        f"URL:{settings.SITE_URL}/bookings/",
+        f"URL:{site}/bookings/",
         "END:VEVENT",
     ]
 
 
 def build_calendar(
-    reservations: Iterable[Reservation], *, name: str, now: dt.datetime | None = None
+    reservations: Iterable[Reservation],
+    *,
+    name: str,
+    now: dt.datetime | None = None,
+    site: str | None = None,
 ) -> str:
     """The whole .ics text; reservations need seat and seat.floor loaded."""
     stamp = now or timezone.now()
@@ -97,6 +106,6 @@ def build_calendar(
         f"X-WR-CALNAME:{escape_text(name)}",
     ]
     for reservation in reservations:
-        lines += event_lines(reservation, stamp=stamp)
+        lines += event_lines(reservation, stamp=stamp, site=site or site_url())
     lines.append("END:VCALENDAR")
     return CRLF.join(fold(line) for line in lines) + CRLF

@@ -26,7 +26,10 @@ def _time_choices(times: list[dt.time]) -> list[tuple[str, str]]:
 class WindowForm(forms.Form):
     """A day and a start/end pair from the policy's slot grid, in the coworking's time zone."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    # An <input type=date> takes only ISO values: never the locale's 02.12.2026.
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     start = forms.ChoiceField(label=_("From"))
     end = forms.ChoiceField(label=_("Until"))
 
@@ -76,7 +79,7 @@ class MapForm(WindowForm):
 
     def __init__(self, *args, floors, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["floor"].choices = [(f.pk, f.name) for f in floors]
+        self.fields["floor"].choices = [(f.pk, f.display_name) for f in floors]
         self.fields["kind"].choices = [("", _("Any kind")), *Seat.Kind.choices]
 
 

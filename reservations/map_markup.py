@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 
 def seat_glyphs(rows: list[dict], *, can_book: bool) -> SafeString:
-    """The SVG element of each seat: a link to book a free seat, to the list for one's own."""
+    """The SVG element of each seat: a link to book a free seat, to the list for one's own, to
+    its explanation for one that cannot be booked; an inactive seat is only drawn."""
     book = escape(_("Book"))
     list_url = escape(reverse("reservations:list"))
     parts = []
@@ -26,6 +27,7 @@ def seat_glyphs(rows: list[dict], *, can_book: bool) -> SafeString:
             open_tag = (
                 f'<a class="seat free" href="{escape(r["confirm_url"])}" id="seat-{pk}" '
                 f'data-seat-id="{pk}" data-seat-label="{label} ({kind})" '
+                f'data-favourite="{1 if r["favourite"] else 0}" '
                 f'aria-label="{description}. {book}">'
             )
             close_tag = "</a>"
@@ -34,12 +36,20 @@ def seat_glyphs(rows: list[dict], *, can_book: bool) -> SafeString:
                 f'<a class="seat mine" href="{list_url}" id="seat-{pk}" aria-label="{description}">'
             )
             close_tag = "</a>"
-        else:
+        elif state == "inactive":
             open_tag = (
                 f'<g class="seat {state}" id="seat-{pk}" tabindex="0" role="img" '
                 f'aria-label="{description}">'
             )
             close_tag = "</g>"
+        else:
+            # Busy, closed or not for this time: a link that says why (and until when), with
+            # floor_map.js in a panel, without it on the page the link opens.
+            open_tag = (
+                f'<a class="seat {state}" id="seat-{pk}" href="{escape(r["confirm_url"])}" '
+                f'data-seat-info="{description}" aria-label="{description}">'
+            )
+            close_tag = "</a>"
         parts.append(
             f"\n    \n      {open_tag}\n    \n        <title>{description}</title>\n"
             f'        <rect x="{r["x"]}" y="{r["y"]}" width="{r["w"]}" height="{r["h"]}" rx="8"/>\n'

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from bookit.errors import DomainError
@@ -24,7 +25,7 @@ from reservations.forms import WEEKDAYS, BookForm, MapForm, RepeatForm
 from reservations.policy import default_rule, get_policy
 from reservations.slots import default_window
 from seats.models import DEFAULT_GLYPH, SEAT_GLYPHS, Floor, Seat
-from seats.selectors import seats_filtered
+from seats.selectors import favourite_seat_ids, seats_filtered
 
 FILTER_FIELDS = ("date", "start", "end", "floor", "kind", "amenity")
 
@@ -93,11 +94,13 @@ class _Words:
         self.not_available, self.booked_by_you = _("not available"), _("booked by you")
         self.yours, self.free = "★ " + _("yours"), _("free")
         self.busy_until, self.until = _("busy until %(time)s"), _("until %(time)s")
+        self.busy_until_by = _("%(name)s until %(time)s")
+        self.favourite = _("favourite")
         self.closed_because, self.closed = _("closed: %(reason)s"), _("closed")
         self.not_for_this_time = _("not for this time")
 
 
-def _describe(state, tz, words: _Words) -> tuple[str, str, str]:
+def _describe(state, tz, words: _Words, favourite: bool = False) -> tuple[str, str, str]:
     """(status, description, caption) of a seat: for the list, title/aria-label, the glyph."""
     seat = state.seat
     caption = ""
@@ -112,22 +115,32 @@ def _describe(state, tz, words: _Words) -> tuple[str, str, str]:
     elif state.state == "busy":
         until = timezone.localtime(state.busy_until, tz).strftime("%H:%M")
         status = words.busy_until % {"time": until}
+        if state.holder is not None:  # only a member who opted in is named (show_on_map)
+            status += " · " + words.busy_until_by % {"name": state.holder.first_name, "time": until}
         caption = words.until % {"time": until}
     else:
         status = words.free
-    parts = [seat.label, words.kinds.get(seat.kind, seat.kind)]
+    # The name starts with what the glyph shows (label and caption), so speech matches sight.
+    parts = [f"{seat.label} {caption}".strip(), words.kinds.get(seat.kind, seat.kind)]
     if seat.amenities:
         parts.append(", ".join(words.amenities.get(a, a) for a in seat.amenities))
+    if favourite:
+        parts.append("♥ " + words.favourite)
     return status, f"{' · '.join(parts)} — {status}", caption
 
 
-def _seat_rows(states, tz, base_query: str) -> list[dict]:
+def _seat_rows(
+    states, tz, base_query: str, favourites: set[int] | frozenset[int] = frozenset()
+) -> list[dict]:
     words = _Words()
     rows = []
     for state in states:
         seat = state.seat
         width, height = SEAT_GLYPHS.get(seat.kind, DEFAULT_GLYPH)
-        status, description, caption = _describe(state, tz, words)
+        favourite = seat.pk in favourites
+        status, description, caption = _describe(state, tz, words, favourite)
+        if favourite:
+            caption = f"♥ {caption}" if caption else "♥"
         rows.append(
             {
                 "seat": seat,
@@ -146,9 +159,91 @@ def _seat_rows(states, tz, base_query: str) -> list[dict]:
                 # No #fragment: a document with a :target element skips autofocus, and the
                 # confirmation's autofocused Book button is what makes Enter-Enter book.
                 "confirm_url": f"?{base_query}&seat={seat.pk}",
+                "favourite": favourite,
+                "holder": state.holder,
             }
         )
     return rows
+
+
+DAYS_SHOWN = 7  # the strip; further days (up to the advance limit) are in the date field
+DURATIONS = {60: gettext_lazy("1 h"), 120: gettext_lazy("2 h"), 240: gettext_lazy("4 h")}
+
+
+def _link(query: list[tuple[str, str]], **changes: str) -> str:
+    """The page's query with some fields replaced: each chip is a plain link (no JS needed)."""
+    pairs = [(k, v) for k, v in query if k not in changes and k != "seat"]
+    return "?" + urlencode(pairs + list(changes.items()))
+
+
+def _fit(policy, start: dt.datetime, minutes: int) -> int:
+    """The chosen length where ``start`` allows it, else the nearest shorter (or the minimum)."""
+    allowed = slots.durations_from(policy, start, {minutes})
+    return max((m for m in allowed if m <= minutes), default=allowed[0] if allowed else minutes)
+
+
+def _picker(
+    policy, start: dt.datetime, end: dt.datetime, query: list[tuple[str, str]], now: dt.datetime
+) -> dict:
+    """Day strip, start chips and duration chips for the chosen window: only windows the
+    policy accepts are offered, so any day and length is two taps from the map."""
+    tz = policy.tz
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    minutes = int((end - start).total_seconds() // 60)
+    today = timezone.localdate(timezone=tz)
+    days = []
+    for offset in range(min(DAYS_SHOWN, policy.advance_days + 1)):
+        day = today + dt.timedelta(days=offset)
+        starts = slots.day_slot_starts(policy, day, now)
+        if not starts:
+            continue
+        first = starts[0]
+        # Keep the chosen time of day when that day offers it, else its first start.
+        same = next((s for s in starts if s.time() == local_start.time()), first)
+        length = _fit(policy, same, minutes)
+        label = _("Today") if offset == 0 else _("Tomorrow") if offset == 1 else None
+        days.append(
+            {
+                "label": label or formats.date_format(day, "D j"),
+                "full": formats.date_format(day, "l, j E"),
+                "current": day == local_start.date(),
+                "url": _link(
+                    query,
+                    date=day.isoformat(),
+                    start=f"{same:%H:%M}",
+                    end=f"{same + dt.timedelta(minutes=length):%H:%M}",
+                ),
+            }
+        )
+    starts = slots.day_slot_starts(policy, local_start.date(), now)
+    start_chips = []
+    for s in starts:
+        if s != starts[0] and s.minute:  # the first slot, then whole hours: few chips
+            continue
+        length = _fit(policy, s, minutes)
+        start_chips.append(
+            {
+                "label": f"{s:%H:%M}",
+                "current": s == local_start,
+                "url": _link(
+                    query, start=f"{s:%H:%M}", end=f"{s + dt.timedelta(minutes=length):%H:%M}"
+                ),
+            }
+        )
+    durations = []
+    if starts and local_start in starts:
+        allowed = slots.durations_from(policy, local_start, set(DURATIONS))
+        whole = max(allowed) if allowed else 0
+        for length in sorted({m for m in allowed if m in DURATIONS} | {whole} - {0}):
+            durations.append(
+                {
+                    "label": _("Whole day") if length == whole else DURATIONS[length],
+                    "until": f"{local_start + dt.timedelta(minutes=length):%H:%M}",
+                    "current": length == minutes,
+                    "url": _link(query, end=f"{local_start + dt.timedelta(minutes=length):%H:%M}"),
+                }
+            )
+    return {"days": days, "starts": start_chips, "durations": durations, "end": local_end}
 
 
 def _window_label(start: dt.datetime, end: dt.datetime, tz) -> str:
@@ -197,13 +292,18 @@ def floor_map(request: HttpRequest) -> HttpResponse:
 
     query = _query(form, start, end, policy.tz)
     base_query = urlencode(query)
-    rows = _seat_rows(states, policy.tz, base_query)
+    favourites = favourite_seat_ids(request.user)
+    rows = _seat_rows(states, policy.tz, base_query, favourites)
     can_book = request.user.can_book and window_ok
     wanted = book_form.data.get("seat") if book_form is not None else request.GET.get("seat")
     confirm = next((r for r in rows if str(r["seat"].pk) == str(wanted or "")), None)
+    info = None
     if book_form is None and not (can_book and confirm and confirm["state"] == "free"):
+        # A seat that cannot be booked, tapped without JavaScript: say why (until when).
+        info = confirm
         confirm = None  # a GET confirmation only for a seat that can be booked now
     window_label = _window_label(start, end, policy.tz)
+    usual = _usual(request.user, rows, query) if request.user.can_book else None
     context = {
         "form": form,
         "book_form": book_form,
@@ -220,16 +320,73 @@ def floor_map(request: HttpRequest) -> HttpResponse:
             for f in floors
         ],
         "window_label": window_label,
+        "picker": _picker(policy, start, end, query, timezone.now()),
         "seat_glyphs": map_markup.seat_glyphs(rows, can_book=can_book),
         "seat_table_rows": map_markup.seat_table_rows(
             rows, can_book=can_book, window_label=window_label
         ),
         "can_book": can_book,
         "confirm": confirm,
+        "info": info,
+        # Zones are drawing only; demo names are catalog messages (seats/demo.py).
+        "zones": [(z, _(z.name)) for z in floor.zones.all()] if floor is not None else [],
         "policy": policy,
         "repeat_weekdays": WEEKDAYS,
+        "usual": usual,
+        "colleagues": _colleagues(request, start, policy, query),
+        "page_url": request.get_full_path(),
     }
     return render(request, "reservations/floor_map.html", context, status=status)
+
+
+def _usual(user, rows: list[dict], query: list[tuple[str, str]]) -> dict | None:
+    """ "Book my usual seat": the member's usual seat (a favourite, else the one booked most)
+    with a link to its confirmation in the chosen window, on whichever floor it is."""
+    seat = selectors.usual_seat(user=user)
+    if seat is None:
+        return None
+    row = next((r for r in rows if r["seat"].pk == seat.pk), None)
+    pairs = [(k, v) for k, v in query if k not in ("floor", "kind", "amenity")]
+    return {
+        "seat": seat,
+        "floor": seat.floor.display_name,
+        "url": "?" + urlencode([*pairs, ("floor", seat.floor_id), ("seat", seat.pk)]),
+        # On this floor its state is known; elsewhere the link's page says.
+        "state": row["state"] if row is not None else None,
+        "status": row["status"] if row is not None else "",
+    }
+
+
+def _colleagues(
+    request: HttpRequest, start: dt.datetime, policy, query: list[tuple[str, str]]
+) -> dict | None:
+    """The colleague search under the map (``?who=``): where opted-in colleagues sit that day."""
+    if "who" not in request.GET:
+        return None
+    pairs = [(k, v) for k, v in query if k not in ("floor", "kind", "amenity")]
+    who = request.GET.get("who", "").strip()[:100]
+    day = start.astimezone(policy.tz).date()
+    found = selectors.colleagues(search=who, day=day, viewer=request.user)
+    rows = []
+    for member, bookings in found:
+        rows.append(
+            {
+                "name": member.first_name,
+                "bookings": [
+                    {
+                        "seat": r.seat.label,
+                        "floor": r.seat.floor.display_name,
+                        "window": f"{timezone.localtime(r.start, policy.tz):%H:%M}–"
+                        f"{timezone.localtime(r.end, policy.tz):%H:%M}",
+                        # The seat on the map in the chosen window: near it, or free later?
+                        "url": "?"
+                        + urlencode([*pairs, ("floor", r.seat.floor_id), ("seat", r.seat_id)]),
+                    }
+                    for r in bookings
+                ],
+            }
+        )
+    return {"who": who, "day": day, "rows": rows}
 
 
 def _book(
@@ -259,7 +416,7 @@ def _book(
         _("Booked: seat %(seat)s, %(floor)s, %(window)s.")
         % {
             "seat": seat.label,
-            "floor": seat.floor.name,
+            "floor": seat.floor.display_name,
             "window": _window_label(start, end, policy.tz),
         },
     )

@@ -44,7 +44,7 @@ def too_far_ahead(days: int) -> str:
     return gettext("You can book at most %(n)d days ahead.") % {"n": days}
 
 
-# Overlaps and limits (_check_overlaps, _check_blocks, _save_guarded)
+# Overlaps and limits (_check_overlaps, _refuse_block, _save_guarded)
 SEAT_TAKEN = _("This seat is taken at that time.")
 OVERLAPS_OWN = _("Overlaps another booking of this member.")
 OVERLAPS = _("Overlaps another booking.")
@@ -131,6 +131,9 @@ def max_below_min(*, max_minutes: int, min_minutes: int) -> str:
         "max": max_minutes,
         "min": min_minutes,
     }
+
+
+CANNOT_UNDO = _("This cancellation can no longer be undone.")
 
 
 # Recurring bookings (series.py)

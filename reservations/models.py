@@ -67,12 +67,22 @@ class ReservationQuerySet(models.QuerySet):
 
             grace = get_policy().checkin_grace
         now = now or timezone.now()
+        cut = now - grace
         # The status__in term is implied by the OR below; it is spelled out so PostgreSQL can
         # prove the predicate of the exclusion constraints' partial GiST indexes and use them.
         return self.filter(status__in=SEAT_HOLDING_STATUSES).filter(
             Q(status=Reservation.Status.CHECKED_IN)
             | Q(status=Reservation.Status.HELD)
-            | Q(status=Reservation.Status.BOOKED, start__gt=now - grace)
+            | Q(status=Reservation.Status.BOOKED, start__gt=cut)
+            | Q(status=Reservation.Status.BOOKED, late_booked_at__gt=cut)
+        )
+
+    def past_grace(self, *, now: dt.datetime, grace: dt.timedelta):
+        """Booked and not checked in by the end of the grace (counted from the later of the
+        start and a late booking): no-shows, marked yet or not. The complement of live()."""
+        cut = now - grace
+        return self.filter(status=Reservation.Status.BOOKED, start__lte=cut).filter(
+            Q(late_booked_at__isnull=True) | Q(late_booked_at__lte=cut)
         )
 
     def overlapping(self, *, start: dt.datetime, end: dt.datetime):
@@ -128,6 +138,9 @@ class Reservation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Booked (or moved, or restored) into a window that had already begun: the check-in grace
+    # counts from then, so the seat is never released before the member could check in.
+    late_booked_at = models.DateTimeField(_("booked late at"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
@@ -182,6 +195,11 @@ class Reservation(models.Model):
         start, end = timezone.localtime(self.start), timezone.localtime(self.end)
         member = (self.user.get_full_name() or self.user.email) if self.user else "—"
         return f"{self.seat.label} · {member} · {start:%d.%m.%Y %H:%M}–{end:%H:%M}"
+
+    @property
+    def checkin_from(self) -> dt.datetime:
+        """Where the check-in grace starts: the start, or a late booking's moment."""
+        return max(self.start, self.late_booked_at) if self.late_booked_at else self.start
 
     @property
     def is_live(self) -> bool:
@@ -436,7 +454,7 @@ class BookingRule(models.Model):
 
     def __str__(self) -> str:
         if self.floor is not None:
-            return str(_("Rules for floor %(name)s") % {"name": self.floor.name})
+            return str(_("Rules for floor %(name)s") % {"name": self.floor.display_name})
         return str(_("Rules for %(kind)s") % {"kind": self.get_kind_display()})
 
 
@@ -506,5 +524,5 @@ class SeatBlock(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = self.seat.label if self.seat else (self.floor.name if self.floor else "")
+        target = self.seat.label if self.seat else (self.floor.display_name if self.floor else "")
         return f"{target}: {self.reason}"

@@ -4,19 +4,20 @@ import io
 
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
+from django.http import HttpRequest
 
+from bookit.links import absolute
 from reservations.models import Reservation
 from reservations.services import checkin_token
 
 
-def checkin_url(reservation: Reservation) -> str:
+def checkin_url(reservation: Reservation, request: HttpRequest | None = None) -> str:
     """What the code encodes: the staff check-in page with the signed token.
 
     A phone camera opens the page; a USB scanner types it into the check-in field, which
     accepts either the URL or the bare token.
     """
-    return f"{settings.SITE_URL}/staff/checkin/?token={checkin_token(reservation)}"
+    return absolute(f"/staff/checkin/?token={checkin_token(reservation)}", request)
 
 
 def qr_image(data: str, *, fmt: str = "png") -> tuple[bytes, str]:
@@ -29,5 +30,7 @@ def qr_image(data: str, *, fmt: str = "png") -> tuple[bytes, str]:
     return buffer.getvalue(), "image/png"
 
 
-def reservation_qr(reservation: Reservation, *, fmt: str = "png") -> tuple[bytes, str]:
-    return qr_image(checkin_url(reservation), fmt=fmt)
+def reservation_qr(
+    reservation: Reservation, *, fmt: str = "png", request: HttpRequest | None = None
+) -> tuple[bytes, str]:
+    return qr_image(checkin_url(reservation, request), fmt=fmt)

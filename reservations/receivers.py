@@ -56,7 +56,7 @@ def _keep_floor_with_bookings(sender: object, *, floor: Floor, **kwargs: object)
                 "Floor %(name)s has seats with bookings and cannot be deleted; deactivate its "
                 "seats instead."
             )
-            % {"name": floor.name}
+            % {"name": floor.display_name}
         )
 
 

@@ -5,15 +5,23 @@ Seat-only reads (filters, natural label order, floors with seats) are in seats.s
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from bookit.errors import ValidationFailed
-from reservations.models import BookingPolicy, Reservation, SeatBlock
+from reservations.models import LIVE_STATUSES, BookingPolicy, Reservation, SeatBlock
 from reservations.policy import EffectiveRule, RuleBook, get_policy
 from reservations.services import validate_window
 from seats.models import Seat
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a busy seat, given only for a member who opted in (User.show_on_map)."""
+
+    first_name: str
+    avatar: str  # the stored avatar's file name, "" for the default picture
 
 
 @dataclass
@@ -26,6 +34,8 @@ class SeatState:
     block: SeatBlock | None = None
     # Why the seat's own booking rules refuse this window (e.g. meeting rooms at most 2 h).
     rule_error: str | None = None
+    # The one member holding the seat in the window, when they opted in to be shown.
+    holder: Holder | None = None
 
     @property
     def state(self) -> str:
@@ -78,35 +88,45 @@ def seat_availability(
     """
     busy_until: dict[int, dt.datetime] = {}
     mine: set[int] = set()
+    # The holder's three columns come with the same statement (a join, not a query per seat).
     taken = live_in_window(start=start, end=end, now=now, policy=policy).values_list(
-        "seat_id", "user_id", "end"
+        "seat_id", "user_id", "end", "user__first_name", "user__show_on_map", "user__avatar"
     )
     user_pk = user.pk if user is not None else None
-    for seat_id, user_id, ends in taken:
+    holders: dict[int, tuple[int | None, Holder | None]] = {}
+    for seat_id, user_id, ends, first_name, shown, avatar in taken:
         if seat_id not in busy_until or ends > busy_until[seat_id]:
             busy_until[seat_id] = ends
         if user_id is not None and user_id == user_pk:
             mine.add(seat_id)
+        holder = Holder(first_name, avatar or "") if shown and first_name else None
+        if seat_id not in holders:
+            holders[seat_id] = (user_id, holder)
+        elif holders[seat_id][0] != user_id:  # two members in the window: name neither
+            holders[seat_id] = (None, None)
     blocks = _blocks_by_seat(seats=seats, start=start, end=end)
     rule_for = RuleBook(policy).for_seat
-    rule_errors: dict[EffectiveRule, str | None] = {}
+    # A seat's rule depends on its floor and kind only (RuleBook.for_seat): one check of the
+    # window per pair, looked up by that pair (hashing the rule itself costs more).
+    rule_errors: dict[tuple[int, str], str | None] = {}
     states = []
     for seat in seats:
-        rule = rule_for(seat)
-        if rule not in rule_errors:
-            rule_errors[rule] = _rule_error(rule=rule, start=start, end=end, now=now)
-        block = blocks.get(seat.pk)
+        pk = seat.id  # the attribute itself: .pk is a property lookup, 200 times a request
+        key = (seat.floor_id, seat.kind)
+        if key not in rule_errors:
+            rule_errors[key] = _rule_error(rule=rule_for(seat), start=start, end=end, now=now)
+        rule_error = rule_errors[key]
+        block = blocks.get(pk)
+        until = busy_until.get(pk)
         states.append(
             SeatState(
                 seat=seat,
-                available=seat.is_active
-                and seat.pk not in busy_until
-                and block is None
-                and rule_errors[rule] is None,
-                mine=seat.pk in mine,
-                busy_until=busy_until.get(seat.pk),
+                available=seat.is_active and until is None and block is None and rule_error is None,
+                mine=pk in mine,
+                busy_until=until,
                 block=block,
-                rule_error=rule_errors[rule],
+                rule_error=rule_error,
+                holder=holders[pk][1] if pk in holders else None,
             )
         )
     return states
@@ -115,11 +135,13 @@ def seat_availability(
 def _blocks_by_seat(
     *, seats: list[Seat], start: dt.datetime, end: dt.datetime
 ) -> dict[int, SeatBlock]:
-    """The first block over [start, end) of each seat (its own or its floor's); one query."""
-    seat_ids = [s.pk for s in seats]
-    floor_ids = {s.floor_id for s in seats}
+    """The first block over [start, end) of each seat (its own or its floor's); one query.
+
+    Selected by floor, not ``seat_id IN (...)``: a window holds a handful of blocks, and an IN
+    list of every seat id cost more to build, bind and send than the whole read (issue 15)."""
+    floor_ids = sorted({s.floor_id for s in seats})
     rows = SeatBlock.objects.overlapping(start=start, end=end).filter(
-        Q(seat_id__in=seat_ids) | Q(floor_id__in=floor_ids)
+        Q(seat__floor_id__in=floor_ids) | Q(floor_id__in=floor_ids)
     )
     by_seat: dict[int, SeatBlock] = {}
     by_floor: dict[int, SeatBlock] = {}
@@ -128,6 +150,8 @@ def _blocks_by_seat(
             by_seat.setdefault(block.seat_id, block)
         else:
             by_floor.setdefault(block.floor_id, block)
+    if not by_seat and not by_floor:
+        return {}
     return {
         s.pk: by_seat[s.pk] if s.pk in by_seat else by_floor[s.floor_id]
         for s in seats
@@ -217,3 +241,63 @@ def upcoming_split(
         (upcoming if r.end > now and r.is_live else past).append(r)
     past.reverse()
     return upcoming, past
+
+
+def _day_bounds(day: dt.date, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time(0, 0), tz)
+    return start, start + dt.timedelta(days=1)
+
+
+def colleagues(*, search: str, day: dt.date, viewer: User) -> list[tuple[User, list[Reservation]]]:
+    """Members who opted in to be shown (User.show_on_map) and match ``search`` (first or
+    last name, or empty: everyone who books that day), each with the day's live bookings.
+
+    Two queries: the members, then their bookings. Nobody who did not opt in is ever listed,
+    and only the day's live bookings are: never a past week or a cancelled seat.
+    """
+    tz = get_policy().tz
+    day_start, day_end = _day_bounds(day, tz)
+    members = User.objects.filter(is_active=True, show_on_map=True).exclude(pk=viewer.pk)
+    terms = search.split()
+    for term in terms:
+        members = members.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))
+    booked = Reservation.objects.live().overlapping(start=day_start, end=day_end)
+    if not terms:
+        members = members.filter(pk__in=booked.values("user_id"))
+    found = list(members.order_by("first_name", "last_name", "id")[:COLLEAGUES_SHOWN])
+    bookings: dict[int, list[Reservation]] = {m.pk: [] for m in found}
+    rows = booked.filter(user_id__in=list(bookings)).select_related("seat__floor")
+    for r in rows.order_by("start", "id"):
+        bookings[r.user_id].append(r)
+    return [(m, bookings[m.pk]) for m in found]
+
+
+COLLEAGUES_SHOWN = 50  # a name search, not a directory: the first fifty matches
+
+
+def usual_seat(*, user: User, now: dt.datetime | None = None) -> Seat | None:
+    """The member's usual seat: a favourite first (the one they booked most), else the active
+    seat they booked most in the last 90 days; None for a newcomer. One query."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=USUAL_DAYS)
+    seats = (
+        Seat.objects.filter(is_active=True)
+        .annotate(
+            times=Count(
+                "reservations",
+                filter=Q(
+                    reservations__user=user,
+                    reservations__start__gte=since,
+                    reservations__status__in=LIVE_STATUSES,
+                ),
+                distinct=True,
+            ),
+            starred=Count("favourites", filter=Q(favourites__user=user), distinct=True),
+        )
+        .filter(Q(times__gt=0) | Q(starred__gt=0))
+        .order_by("-starred", "-times", "id")
+    )
+    return seats.select_related("floor").first()
+
+
+USUAL_DAYS = 90

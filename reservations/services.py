@@ -16,10 +16,11 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from django.core import signing
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db import IntegrityError, connections, models, router, transaction
+from django.db.models import F, Q, Value
 from django.utils import timezone
 
 from accounts.models import User
@@ -31,6 +32,7 @@ from reservations.models import (
     SEAT_HOLDING_STATUSES,
     BookingPolicy,
     Reservation,
+    ReservationQuerySet,
     SeatBlock,
     Series,
 )
@@ -86,7 +88,7 @@ def validate_window(
         raise ValidationFailed.on("start", msg.too_far_ahead(policy.advance_days))
 
 
-def _conflict_payload(reservation: Reservation, *, user: User) -> dict:
+def _conflict_payload(reservation: "Reservation | _Row", *, user: User) -> dict:
     # ``mine`` tells a client that retried a lost 201 that the seat is taken by its own booking.
     policy = get_policy()
     return {
@@ -98,9 +100,9 @@ def _conflict_payload(reservation: Reservation, *, user: User) -> dict:
     }
 
 
-def _stale(qs: QuerySet[Reservation], *, now: dt.datetime) -> QuerySet[Reservation]:
+def _stale(qs: ReservationQuerySet, *, now: dt.datetime) -> ReservationQuerySet:
     """Booked reservations past their check-in grace: no-shows, whether marked yet or not."""
-    return qs.filter(status=Status.BOOKED, start__lte=now - get_policy().checkin_grace)
+    return qs.past_grace(now=now, grace=get_policy().checkin_grace)
 
 
 def _mark_no_shows(reservations: Iterable[Reservation]) -> int:
@@ -112,6 +114,106 @@ def _mark_no_shows(reservations: Iterable[Reservation]) -> int:
         reservation_changed.send(Reservation, reservation=reservation, action="no_show", by=None)
         count += 1
     return count
+
+
+class _Row(NamedTuple):
+    """One row of the booking's check statement: a reservation ("r") or a seat block ("b")."""
+
+    row: str
+    pk: int
+    user_id: int | None
+    seat_id: int | None
+    start: dt.datetime
+    end: dt.datetime
+    status: str
+    cap_key: object
+    reason: str
+    late_booked_at: dt.datetime | None
+    series_id: int | None  # the series a booking is an occurrence of (the cap counts a series once)
+
+    @property
+    def checkin_from(self) -> dt.datetime:
+        """Reservation.checkin_from for a row: the start, or a late booking's moment."""
+        if self.late_booked_at is None:
+            return self.start
+        return max(self.start, self.late_booked_at)
+
+
+def _check_rows(
+    *,
+    user: User,
+    seat: Seat,
+    start: dt.datetime,
+    end: dt.datetime,
+    exclude_pk: int | None,
+    now: dt.datetime,
+    rule: EffectiveRule,
+    limit_upcoming: bool,
+) -> tuple[list[_Row], object]:
+    """The one check statement: the live reservations that overlap the window on this seat or
+    of this member, the member's upcoming ones (for the cap), and the seat's or its floor's
+    blocks over the window, as one UNION ALL ordered by start. ``cap_key`` is the seat kind or
+    floor of each reservation when the seat's cap is scoped to one (joined in the same
+    statement), and the value to count."""
+    overlap = Q(start__lt=end, end__gt=start)
+    related = Q(seat=seat) | Q(user=user)
+    if limit_upcoming:
+        related = (overlap & related) | Q(user=user, end__gt=now)
+    else:
+        related = overlap & related
+    # SEAT_HOLDING_STATUSES: a seat held for a waitlist offer clashes too; a held row has no
+    # member, so it is never the member's clash nor counts against their cap.
+    reservations = Reservation.objects.filter(related, status__in=SEAT_HOLDING_STATUSES).order_by()
+    if exclude_pk:
+        reservations = reservations.exclude(pk=exclude_pk)
+    cap_key: object = None
+    cap_field: models.Field = models.CharField()
+    cap: F | Value
+    if rule.cap_kind:
+        cap = F("seat__kind")
+        cap_key = rule.cap_kind
+    elif rule.cap_floor:
+        cap, cap_field, cap_key = F("seat__floor_id"), models.BigIntegerField(), rule.cap_floor
+    else:
+        cap = Value(None, output_field=cap_field)
+    columns = (
+        "row",
+        "id",
+        "user_",
+        "seat_id",
+        "start",
+        "end",
+        "status_",
+        "cap",
+        "reason_",
+        "late_",
+        "series_",
+    )
+    own = reservations.annotate(
+        row=Value("r"),
+        user_=F("user_id"),
+        status_=F("status"),
+        cap=cap,
+        reason_=Value(""),
+        late_=F("late_booked_at"),
+        series_=F("series_id"),
+    ).values_list(*columns)
+    blocks = (
+        SeatBlock.objects.covering(seat=seat, start=start, end=end)
+        .order_by()
+        .annotate(
+            row=Value("b"),
+            user_=Value(None, output_field=models.BigIntegerField()),
+            status_=Value(""),
+            cap=Value(None, output_field=cap_field),
+            reason_=F("reason"),
+            late_=Value(None, output_field=models.DateTimeField()),
+            series_=Value(None, output_field=models.BigIntegerField()),
+        )
+        .values_list(*columns)
+    )
+    rows = own.union(blocks, all=True).order_by("start", "id")
+    return [_Row(*row) for row in rows], cap_key
 
 
 def _check_overlaps(
@@ -127,58 +229,47 @@ def _check_overlaps(
     limit_upcoming: bool,
     series: Series | None = None,
 ) -> None:
-    """Every check of the booking, run after the locks: the seat's blocks, then one statement.
+    """Every check of the booking, run after the locks, from one statement (_check_rows).
 
-    The block read comes first (a closed seat is refused whatever else holds). Then one query
-    reads the live-status reservations that overlap the window on this seat or of this
-    member, plus the member's upcoming ones for the limit (a handful: the limit caps them),
-    and sorts them out here: stale no-shows to release, the seat clash, the member clash, the
+    A block comes first (a closed seat is refused whatever else holds). Then the reservations
+    are sorted out here: stale no-shows to release, the seat clash, the member clash, the
     upcoming count under the seat's effective rule (a cap set for a kind or a floor counts the
     member's bookings of that kind / on that floor). Before, each was its own query.
     """
-    _check_blocks(seat=seat, start=start, end=end, policy=policy)
-    overlap = Q(start__lt=end, end__gt=start)
-    related = Q(seat=seat) | Q(user=user)
-    if limit_upcoming:
-        related = (overlap & related) | Q(user=user, end__gt=now)
-    else:
-        related = overlap & related
-    # SEAT_HOLDING_STATUSES: a seat held for a waitlist offer clashes too; a held row has no
-    # member, so it is never the member's clash nor counts against their cap.
-    rows = Reservation.objects.filter(related, status__in=SEAT_HOLDING_STATUSES).order_by(
-        "start", "id"
+    rows, cap_key = _check_rows(
+        user=user,
+        seat=seat,
+        start=start,
+        end=end,
+        exclude_pk=exclude_pk,
+        now=now,
+        rule=rule,
+        limit_upcoming=limit_upcoming,
     )
-    if exclude_pk:
-        rows = rows.exclude(pk=exclude_pk)
-    if rule.cap_kind:  # the same statement, joined to the seat for its kind
-        rows = rows.annotate(cap_key=F("seat__kind"))
-        cap_key: object = rule.cap_kind
-    elif rule.cap_floor:
-        rows = rows.annotate(cap_key=F("seat__floor_id"))
-        cap_key = rule.cap_floor
-    else:
-        cap_key = None
+    block = next((r for r in rows if r.row == "b"), None)
+    if block is not None:
+        _refuse_block(seat=seat, block=block, policy=policy)
     grace_edge = now - policy.checkin_grace
-    stale, seat_clash, own_clash = [], None, None
+    stale: list[int] = []
+    seat_clash: _Row | None = None
+    own_clash: _Row | None = None
     upcoming: list[int | None] = []  # the series of each upcoming booking (None: a single one)
     for r in rows:
         overlaps = r.start < end and r.end > start
-        if r.status == Status.BOOKED and r.start <= grace_edge:
+        if r.status == Status.BOOKED and r.checkin_from <= grace_edge:
             if overlaps:
-                stale.append(r)
+                stale.append(r.pk)
             continue
         if overlaps and r.seat_id == seat.pk and seat_clash is None:
             seat_clash = r
         if r.user_id == user.pk:
             if overlaps and own_clash is None:
                 own_clash = r
-            if r.end > now and (cap_key is None or getattr(r, "cap_key", None) == cap_key):
+            if r.end > now and (cap_key is None or r.cap_key == cap_key):
                 upcoming.append(r.series_id)
     if stale:  # rare: no-shows in the way hold nothing; marking them frees the constraints' rows
         # Locked and re-filtered: a row cancelled or checked in meanwhile is left alone.
-        locked = Reservation.objects.select_for_update().filter(
-            pk__in=[r.pk for r in stale], status=Status.BOOKED
-        )
+        locked = Reservation.objects.select_for_update().filter(pk__in=stale, status=Status.BOOKED)
         _mark_no_shows(locked.order_by("start", "id"))
     if seat_clash is not None:
         reservation_conflict.send(Reservation, seat=seat, user=user, kind="seat")
@@ -207,13 +298,8 @@ def _check_overlaps(
         raise ValidationFailed.on("non_field_errors", message)
 
 
-def _check_blocks(
-    *, seat: Seat, start: dt.datetime, end: dt.datetime, policy: BookingPolicy
-) -> None:
-    """Raise Conflict when the seat (or its floor) is blocked in [start, end). One read."""
-    block = SeatBlock.objects.covering(seat=seat, start=start, end=end).first()
-    if block is None:
-        return
+def _refuse_block(*, seat: Seat, block: _Row, policy: BookingPolicy) -> None:
+    """The seat (or its floor) is blocked in the window: 409 with the block."""
     raise Conflict(
         msg.seat_closed(
             seat=seat.label,
@@ -246,10 +332,18 @@ def _lock(*, user: User, seat: Seat) -> None:
     serializes them anyway. The checks run after the locks, so in READ COMMITTED they see
     every booking committed before the lock was granted.
     """
-    # order_by(): the models' default orderings would add a join (Seat orders by its floor) and
-    # FOR UPDATE would then lock the floor row too, serializing every booking on that floor.
-    list(User.objects.select_for_update().filter(pk=user.pk).order_by().values_list("pk"))
-    list(Seat.objects.select_for_update().filter(pk=seat.pk).order_by().values_list("pk"))
+    # Written out: a primary-key read of each row and nothing else. Through the ORM the models'
+    # default orderings once added a join (Seat orders by its floor) and FOR UPDATE then locked
+    # the floor row too, serializing every booking on that floor; and compiling two querysets
+    # per booking cost more than running them.
+    connection = connections[router.db_for_write(Reservation)]
+    quote = connection.ops.quote_name
+    suffix = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        for model, pk in ((User, user.pk), (Seat, seat.pk)):
+            table, column = quote(model._meta.db_table), quote(model._meta.pk.attname)
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = %s{suffix}", [pk])
+            cursor.fetchall()
 
 
 def lock_for_series(*, user: User, seat: Seat) -> None:
@@ -326,6 +420,11 @@ def _save_guarded(reservation: Reservation, *, fields: list[str] | None = None) 
                 errors={"seat" if kind == "seat" else "start": [msg.OVERLAPS]},
             ) from None
         raise
+
+
+def _late(start: dt.datetime, now: dt.datetime) -> dt.datetime | None:
+    """A window chosen after it began has its check-in grace counted from ``now``."""
+    return now if start < now else None
 
 
 def _not_changeable() -> ValidationFailed:
@@ -408,6 +507,7 @@ def reservation_create(
             created_by=by,
             created_at=now,
             series=series,
+            late_booked_at=_late(start, now),
         )
         _save_guarded(reservation)
         reservation_changed.send(Reservation, reservation=reservation, action="created", by=by)
@@ -430,13 +530,14 @@ def reservation_update(
     seat = seat or reservation.seat
     start = start or reservation.start
     end = end or reservation.end
+    now = timezone.now()
     with _checked_booking(
         user=reservation.user,
         seat=seat,
         start=start,
         end=end,
         by=by,
-        now=timezone.now(),
+        now=now,
         exclude_pk=reservation.pk,
     ):
         locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
@@ -446,7 +547,10 @@ def reservation_update(
             locked.reminded_at = None  # a moved booking gets its reminder again
         locked.seat, locked.start, locked.end = seat, start, end
         locked.sequence += 1  # the member's calendar replaces the event it holds
-        _save_guarded(locked, fields=["seat", "start", "end", "reminded_at", "sequence"])
+        locked.late_booked_at = _late(start, now)
+        _save_guarded(
+            locked, fields=["seat", "start", "end", "reminded_at", "sequence", "late_booked_at"]
+        )
         reservation_changed.send(Reservation, reservation=locked, action="updated", by=by)
     reservation.refresh_from_db()
     return reservation
@@ -552,6 +656,57 @@ def reservation_cancel(
     return reservation
 
 
+UNDO_WINDOW = dt.timedelta(minutes=10)  # how long "Undo" stays offered after a cancellation
+
+
+def reservation_restore(*, reservation: Reservation, by: User) -> Reservation:
+    """Undo a member's own cancellation, shortly after it, when the seat is still free.
+
+    Every rule of a new booking holds again (the window not over, the seat and the member free,
+    the cap), so an undo can never double-book; a booking restored after its start gets its
+    check-in grace from now, like any late booking.
+    """
+    _check_owner(reservation, by)
+    user = reservation.user
+    now = timezone.now()
+    if (
+        user is None
+        or reservation.status != Status.CANCELLED
+        or reservation.cancelled_at is None
+        or reservation.cancelled_at < now - UNDO_WINDOW
+        or reservation.end <= now
+    ):
+        raise ValidationFailed.on("non_field_errors", msg.CANNOT_UNDO)
+    seat = reservation.seat
+    policy = get_policy()
+    rule = rule_for_seat(seat, policy)
+    _check_bookable(user=user, seat=seat, by=by)
+    with transaction.atomic():
+        _lock(user=user, seat=seat)
+        # As a new booking (the cancelled row is not live, so it neither clashes nor counts).
+        _check_overlaps(
+            user=user,
+            seat=seat,
+            start=reservation.start,
+            end=reservation.end,
+            exclude_pk=None,
+            now=now,
+            policy=policy,
+            rule=rule,
+            limit_upcoming=True,
+        )
+        locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
+        if locked.status != Status.CANCELLED:
+            raise ValidationFailed.on("non_field_errors", msg.CANNOT_UNDO)
+        locked.status, locked.cancelled_at = Status.BOOKED, None
+        locked.late_booked_at = _late(locked.start, now)
+        locked.sequence += 1  # calendars that took the cancellation take the event back
+        _save_guarded(locked, fields=["status", "cancelled_at", "late_booked_at", "sequence"])
+        reservation_changed.send(Reservation, reservation=locked, action="restored", by=by)
+    reservation.refresh_from_db()
+    return reservation
+
+
 def reservations_cancel_future_for_user(*, user: User) -> int:
     """Cancel every live reservation of ``user`` that has not ended (account deletion)."""
     now = timezone.now()
@@ -616,7 +771,7 @@ def reservation_check_in(
             raise ValidationFailed.on("token", msg.not_checkable(locked.get_status_display()))
         if now < locked.start - policy.checkin_early:
             raise ValidationFailed.on("token", msg.checkin_not_open(policy.checkin_early_minutes))
-        if now > locked.start + policy.checkin_grace:
+        if now > locked.checkin_from + policy.checkin_grace:
             raise ValidationFailed.on("token", msg.CHECKIN_CLOSED)
         locked.status = Status.CHECKED_IN
         locked.checked_in_at = now

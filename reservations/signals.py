@@ -3,7 +3,8 @@
 Receivers that write rows (the notification outbox) commit or roll back with the booking;
 receivers that talk to the outside (metrics, HTTP) must defer with transaction.on_commit.
 
-``action`` is one of: created, updated, cancelled, checked_in, no_show.
+``action`` is one of: created, updated, cancelled, restored (an undone cancellation),
+checked_in, no_show.
 ``by`` is the user who acted (None for the system, e.g. no-show release).
 """
 

@@ -36,7 +36,7 @@ def ensure_ordered(start: object, end: object) -> None:
         raise ValidationFailed.on("end", msg.END_BEFORE_START)
 
 
-def slot_times(policy: BookingPolicy) -> list[dt.time]:
+def slot_times(policy: Rules) -> list[dt.time]:
     """Every slot boundary of a day, opening to closing time inclusive."""
     closes = minute_of_day(policy.closes_at)
     return [
@@ -54,7 +54,7 @@ def current_slot_start(policy: Rules, now: dt.datetime | None = None) -> dt.date
 
 
 def default_window(
-    policy: BookingPolicy, now: dt.datetime | None = None
+    policy: Rules, now: dt.datetime | None = None
 ) -> tuple[dt.date, dt.time, dt.time]:
     """The next bookable hour: now rounded up to the slot step, inside opening hours.
 
@@ -75,7 +75,7 @@ def default_window(
     return day, time_of_minute(start), time_of_minute(end)
 
 
-def day_slot_starts(policy: BookingPolicy, day: dt.date, now: dt.datetime) -> list[dt.datetime]:
+def day_slot_starts(policy: Rules, day: dt.date, now: dt.datetime) -> list[dt.datetime]:
     """The bookable starts of a day: on the grid, not past, within the advance limit, and
     leaving at least the minimum duration before closing."""
     earliest = current_slot_start(policy, now)
@@ -92,7 +92,7 @@ def day_slot_starts(policy: BookingPolicy, day: dt.date, now: dt.datetime) -> li
     return starts
 
 
-def durations_from(policy: BookingPolicy, start: dt.datetime, wanted: set[int]) -> list[int]:
+def durations_from(policy: Rules, start: dt.datetime, wanted: set[int]) -> list[int]:
     """Of the ``wanted`` lengths in minutes, those the policy allows from ``start``, sorted."""
     closes = dt.datetime.combine(start.date(), policy.closes_at, policy.tz)
     until_close = int((closes - start).total_seconds() // 60)

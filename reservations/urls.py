@@ -10,6 +10,7 @@ urlpatterns = [
     path("bookings/<id:pk>/cancel/", views.booking_cancel, name="cancel"),
     path("bookings/series/<id:pk>/cancel/", views.series_cancel, name="series-cancel"),
     path("bookings/<id:pk>/change/", views.booking_change, name="change"),
+    path("bookings/<id:pk>/restore/", views.booking_restore, name="restore"),
     path("bookings/<id:pk>.ics", views.booking_ics, name="ics"),
     path("waitlist/join/", waitlist_views.waitlist_join, name="waitlist-join"),
     path("waitlist/<id:pk>/accept/", waitlist_views.waitlist_accept, name="waitlist-accept"),
@@ -21,5 +22,6 @@ urlpatterns = [
     re_path(r"^s/(?P<token>[^/]{1,200}?)/?$", desk_views.desk_page, name="desk"),
     re_path(r"^s/(?P<token>[^/]{1,200})/checkin/$", desk_views.desk_check_in, name="desk-checkin"),
     re_path(r"^s/(?P<token>[^/]{1,200})/walkin/$", desk_views.desk_walk_in, name="desk-walkin"),
+    path("favourites/", views.favourite_toggle, name="favourite"),
     re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{1,64})\.ics$", views.calendar_feed, name="feed"),
 ]

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,11 +20,14 @@ from accounts.models import User
 from accounts.services import user_calendar_token
 from bookit.errors import DomainError, NotFound
 from bookit.forms import add_service_error
+from bookit.links import site_url
 from reservations import qr, selectors, series, services, waitlist
 from reservations.calendar import build_calendar
 from reservations.forms import ChangeTimeForm
 from reservations.models import Reservation
 from reservations.policy import get_policy
+from seats import services as seat_services
+from seats.models import Seat
 
 Status = Reservation.Status
 PAST_SHOWN = 50  # the latest ones; the full history is in the API and the admin
@@ -44,9 +48,9 @@ def _when(reservation: Reservation, tz) -> str:
     return f"{formats.date_format(start.date(), 'D, j E')}, {start:%H:%M}–{end:%H:%M}"
 
 
-def _qr_data_uri(reservation: Reservation) -> str:
+def _qr_data_uri(reservation: Reservation, request: HttpRequest) -> str:
     """The check-in QR inline, so the page needs no second authenticated request per code."""
-    content, content_type = qr.reservation_qr(reservation, fmt="svg")
+    content, content_type = qr.reservation_qr(reservation, fmt="svg", request=request)
     return f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}"
 
 
@@ -60,18 +64,27 @@ def booking_list(request: HttpRequest) -> HttpResponse:
         {
             "reservation": r,
             "when": _when(r, policy.tz),
-            "qr": _qr_data_uri(r),
+            "qr": _qr_data_uri(r, request),
             "can_change": r.status == Status.BOOKED and r.start > now,
             "form": ChangeTimeForm.for_reservation(r, policy=policy),
         }
         for r in upcoming
     ]
     history = [{"reservation": r, "when": _when(r, policy.tz)} for r in past[:PAST_SHOWN]]
+    undoable = [
+        {"reservation": r, "when": _when(r, policy.tz)}
+        for r in past
+        if r.status == Status.CANCELLED
+        and r.cancelled_at is not None
+        and r.cancelled_at >= now - services.UNDO_WINDOW
+        and r.end > now
+    ]
     token = user_calendar_token(user=request.user)
     feed_url = request.build_absolute_uri(reverse("reservations:feed", args=[token]))
     context = {
         "cards": cards,
         "history": history,
+        "undoable": undoable,
         "history_cut": len(past) > PAST_SHOWN,
         "feed_url": feed_url,
         # webcal:// makes the browser hand the feed to the calendar app as a subscription.
@@ -108,21 +121,35 @@ def waitlist_cards(user: User, tz) -> list[dict]:
     return cards
 
 
-@login_required
-@require_POST
-def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def _list_action(request: HttpRequest, pk: int, action, success: str = "") -> HttpResponse:
+    """Run ``action`` (a booking service) on the member's booking, say how it went, and go
+    back to the list."""
     reservation = _get_reservation_for_user(request, pk)
     try:
-        services.reservation_cancel(reservation=reservation, by=request.user)
+        action(reservation=reservation, by=request.user)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(
-            request,
-            _("Cancelled: seat %(seat)s, %(when)s.")
-            % {"seat": reservation.seat.label, "when": _when(reservation, get_policy().tz)},
-        )
+        if success:
+            when = _when(reservation, get_policy().tz)
+            messages.success(request, success % {"seat": reservation.seat.label, "when": when})
     return redirect("reservations:list")
+
+
+@login_required
+@require_POST
+def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    # No message: the list says "Cancelled: …" with its Undo button (services.UNDO_WINDOW).
+    return _list_action(request, pk, services.reservation_cancel)
+
+
+@login_required
+@require_POST
+def booking_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo a cancellation: the booking comes back when every booking rule still holds."""
+    return _list_action(
+        request, pk, services.reservation_restore, _("Booked again: seat %(seat)s, %(when)s.")
+    )
 
 
 @login_required
@@ -178,7 +205,7 @@ def _ics_response(text: str, filename: str) -> HttpResponse:
 @require_GET
 def booking_ics(request: HttpRequest, pk: int) -> HttpResponse:
     reservation = _get_reservation_for_user(request, pk)
-    text = build_calendar([reservation], name=_("BookIT bookings"))
+    text = build_calendar([reservation], name=_("BookIT bookings"), site=site_url(request))
     return _ics_response(text, f"bookit-{reservation.pk}.ics")
 
 
@@ -197,7 +224,35 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         .order_by("start")
     )
     with translation.override(user.language):
-        text = build_calendar(reservations, name=_("BookIT bookings"), now=now)
+        text = build_calendar(
+            reservations, name=_("BookIT bookings"), now=now, site=site_url(request)
+        )
     response = _ics_response(text, "bookit.ics")
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+@login_required
+@require_POST
+def favourite_toggle(request: HttpRequest) -> HttpResponse:
+    """Star or unstar a seat from the map (``seat``, ``on`` = 1 or 0), then back to ``next``."""
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    raw = request.POST.get("seat", "")
+    seat = Seat.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+    if seat is None:
+        messages.error(request, _("This seat does not exist."))
+        return redirect(target)
+    try:
+        if request.POST.get("on") == "1":
+            seat_services.favourite_add(user=request.user, seat=seat)
+            messages.success(request, _("Seat %(seat)s is a favourite now.") % {"seat": seat.label})
+        else:
+            seat_services.favourite_remove(user=request.user, seat=seat)
+            messages.success(
+                request, _("Seat %(seat)s is no longer a favourite.") % {"seat": seat.label}
+            )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect(target)

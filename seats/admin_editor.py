@@ -6,6 +6,7 @@ rule (unique labels, kinds, amenities, no deleting a seat with bookings) holds h
 """
 
 import json
+from collections.abc import Callable
 
 from django.contrib import admin
 from django.http import Http404, HttpRequest, JsonResponse
@@ -55,6 +56,10 @@ def floor_layout(floor: Floor) -> dict:
 
 class FloorEditorMixin(admin.ModelAdmin):
     """For FloorAdmin: the editor on the change page and its JSON endpoint."""
+
+    # Provided by the ModelAdmin this is mixed into.
+    has_view_permission: Callable[..., bool]
+    has_change_permission: Callable[..., bool]
 
     change_form_template = "admin/seats/floor/change_form.html"
 

@@ -24,3 +24,6 @@ def unknown_amenities(names: list[str]) -> str:
 
 def not_a_coordinate(field: str) -> str:
     return gettext("%(field)s must be a whole number from 0 to 100000.") % {"field": field}
+
+
+SEAT_NOT_BOOKABLE = _("This seat is not available for booking.")

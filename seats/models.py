@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,7 +16,13 @@ class Floor(models.Model):
         ordering = ["ordering", "id"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language when it is one the catalog knows (the demo's
+        "Floor 1"); a name staff typed is shown as typed."""
+        return gettext(self.name) if self.name else self.name
 
 
 class Seat(models.Model):
@@ -50,7 +57,7 @@ class Seat(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.label} ({self.floor_id and self.floor.name})"
+        return f"{self.label} ({self.floor_id and self.floor.display_name})"
 
     @property
     def amenity_labels(self) -> list[str]:
@@ -92,3 +99,28 @@ class Zone(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FavouriteSeat(models.Model):
+    """A member's favourite seat: starred on the map, first candidate of "my usual seat"."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="favourite_seats",
+    )
+    seat = models.ForeignKey(
+        Seat, verbose_name=_("seat"), on_delete=models.CASCADE, related_name="favourites"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("favourite seat")
+        verbose_name_plural = _("favourite seats")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "seat"], name="favourite_seat_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ★ {self.seat_id}"

@@ -5,10 +5,16 @@ Availability in a time window depends on bookings and lives in reservations.sele
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Prefetch
 
-from seats.models import Floor, Seat
+from seats.models import FavouriteSeat, Floor, Seat
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 
 # Labels are a small, slowly changing set and the key is pure: caching it is always correct.
@@ -55,3 +61,10 @@ def seats_filtered(
         wanted = {a for a in amenity.split(",") if a}
         seats = [s for s in seats if wanted <= set(s.amenities)]
     return seats
+
+
+def favourite_seat_ids(user: "User | AnonymousUser | None") -> set[int]:
+    """The ids of the member's favourite seats (one query; none for an anonymous visitor)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(FavouriteSeat.objects.filter(user=user).values_list("seat_id", flat=True))

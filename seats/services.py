@@ -1,12 +1,17 @@
 """Floors and seats. Invariants: a seat label is unique per floor; a seat or floor with
 reservations is never deleted (history stays): it is deactivated instead."""
 
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 
 from bookit.errors import DomainError, NotFound, ValidationFailed
 from seats import messages as msg
-from seats.models import Floor, Seat, Zone
+from seats.models import FavouriteSeat, Floor, Seat, Zone
 from seats.signals import floor_deleting, seat_deleting
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SEAT_FIELDS = {"label", "floor", "kind", "amenities", "x", "y", "is_active"}
 FLOOR_FIELDS = {"name", "ordering", "width", "height", "plan_image"}
@@ -198,3 +203,18 @@ def _itemised(exc: DomainError, group: str, index: int) -> DomainError:
     errors = {f"{group}.{index}.{field}": list(msgs) for field, msgs in exc.errors.items()}
     errors = errors or {f"{group}.{index}": [exc.message]}
     return type(exc)(exc.message, errors=errors, extra=exc.extra)
+
+
+# --- Favourites -------------------------------------------------------------------------------
+
+
+def favourite_add(*, user: "User", seat: Seat) -> None:
+    """Star ``seat`` for ``user``; starring it again changes nothing (idempotent)."""
+    if not seat.is_active:
+        raise ValidationFailed.on("seat", msg.SEAT_NOT_BOOKABLE)
+    FavouriteSeat.objects.get_or_create(user=user, seat=seat)
+
+
+def favourite_remove(*, user: "User", seat: Seat) -> None:
+    """Unstar; a seat that was not starred is fine too (idempotent)."""
+    FavouriteSeat.objects.filter(user=user, seat=seat).delete()

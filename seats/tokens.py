@@ -7,8 +7,9 @@ id, and no expiry: a printed sticker must keep working); ``seat_id_from_token`` 
 SECRET_KEY invalidates every printed code.
 """
 
-from django.conf import settings
 from django.core import signing
+
+from bookit.links import absolute
 
 SEAT_TOKEN_SALT = "bookit.seat"
 
@@ -27,4 +28,4 @@ def seat_id_from_token(token: str) -> int | None:
 
 def seat_desk_url(seat_id: int) -> str:
     """The absolute URL of the seat's desk page (``/s/<token>``)."""
-    return f"{settings.SITE_URL}/s/{seat_token(seat_id)}"
+    return absolute(f"/s/{seat_token(seat_id)}")

@@ -17,7 +17,7 @@ RECENT_BOOKINGS = dt.timedelta(days=60)
 
 class SeatChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, seat: Seat) -> str:
-        return f"{seat.label} · {seat.floor.name}"
+        return f"{seat.label} · {seat.floor.display_name}"
 
 
 class ReservationChoiceField(forms.ModelChoiceField):

@@ -17,7 +17,7 @@ import io
 import logging
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -328,6 +328,13 @@ def avatar_url(user, *, request=None, size: int = AVATAR_SIZES[0]) -> str:
         name = default_avatar_name()
         url = _storage_url(rendition_name(name, size)) if name else ""
     return _absolute(url or static(BUILTIN_DEFAULT), request)
+
+
+def avatar_url_of(name: str, *, default: Callable[[], str], request=None) -> str:
+    """avatar_url() for a member known only by the stored file name ('' when none): a list
+    of many members builds ``default`` (the default picture's URL) once, not once each."""
+    url = _storage_url(rendition_name(name, AVATAR_SIZES[0])) if name else ""
+    return _absolute(url, request) if url else default()
 
 
 def default_avatar_info(*, request=None) -> dict:

@@ -94,7 +94,7 @@ def main() -> None:
         created = start - dt.timedelta(days=1)
         rows.write(
             f"{user_id}\t{seat.pk}\t{start.isoformat()}\t{end.isoformat()}\t{status}\t"
-            f"{created.isoformat()}\n"
+            f"{created.isoformat()}\t0\n"
         )
 
     # The window day: a morning, the window itself and an afternoon on 100 seats, plus one
@@ -116,8 +116,8 @@ def main() -> None:
     rows.seek(0)
     with connection.cursor() as cursor:
         with cursor.cursor.copy(
-            'COPY reservations_reservation (user_id, seat_id, start, "end", status, created_at)'
-            " FROM STDIN"
+            "COPY reservations_reservation"
+            ' (user_id, seat_id, start, "end", status, created_at, sequence) FROM STDIN'
         ) as copy:
             while chunk := rows.read(1 << 20):
                 copy.write(chunk)

@@ -88,7 +88,7 @@ def dashboard(*, now: dt.datetime | None = None) -> Dashboard:
     missed = [
         r
         for r in today
-        if r.status == Status.BOOKED and r.start <= now - grace and r.start >= day_start
+        if r.status == Status.BOOKED and r.checkin_from <= now - grace and r.start >= day_start
     ]
     no_shows = [r for r in today if r.status == Status.NO_SHOW and r.start >= day_start] + missed
     missed_ids = {r.pk for r in missed}

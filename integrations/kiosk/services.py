@@ -10,13 +10,13 @@ Invariants:
 import datetime as dt
 import secrets
 
-from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import require_staff
+from bookit.links import absolute
 from integrations.kiosk.models import Kiosk
 from seats.models import Floor
 
@@ -60,4 +60,4 @@ def kiosk_seen(*, kiosk: Kiosk, now: dt.datetime | None = None) -> None:
 
 
 def kiosk_url(kiosk: Kiosk) -> str:
-    return f"{settings.SITE_URL}{reverse('kiosk:page', args=[kiosk.token])}"
+    return absolute(reverse("kiosk:page", args=[kiosk.token]))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from bookit.links import absolute
 from reservations.calendar import event_uid
 
 
@@ -30,7 +31,7 @@ def build_invitation(
     with override(user.language):
         summary = _("BookIT: seat %(seat)s") % {"seat": payload["seat"]}
         description = _("Show the QR code from My bookings at check-in: %(url)s") % {
-            "url": f"{settings.SITE_URL}/bookings/"
+            "url": absolute("/bookings/")
         }
     calendar = Calendar()
     calendar.add("prodid", "-//BookIT//Coworking bookings//EN")
@@ -47,7 +48,7 @@ def build_invitation(
     event.add("summary", summary)
     event.add("location", f"{payload['floor']}, {payload['seat']}")
     event.add("description", description)
-    event.add("url", f"{settings.SITE_URL}/bookings/")
+    event.add("url", absolute("/bookings/"))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
 

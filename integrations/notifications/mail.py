@@ -47,7 +47,7 @@ def build_email(delivery: NotificationDelivery, connection=None) -> EmailMultiAl
         "message": message,
         "user": user,
         "profile_url": site_url("/profile/"),
-        "site_url": settings.SITE_URL,
+        "site_url": site_url(""),
     }
     with override(user.language):
         text = render_to_string("emails/notification.txt", context)

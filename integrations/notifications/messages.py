@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from bookit.links import absolute
 from reservations.policy import get_policy
 from tickets.models import Ticket
 
@@ -51,7 +52,7 @@ def payload_window(payload: dict[str, Any]) -> str:
 def reservation_line(payload: dict[str, Any]) -> str:
     return _("Seat %(seat)s (%(floor)s), %(window)s") % {
         "seat": payload["seat"],
-        "floor": payload["floor"],
+        "floor": _(payload["floor"]) if payload["floor"] else "",  # the demo's names translate
         "window": payload_window(payload),
     }
 
@@ -61,7 +62,7 @@ def ticket_status_label(status: str) -> str:
 
 
 def site_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+    return absolute(path)  # SITE_URL, or the host of the request being served
 
 
 def _booking(kind: str, payload: dict[str, Any]) -> Message:

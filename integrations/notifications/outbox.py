@@ -20,7 +20,7 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -81,27 +81,89 @@ def notify(
     ``[Channel.EMAIL]`` because they are the answer to what the member just asked for. Returns
     None when no channel reaches the member. Call it inside the event's transaction.
 
-    ``ignore_conflicts`` is INSERT ... ON CONFLICT DO NOTHING on PostgreSQL and SQLite: a
-    duplicate neither raises nor poisons the caller's transaction.
+    The event row and its deliveries are one statement on PostgreSQL (an INSERT ... ON
+    CONFLICT DO NOTHING RETURNING feeding the deliveries' INSERT), two elsewhere: a repeated
+    key inserts nothing, neither raises nor poisons the caller's transaction, and a repeat that
+    races the first waits for it (the unique index) and then adds nothing either.
     """
     if channels is None:
         chosen = channels_for(user, kind)
     else:
         chosen = list(channels) if reachable(user, kind) else []
-    if not chosen or Notification.objects.filter(dedupe_key=key).exists():
+    if not chosen:
         return None
-    Notification.objects.bulk_create(
-        [Notification(user=user, kind=kind, dedupe_key=key, payload=payload or {})],
-        ignore_conflicts=True,
-    )
-    notification = Notification.objects.get(dedupe_key=key)
-    NotificationDelivery.objects.bulk_create(
-        [NotificationDelivery(notification=notification, channel=c) for c in chosen],
-        ignore_conflicts=True,
-    )
+    notification = Notification(user=user, kind=kind, dedupe_key=key, payload=payload or {})
+    if not _insert(notification, chosen):
+        return None
     if settings.NOTIFICATIONS_INLINE:
         transaction.on_commit(_deliver_inline)
     return notification
+
+
+def _insert(notification: Notification, channels: list[str]) -> bool:
+    """Write the event and its pending deliveries unless the key exists; True if written.
+
+    Hand-written SQL because the ORM has no INSERT ... ON CONFLICT DO NOTHING RETURNING (its
+    ``ignore_conflicts`` returns no id, which cost a read-back) and no data-modifying CTE.
+    """
+    connection = connections[router.db_for_write(Notification)]
+    quote = connection.ops.quote_name
+
+    def columns(model, names):
+        fields = [model._meta.get_field(n) for n in names]
+        return ", ".join(quote(f.column) for f in fields), fields
+
+    event_names = ["user", "kind", "dedupe_key", "payload", "created_at"]
+    event_cols, event_fields = columns(Notification, event_names)
+    event_params = [
+        f.get_db_prep_save(f.pre_save(notification, True), connection) for f in event_fields
+    ]
+    delivery_names = [
+        "notification",
+        "channel",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+    ]
+    delivery_cols, _fields = columns(NotificationDelivery, delivery_names)
+    due = connection.ops.adapt_datetimefield_value(notification.created_at)
+    event_sql = (
+        f"INSERT INTO {quote(Notification._meta.db_table)} ({event_cols}) "
+        f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT ({quote('dedupe_key')}) DO NOTHING "
+        f"RETURNING {quote('id')}"
+    )
+    delivery_table = quote(NotificationDelivery._meta.db_table)
+    per_channel = ", ".join(["(%s)"] * len(channels))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH event AS ({event_sql}) "
+                f"INSERT INTO {delivery_table} ({delivery_cols}) "
+                f"SELECT event.id, channel.name, %s, 0, %s, '' FROM event "
+                f"CROSS JOIN (VALUES {per_channel}) AS channel (name) "
+                f"ON CONFLICT DO NOTHING RETURNING {quote('notification_id')}",
+                [*event_params, Status.PENDING, due, *channels],
+            )
+        else:
+            cursor.execute(event_sql, event_params)
+            row = cursor.fetchone()
+            if row is None:
+                return False
+            values = ", ".join(["(%s, %s, %s, 0, %s, '')"] * len(channels))
+            params = [p for c in channels for p in (row[0], c, Status.PENDING, due)]
+            cursor.execute(
+                f"INSERT INTO {delivery_table} ({delivery_cols}) VALUES {values} "
+                "ON CONFLICT DO NOTHING RETURNING " + quote("notification_id"),
+                params,
+            )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    notification.pk = row[0]
+    notification._state.adding = False
+    notification._state.db = connection.alias
+    return True
 
 
 def _deliver_inline() -> None:

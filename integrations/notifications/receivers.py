@@ -107,6 +107,14 @@ def on_reservation_changed(
         channels = _keep_calendar(
             user, reservation, _only(user, Channel.EMAIL) if by_member else None
         )
+    elif action == "restored":
+        # An undone cancellation: the booking is announced again where the cancellation was
+        # (a member's own undo: email only, so the calendar takes the event back).
+        kind = Kind.BOOKING_CREATED
+        key = f"reservation:{reservation.pk}:restored:{reservation.sequence}"
+        channels = _keep_calendar(
+            user, reservation, _only(user, Channel.EMAIL) if by_member else None
+        )
     elif action == "checked_in":
         kind, key = Kind.CHECKED_IN, f"reservation:{reservation.pk}:checked_in"
         channels = _only(user, Channel.TELEGRAM)

@@ -27,6 +27,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from accounts.models import User
 from bookit.errors import DomainError, NotFound
+from bookit.links import absolute
 from integrations.telegram import services
 from integrations.telegram.messages import format_window, local
 from reservations import selectors, slots, waitlist
@@ -62,7 +63,7 @@ def _not_linked() -> Reply:
             "This chat is not linked to a BookIT account yet. Open %(url)s, press "
             "“Link Telegram” and follow the link."
         )
-        % {"url": f"{settings.SITE_URL}/profile/"}
+        % {"url": absolute("/profile/")}
     )
 
 
@@ -96,7 +97,7 @@ def _markup(buttons, per_row: int = 1, back: str | None = None) -> InlineKeyboar
 def _reservation_line(reservation: Reservation) -> str:
     return _("Seat %(seat)s (%(floor)s), %(window)s") % {
         "seat": reservation.seat.label,
-        "floor": reservation.seat.floor.name,
+        "floor": reservation.seat.floor.display_name,
         "window": format_window(reservation.start, reservation.end),
     }
 
@@ -309,8 +310,8 @@ def _pick_seat(user: User, start: dt.datetime, minutes: int) -> Reply:
     buttons = [
         (
             (
-                seat.label if len(floors) == 1 else f"{seat.label} · {seat.floor_name}"  # type: ignore[attr-defined]
-            ),  # floor_name: an annotation of seats_filtered()
+                seat.label if len(floors) == 1 else f"{seat.label} · {_(seat.floor_name)}"  # type: ignore[attr-defined]
+            ),  # floor_name: an annotation of seats_filtered(), in the member's language
             f"b:s:{start:%Y%m%d%H%M}:{minutes}:{seat.pk}",
         )
         for seat in free

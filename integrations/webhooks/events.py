@@ -7,6 +7,7 @@ EVENT_TYPES: dict[str, str | Promise] = {
     "reservation.created": _("A booking was made"),
     "reservation.updated": _("A booking was moved or changed"),
     "reservation.cancelled": _("A booking was cancelled"),
+    "reservation.restored": _("A cancellation was undone: the booking holds again"),
     "reservation.checked_in": _("A member checked in"),
     "reservation.no_show": _("A booking lapsed as a no-show"),
     "ticket.created": _("A ticket was filed"),

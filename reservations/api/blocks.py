@@ -35,7 +35,9 @@ class SeatBlockInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class SeatBlockListView(generics.GenericAPIView):
+class SeatBlockListView(generics.ListAPIView):
+    """A paginated list (a ListAPIView, so the schema says so too); POST creates a block."""
+
     permission_classes = [IsStaff]
     serializer_class = SeatBlockSerializer
 
@@ -48,8 +50,11 @@ class SeatBlockListView(generics.GenericAPIView):
         ],
         responses=SeatBlockSerializer(many=True),
     )
-    def get(self, request):
-        params = request.query_params
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
         qs = SeatBlock.objects.select_related("seat", "floor").order_by("start", "id")
         if seat := int_param(params, "seat"):
             qs = qs.filter(seat_id=seat)
@@ -59,8 +64,7 @@ class SeatBlockListView(generics.GenericAPIView):
             qs = qs.filter(end__gt=start)
         if end := datetime_param(params, "end"):
             qs = qs.filter(start__lt=end)
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(SeatBlockSerializer(page, many=True).data)
+        return qs
 
     @extend_schema(request=SeatBlockInputSerializer, responses={201: SeatBlockSerializer})
     def post(self, request):

@@ -50,10 +50,14 @@ class SeatListView(APIView):
         seats = seat_selectors.seats_filtered(
             floor=int_param(params, "floor"), kind=kind, amenity=text_param(params, "amenity")
         )
+        favourites = seat_selectors.favourite_seat_ids(request.user)
         if start is None:
-            return Response(s.SeatSerializer(seats, many=True).data)
+            rows = s.SeatSerializer(seats, many=True).data
+            for row in rows:
+                row["favourite"] = row["id"] in favourites
+            return Response(rows)
         states = selectors.seat_availability(seats=seats, start=start, end=end, user=request.user)
-        return Response(s.seat_availability_data(states))
+        return Response(s.seat_availability_data(states, favourites=favourites, request=request))
 
     @extend_schema(request=s.SeatInputSerializer, responses={201: s.SeatSerializer})
     def post(self, request):

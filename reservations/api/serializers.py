@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from bookit.errors import ValidationFailed
-from bookit.fields import AwareDateTimeField, RelatedIdField
+from bookit.fields import AwareDateTimeField, RelatedIdField, iso_datetime
 from reservations import slots
 from reservations.models import Reservation
 from reservations.policy import get_policy
@@ -31,6 +31,27 @@ class ReservationSerializer(serializers.ModelSerializer):
             "cancelled_at",
             "series",
         ]
+
+
+def reservation_data(reservation: Reservation) -> dict:
+    """What ReservationSerializer returns for ``reservation``, built directly (the booking
+    POST answers one per request; a test holds this to the serializer's exact output)."""
+    tz = timezone.get_current_timezone()
+    seat = reservation.seat
+    return {
+        "id": reservation.pk,
+        "seat": reservation.seat_id,
+        "user": reservation.user_id,
+        "start": iso_datetime(reservation.start, tz),
+        "end": iso_datetime(reservation.end, tz),
+        "status": reservation.status,
+        "seat_label": seat.label,
+        "floor": seat.floor_id,
+        "created_at": iso_datetime(reservation.created_at, tz),
+        "checked_in_at": iso_datetime(reservation.checked_in_at, tz),
+        "cancelled_at": iso_datetime(reservation.cancelled_at, tz),
+        "series": reservation.series_id,
+    }
 
 
 class ReservationInputSerializer(serializers.Serializer):

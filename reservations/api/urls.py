@@ -1,6 +1,14 @@
 from django.urls import re_path
 
-from reservations.api import blocks, desk_views, seat_views, series_views, views, waitlist_views
+from reservations.api import (
+    blocks,
+    colleagues,
+    desk_views,
+    seat_views,
+    series_views,
+    views,
+    waitlist_views,
+)
 
 urlpatterns = [
     re_path(r"^seat/?$", seat_views.SeatListView.as_view(), name="seats"),
@@ -43,6 +51,12 @@ urlpatterns = [
         waitlist_views.WaitlistDeclineView.as_view(),
         name="waitlist-decline",
     ),
+    re_path(
+        r"^seat/(?P<pk>[0-9]{1,18})/favourite/?$",
+        colleagues.SeatFavouriteView.as_view(),
+        name="seat-favourite",
+    ),
+    re_path(r"^colleagues/?$", colleagues.ColleagueListView.as_view(), name="colleagues"),
     re_path(r"^reservations/?$", views.ReservationListView.as_view(), name="reservations"),
     re_path(
         r"^reservations/(?P<pk>[0-9]{1,18})/?$",

@@ -62,7 +62,7 @@ class ReservationListView(generics.GenericAPIView):
         data = s.ReservationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reservation = services.reservation_create(user=request.user, **data.validated_data)
-        return Response(s.ReservationSerializer(reservation).data, status=status.HTTP_201_CREATED)
+        return Response(s.reservation_data(reservation), status=status.HTTP_201_CREATED)
 
 
 class ReservationDetailView(APIView):
@@ -126,7 +126,7 @@ class ReservationQRView(QRImageView):
     @QR_SCHEMA
     def get(self, request, pk: int):
         reservation = _get_reservation_for_user(request, pk)
-        return self.qr_response(request, qr.checkin_url(reservation))
+        return self.qr_response(request, qr.checkin_url(reservation, request))
 
 
 class AdminReservationListView(generics.GenericAPIView):

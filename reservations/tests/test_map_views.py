@@ -77,7 +77,7 @@ def test_each_seat_is_drawn_with_its_state(frozen, member_client, member, other_
     # A busy seat says until when it is taken, on the map and for screen readers.
     assert "12:00" in seat_markup(html, seats["A2"])
     # Hover and focus show label, kind and amenities.
-    assert "<title>A2 · Desk · Window, Monitor — busy until 12:00</title>" in html
+    assert "<title>A2 until 12:00 · Desk · Window, Monitor — busy until 12:00</title>" in html
 
 
 def test_free_seat_links_to_a_confirmation(frozen, member_client, seats):
@@ -143,7 +143,7 @@ def test_unverified_member_sees_a_read_only_map_with_a_banner(frozen, client, un
     html = client.get("/", window()).content.decode()
     assert 'id="verify-banner"' in html
     assert "staff must verify your account" in html
-    assert "<a" not in seat_markup(html, seats["A1"])
+    assert "data-seat-id" not in seat_markup(html, seats["A1"])  # no booking dialog
     assert 'name="seat" value=' not in html
     response = client.post("/", {**window(), "seat": seats["A1"].pk})
     assert response.status_code == 403
@@ -190,8 +190,9 @@ def test_the_map_uses_a_constant_number_of_queries(
         make_reservation(make_user(f"busy{i}@example.com"), seat, at(1, 10), at(1, 11))
     make_reservation(member, seats[1], at(1, 10), at(1, 11))
     member_client.get("/", window())  # warm the session
-    # As before, plus one for the blocks over the window and one for the booking rules.
-    with django_assert_max_num_queries(7):
+    # As before, plus one for the blocks over the window, one for the booking rules, and for
+    # issue 16 the floor's zones, the member's favourites and their usual seat.
+    with django_assert_max_num_queries(10):
         response = member_client.get("/", window())
     assert response.content.decode().count('class="seat ') == count
 
@@ -226,9 +227,10 @@ def test_every_seat_is_focusable_and_labelled(frozen, member_client, other_membe
     make_reservation(other_member, seats["A2"], at(1, 9), at(1, 12))
     html = member_client.get("/", window()).content.decode()
     assert "href=" in seat_markup(html, seats["A1"])  # links are focusable by nature
-    for label in ("A2", "X1"):
-        tag = seat_markup(html, seats[label])
-        assert 'tabindex="0"' in tag and "aria-label=" in tag
+    busy = seat_markup(html, seats["A2"])  # a taken seat is a link too: it says until when
+    assert "href=" in busy and "busy until 12:00" in busy and "data-seat-id" not in busy
+    tag = seat_markup(html, seats["X1"])
+    assert 'tabindex="0"' in tag and "aria-label=" in tag
 
 
 def test_a_past_window_is_explained_and_cannot_be_booked(frozen, member_client, seats):
@@ -236,5 +238,79 @@ def test_a_past_window_is_explained_and_cannot_be_booked(frozen, member_client, 
     html = response.content.decode()
     assert response.status_code == 200
     assert "This time is in the past." in html
-    assert "<a" not in seat_markup(html, seats["A1"])
+    assert "data-seat-id" not in seat_markup(html, seats["A1"])  # no booking dialog
     assert 'name="seat" value=' not in html
+
+
+def test_tapping_a_busy_seat_says_until_when_without_javascript(
+    frozen, member_client, other_member, seats
+):
+    make_reservation(other_member, seats["A2"], at(1, 9), at(1, 12))
+    html = member_client.get("/", {**window(), "seat": seats["A2"].pk}).content.decode()
+    panel = html.split('id="seat-panel"', 1)[1].split("</section>", 1)[0]
+    assert "Seat A2" in panel and "busy until 12:00" in panel
+    assert 'id="confirm"' not in html  # nothing to book
+
+
+def chips(html: str, group: str) -> list[tuple[str, str, bool]]:
+    """(label, href, current) of the picker's chips of one group (days, starts, durations)."""
+    block = html.split(f'<ul class="chips {group}">', 1)[1].split("</ul>", 1)[0]
+    return [
+        (
+            " ".join(re.sub(r"<[^>]+>", " ", label).split()),
+            href.replace("&amp;", "&"),
+            bool(current),
+        )
+        for href, current, label in re.findall(
+            r'<a class="chip" href="([^"]+)" data-swap[^>]*?( aria-current="true")?>(.*?)</a>',
+            block,
+            re.S,
+        )
+    ]
+
+
+def test_the_picker_offers_only_bookable_windows_and_states_the_chosen_one(
+    frozen, member_client, seats
+):
+    html = member_client.get("/").content.decode()  # now: Tuesday 09:05
+    assert "Seats for <strong>Tue, 1 December, 09:30–10:30</strong>" in html
+    days = chips(html, "days")
+    assert [d[0] for d in days[:3]] == ["Today", "Tomorrow", "Thu 3"] and days[0][2]
+    assert len(days) == 7
+    starts = chips(html, "starts")
+    # The current slot (09:00) is bookable; then whole hours up to the last that fits.
+    assert [s[0] for s in starts][:3] == ["09:00", "10:00", "11:00"]
+    assert starts[-1][0] == "21:00"
+    durations = chips(html, "durations")
+    assert [d[0] for d in durations] == [
+        "1 h until 10:30",
+        "2 h until 11:30",
+        "4 h until 13:30",
+        "Whole day until 21:30",
+    ]
+    # Every chip leads to a window the booking rules accept.
+    for _label, href, _current in days + starts + durations:
+        page = member_client.get("/" + href)
+        assert page.status_code == 200 and 'id="window-errors"' not in page.content.decode()
+
+
+def test_another_day_and_duration_is_two_taps_then_seat_and_confirm(
+    frozen, member_client, member, seats
+):
+    html = member_client.get("/").content.decode()
+    day = chips(html, "days")[2][1]  # tap 1: Thursday
+    html = member_client.get("/" + day).content.decode()
+    four_hours = chips(html, "durations")[2][1]  # tap 2: 4 h
+    html = member_client.get("/" + four_hours).content.decode()
+    assert "Thu, 3 December, 09:30–13:30" in html
+    seat = re.search(rf'<a class="seat free" href="([^"]+)" id="seat-{seats["A1"].pk}"', html)
+    seat_href = seat.group(1)
+    confirm = member_client.get("/" + seat_href.replace("&amp;", "&")).content.decode()  # tap 3
+    form = confirm.split('id="confirm"', 1)[1].split("</form>", 1)[0]
+    # What the Book button sends: the form's hidden fields, not the other submit buttons'
+    # name/value pairs ("whole day", "repeat") that only their own click would send.
+    data = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', form))
+    response = member_client.post("/", data)  # tap 4: Book
+    assert response.status_code == 302
+    booking = Reservation.objects.get(user=member)
+    assert (booking.seat, booking.start, booking.end) == (seats["A1"], at(2, 9, 30), at(2, 13, 30))

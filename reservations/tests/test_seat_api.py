@@ -54,8 +54,8 @@ class TestSeatApi:
         url = f"/api/seat?start={at(1, 10).isoformat()}&end={at(1, 11).isoformat()}"
         get_policy()
         # The seats, their bookings, the blocks over the window, plus the booking policy and
-        # its overrides read once for the request.
-        with django_assert_max_num_queries(5):
+        # its overrides read once for the request; and the caller's favourites (issue 16).
+        with django_assert_max_num_queries(6):
             rows = member_api.get(url.replace("+", "%2B")).json()
         assert len(rows) == count
         assert sum(not r["available"] for r in rows) == count // 2

@@ -305,3 +305,84 @@ def test_now_is_frozen_for_these_tests():
 
     assert timezone.now() - NOW < dt.timedelta(minutes=5)
     assert make_seat  # factories importable
+
+
+class TestLateBooking:
+    """A booking made after its start: the grace runs from its creation, so the member can still
+    check in and the scheduler does not release it first."""
+
+    def test_grace_counts_from_creation(self, member, other_member, staff, seat, frozen):
+        frozen.move_to(at(0, 9, 25))  # the 09:00 slot is current; its grace ended at 09:15
+        late = book(member, seat, at(0, 9), at(0, 10))
+        assert late.late_booked_at == at(0, 9, 25)
+        frozen.move_to(at(0, 9, 39))
+        assert services.release_no_shows() == 0
+        with pytest.raises(Conflict):
+            book(other_member, seat, at(0, 9, 30), at(0, 10))
+        frozen.move_to(at(0, 9, 41))  # 09:25 + 15 minutes passed: now it is a no-show
+        assert services.release_no_shows() == 1
+        late.refresh_from_db()
+        assert late.status == Status.NO_SHOW
+
+    def test_a_late_booking_can_check_in_within_its_grace(self, member, staff, seat, frozen):
+        frozen.move_to(at(0, 9, 25))
+        late = book(member, seat, at(0, 9), at(0, 10))
+        frozen.move_to(at(0, 9, 38))
+        checked, changed = services.reservation_check_in(reservation=late, by=staff)
+        assert changed and checked.status == Status.CHECKED_IN
+
+    def test_a_booking_made_ahead_keeps_its_grace_from_the_start(self, member, seat, frozen):
+        ahead = book(member, seat, at(0, 9, 30), at(0, 10, 30))
+        assert ahead.late_booked_at is None
+        frozen.move_to(at(0, 9, 46))
+        assert services.release_no_shows() == 1
+
+    def test_moving_into_a_begun_slot_counts_from_the_move(self, member, seat, frozen):
+        booking = book(member, seat, at(0, 11), at(0, 12))
+        frozen.move_to(at(0, 9, 25))
+        services.reservation_update(reservation=booking, by=member, start=at(0, 9), end=at(0, 10))
+        frozen.move_to(at(0, 9, 39))
+        assert services.release_no_shows() == 0
+
+
+class TestUndoCancel:
+    def test_undo_brings_the_booking_back(self, member, seat, frozen):
+        booking = book(member, seat, at(1, 10), at(1, 11))
+        services.reservation_cancel(reservation=booking, by=member)
+        frozen.move_to(NOW + dt.timedelta(minutes=9))
+        restored = services.reservation_restore(reservation=booking, by=member)
+        assert (restored.status, restored.cancelled_at) == (Status.BOOKED, None)
+
+    def test_undo_expires(self, member, seat, frozen):
+        booking = book(member, seat, at(1, 10), at(1, 11))
+        services.reservation_cancel(reservation=booking, by=member)
+        frozen.move_to(NOW + services.UNDO_WINDOW + dt.timedelta(seconds=1))
+        with pytest.raises(ValidationFailed, match="can no longer be undone"):
+            services.reservation_restore(reservation=booking, by=member)
+
+    def test_undo_never_double_books(self, member, other_member, seat):
+        booking = book(member, seat, at(1, 10), at(1, 11))
+        services.reservation_cancel(reservation=booking, by=member)
+        book(other_member, seat, at(1, 10), at(1, 11))
+        with pytest.raises(Conflict):
+            services.reservation_restore(reservation=booking, by=member)
+        booking.refresh_from_db()
+        assert booking.status == Status.CANCELLED
+
+    def test_undo_respects_the_cap_and_ownership(self, member, other_member, seat, seat2):
+        booking = book(member, seat, at(1, 10), at(1, 11))
+        services.reservation_cancel(reservation=booking, by=member)
+        with pytest.raises(NotFound):
+            services.reservation_restore(reservation=booking, by=other_member)
+        for day in (2, 3, 4):
+            book(member, seat2, at(day, 10), at(day, 11))
+        with pytest.raises(ValidationFailed, match="at most 3 upcoming"):
+            services.reservation_restore(reservation=booking, by=member)
+
+    def test_a_checked_in_cancellation_is_not_undone(self, member, staff, seat, frozen):
+        booking = book(member, seat, at(0, 9, 30), at(0, 11))
+        frozen.move_to(at(0, 9, 35))
+        services.reservation_check_in(reservation=booking, by=staff)
+        services.reservation_cancel(reservation=booking, by=member)
+        with pytest.raises(ValidationFailed, match="can no longer be undone"):
+            services.reservation_restore(reservation=booking, by=member)

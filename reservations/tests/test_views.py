@@ -74,11 +74,52 @@ def test_list_uses_a_constant_number_of_queries(
     assert response.content.decode().count("Checked in") == count
 
 
-def test_cancel_frees_the_seat(frozen, member_client, booking):
+def test_cancel_asks_first_then_frees_the_seat_and_offers_undo(frozen, member_client, booking):
+    card = member_client.get("/bookings/").content.decode()
+    # The cancel button only opens the question; the POST is behind "Yes, cancel it".
+    question = card.split('<details class="confirm-cancel">', 1)[1].split("</details>", 1)[0]
+    assert "Cancel this booking?" in question
+    assert f'action="/bookings/{booking.pk}/cancel/"' in question and "Yes, cancel it" in question
     response = member_client.post(f"/bookings/{booking.pk}/cancel/", follow=True)
     booking.refresh_from_db()
     assert booking.status == Status.CANCELLED
-    assert "Cancelled: seat A1, Wed, 2 December, 10:00–11:00." in response.content.decode()
+    html = response.content.decode()
+    assert "Cancelled: seat A1, Wed, 2 December, 10:00–11:00." in html
+    assert f'action="/bookings/{booking.pk}/restore/"' in html
+    undone = member_client.post(f"/bookings/{booking.pk}/restore/", follow=True).content.decode()
+    booking.refresh_from_db()
+    assert booking.status == Status.BOOKED
+    assert "Booked again: seat A1, Wed, 2 December, 10:00–11:00." in undone
+    assert f'action="/bookings/{booking.pk}/restore/"' not in undone
+
+
+def test_undo_is_no_longer_offered_after_the_window(frozen, member_client, booking):
+    member_client.post(f"/bookings/{booking.pk}/cancel/")
+    frozen.shift(11 * 60)
+    html = member_client.get("/bookings/").content.decode()
+    assert f'action="/bookings/{booking.pk}/restore/"' not in html
+    refused = member_client.post(f"/bookings/{booking.pk}/restore/", follow=True)
+    assert "This cancellation can no longer be undone." in refused.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_change_time_dates_are_iso_in_both_languages(
+    frozen, member_client, member, booking, language
+):
+    member.language = language
+    member.save()
+    member_client.cookies["django_language"] = language
+    prefix = f"r{booking.pk}"
+    for url in ("/bookings/", f"/bookings/{booking.pk}/change/"):
+        html = member_client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f'<html lang="{language}"' in html
+        assert f'type="date" name="{prefix}-date" value="2026-12-02"' in html
+        assert "02.12.2026" not in html
+    data = {f"{prefix}-date": "2026-12-03", f"{prefix}-start": "14:00", f"{prefix}-end": "15:00"}
+    response = member_client.post(f"/bookings/{booking.pk}/change/", data)
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.start == at(2, 14)
 
 
 def test_cancel_of_a_finished_booking_is_refused_with_a_message(
@@ -136,6 +177,7 @@ def test_change_form_page_is_prefilled(frozen, member_client, booking):
     ("method", "path"),
     [
         ("post", "/bookings/{pk}/cancel/"),
+        ("post", "/bookings/{pk}/restore/"),
         ("get", "/bookings/{pk}/change/"),
         ("post", "/bookings/{pk}/change/"),
         ("get", "/bookings/{pk}.ics"),

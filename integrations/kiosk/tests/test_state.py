@@ -81,10 +81,12 @@ def test_closed_at_night(floor, seats):
 
 
 def test_each_seat_has_its_scan_to_book_url(frozen, floor, seats, settings):
+    from bookit.links import DEV_SERVER
     from seats.tokens import seat_id_from_token
 
     row = selectors.floor_state(floor=floor)["seats"][0]
-    prefix = f"{settings.SITE_URL}/s/"
+    # Absolute (issue 16): SITE_URL, else (no request here) the dev server's address.
+    prefix = f"{settings.SITE_URL or DEV_SERVER}/s/"
     assert row["book_url"].startswith(prefix)
     assert seat_id_from_token(row["book_url"][len(prefix) :]) == seats[0].pk
     assert seat_id_from_token(row["book_url"][len(prefix) :] + "x") is None

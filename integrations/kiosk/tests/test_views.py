@@ -69,7 +69,8 @@ def test_staff_create_and_list_kiosks(staff_api, floor, settings):
     assert response.status_code == 201
     body = response.json()
     kiosk = Kiosk.objects.get()
-    assert body["url"] == f"{settings.SITE_URL}/kiosk/{kiosk.token}/"
+    # Absolute (issue 16): SITE_URL, else the host the request came to.
+    assert body["url"] == f"{settings.SITE_URL or 'http://testserver'}/kiosk/{kiosk.token}/"
     assert len(kiosk.token) >= 40
     assert [k["id"] for k in staff_api.get("/api/admin/kiosks").json()["results"]] == [kiosk.pk]
 

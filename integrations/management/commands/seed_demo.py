@@ -17,6 +17,9 @@ from seats import demo as seats_demo
 from tickets import demo as tickets_demo
 
 DEMO_PASSWORD = "password123"
+# Enough past usage that /staff/stats/ draws real charts on a fresh `make run` (a second run
+# only fills the days since).
+DEFAULT_HISTORY_DAYS = 30
 
 
 class Command(BaseCommand):
@@ -24,7 +27,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--history", type=int, default=0, help="Also generate this many days of past usage."
+            "--history",
+            type=int,
+            default=DEFAULT_HISTORY_DAYS,
+            help="Days of past usage to generate (days that have some are skipped); 0: none.",
         )
 
     def handle(self, *args, **options):
@@ -50,6 +56,9 @@ class Command(BaseCommand):
                         "is_staff": staff,
                         "is_superuser": staff,
                         "is_verified": True,
+                        # Half the members show their name on the map: the colleague search
+                        # and a taken seat's holder have someone to show in the demo.
+                        "show_on_map": not staff and i % 2 == 0,
                     },
                 )
                 if was_created:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reservations", "0003_merge_20261201_1753"),
+        ("reservations", "0004_reservation_late_booked_at"),
         ("seats", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -11,7 +11,7 @@ import reservations.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reservations", "0004_series"),
+        ("reservations", "0005_series"),
         ("seats", "0002_zone"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
