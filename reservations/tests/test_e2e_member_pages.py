@@ -17,6 +17,7 @@ from reservations.models import Reservation
 from reservations.policy import get_policy
 from reservations.tests.factories import make_reservation
 from seats.models import Floor, Seat, Zone
+from tickets.tests.factories import make_ticket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -80,8 +81,11 @@ def _too_small(page, selector: str) -> list[str]:
 def test_member_pages_fit_tap_and_pass_axe(browser, live_server, world, viewport, language):
     with member_page(browser, live_server, viewport, language) as (page, member):
         _floor, seats = world
-        make_reservation(member, seats[0], minutes=60 * 24 * 3)  # a card on /bookings/
-        for path in [*PAGES, "/?who="]:  # and the colleague search's answer
+        booking = make_reservation(member, seats[0], minutes=60 * 24 * 3)  # a card on /bookings/
+        ticket = make_ticket(author=member)
+        # and the colleague search's answer, one booking's change page, one ticket's page
+        detail_pages = ["/?who=", f"/bookings/{booking.pk}/change/", f"/tickets/{ticket.pk}/"]
+        for path in [*PAGES, *detail_pages]:
             page.goto(f"{live_server.url}{path}")
             assert page.locator("html").get_attribute("lang") == language
             width = page.evaluate("document.documentElement.scrollWidth")
@@ -189,3 +193,29 @@ def test_a_seat_is_starred_from_the_dialog(browser, live_server, world):
         assert FavouriteSeat.objects.filter(user=member, seat=seats[6]).exists()
         assert page.get_attribute(f"#seat-{seats[6].pk}", "data-favourite") == "1"
         assert "A7" in page.inner_text("#usual-seat")
+
+
+PUBLIC_PAGES = ["/login/", "/register/", "/password-reset/"]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_public_pages_fit_tap_and_pass_axe(browser, live_server, viewport, language):
+    """The pages a newcomer meets before logging in: the same checks as the member pages."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale=language)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        for path in PUBLIC_PAGES:
+            page.goto(f"{live_server.url}{path}")
+            assert page.locator("html").get_attribute("lang") == language, path
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= VIEWPORTS[viewport]["width"], f"{path} is {width} px wide"
+            assert _too_small(page, "main button.primary, main .button.primary") == [], path
+            assert serious_violations(page) == [], path
+        assert errors == []
+    finally:
+        context.close()
