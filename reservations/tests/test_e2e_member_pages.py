@@ -129,6 +129,9 @@ def test_default_window_books_in_two_taps_and_any_other_in_four(browser, live_se
         page.wait_for_function(
             "() => document.querySelector('.chips.durations li:last-child [aria-current]')"
         )
+        # The chip is marked before the redrawn map arrives: a seat tapped before that would be
+        # swapped out under the finger (seen on a loaded machine). Not a tap: a wait.
+        page.wait_for_load_state("networkidle")
         chosen = page.inner_text("#chosen-window")
         tap(page.locator(f"#seat-{seats[2].pk}"))
         tap(page.locator("#book-dialog button[type=submit]"))
