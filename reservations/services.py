@@ -16,14 +16,14 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.core import signing
-from django.db import IntegrityError, connections, models, router, transaction
-from django.db.models import F, Q, Value
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from bookit import rows as sql_rows
 from bookit.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from reservations import messages as msg
 from reservations import slots
@@ -154,66 +154,66 @@ def _check_rows(
     of this member, the member's upcoming ones (for the cap), and the seat's or its floor's
     blocks over the window, as one UNION ALL ordered by start. ``cap_key`` is the seat kind or
     floor of each reservation when the seat's cap is scoped to one (joined in the same
-    statement), and the value to count."""
-    overlap = Q(start__lt=end, end__gt=start)
-    related = Q(seat=seat) | Q(user=user)
-    if limit_upcoming:
-        related = (overlap & related) | Q(user=user, end__gt=now)
-    else:
-        related = overlap & related
-    # SEAT_HOLDING_STATUSES: a seat held for a waitlist offer clashes too; a held row has no
-    # member, so it is never the member's clash nor counts against their cap.
-    reservations = Reservation.objects.filter(related, status__in=SEAT_HOLDING_STATUSES).order_by()
-    if exclude_pk:
-        reservations = reservations.exclude(pk=exclude_pk)
+    statement), and the value to count.
+
+    Written out (see _lock): the statement has one shape per (cap scope, exclude, cap
+    counted), and compiling its two querysets through the ORM cost more than running it.
+    SEAT_HOLDING_STATUSES: a seat held for a waitlist offer clashes too; a held row has no
+    member, so it is never the member's clash nor counts against their cap.
+    """
+    connection = connections[router.db_for_read(Reservation)]
+    q = connection.ops.quote_name
+    r, b, s = (q(m._meta.db_table) for m in (Reservation, SeatBlock, Seat))
+    adapt = connection.ops.adapt_datetimefield_value
+    w_start, w_end, w_now = adapt(start), adapt(end), adapt(now)
     cap_key: object = None
-    cap_field: models.Field = models.CharField()
-    cap: F | Value
+    cap, join = "NULL", ""
     if rule.cap_kind:
-        cap = F("seat__kind")
-        cap_key = rule.cap_kind
+        cap, cap_key = f"{s}.{q('kind')}", rule.cap_kind
     elif rule.cap_floor:
-        cap, cap_field, cap_key = F("seat__floor_id"), models.BigIntegerField(), rule.cap_floor
-    else:
-        cap = Value(None, output_field=cap_field)
-    columns = (
-        "row",
-        "id",
-        "user_",
-        "seat_id",
-        "start",
-        "end",
-        "status_",
-        "cap",
-        "reason_",
-        "late_",
-        "series_",
+        cap, cap_key = f"{s}.{q('floor_id')}", rule.cap_floor
+    if cap != "NULL":
+        join = f" INNER JOIN {s} ON ({r}.{q('seat_id')} = {s}.{q('id')})"
+    related = (
+        f"{r}.{q('start')} < %s AND {r}.{q('end')} > %s"
+        f" AND ({r}.{q('seat_id')} = %s OR {r}.{q('user_id')} = %s)"
     )
-    own = reservations.annotate(
-        row=Value("r"),
-        user_=F("user_id"),
-        status_=F("status"),
-        cap=cap,
-        reason_=Value(""),
-        late_=F("late_booked_at"),
-        series_=F("series_id"),
-    ).values_list(*columns)
-    blocks = (
-        SeatBlock.objects.covering(seat=seat, start=start, end=end)
-        .order_by()
-        .annotate(
-            row=Value("b"),
-            user_=Value(None, output_field=models.BigIntegerField()),
-            status_=Value(""),
-            cap=Value(None, output_field=cap_field),
-            reason_=F("reason"),
-            late_=Value(None, output_field=models.DateTimeField()),
-            series_=Value(None, output_field=models.BigIntegerField()),
-        )
-        .values_list(*columns)
+    params: list[Any] = [*SEAT_HOLDING_STATUSES, w_end, w_start, seat.pk, user.pk]
+    if limit_upcoming:
+        related = f"({related}) OR ({r}.{q('user_id')} = %s AND {r}.{q('end')} > %s)"
+        params += [user.pk, w_now]
+    exclude = ""
+    if exclude_pk:
+        exclude = f" AND NOT ({r}.{q('id')} = %s)"
+        params.append(exclude_pk)
+    params += [w_end, w_start, seat.pk, seat.floor_id]
+    holding = ", ".join(["%s"] * len(SEAT_HOLDING_STATUSES))
+    sql = (
+        f"SELECT 'r', {r}.{q('id')}, {r}.{q('user_id')}, {r}.{q('seat_id')}, {r}.{q('start')},"
+        f" {r}.{q('end')}, {r}.{q('status')}, {cap}, '', {r}.{q('late_booked_at')},"
+        f" {r}.{q('series_id')} FROM {r}{join}"
+        f" WHERE {r}.{q('status')} IN ({holding}) AND ({related}){exclude}"
+        f" UNION ALL"
+        f" SELECT 'b', {b}.{q('id')}, NULL, {b}.{q('seat_id')}, {b}.{q('start')}, {b}.{q('end')},"
+        f" '', NULL, {b}.{q('reason')}, NULL, NULL FROM {b}"
+        f" WHERE {b}.{q('start')} < %s AND {b}.{q('end')} > %s"
+        f" AND ({b}.{q('seat_id')} = %s OR {b}.{q('floor_id')} = %s)"
+        f" ORDER BY 5, 2"
     )
-    rows = own.union(blocks, all=True).order_by("start", "id")
-    return [_Row(*row) for row in rows], cap_key
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    # The datetimes as the ORM returns them (SQLite sends text; PostgreSQL aware datetimes).
+    column = Reservation._meta.get_field("start").get_col(Reservation._meta.db_table)
+    converters = connection.ops.get_db_converters(column)
+    rows = []
+    for row in fetched:
+        values = list(row)
+        for i in (4, 5, 9):
+            for convert in converters:
+                values[i] = convert(values[i], column, connection)
+        rows.append(_Row(*values))
+    return rows, cap_key
 
 
 def _check_overlaps(
@@ -406,8 +406,8 @@ def _save_guarded(reservation: Reservation, *, fields: list[str] | None = None) 
         with transaction.atomic(savepoint=False):
             if fields:
                 reservation.save(update_fields=fields)
-            else:
-                reservation.save()
+            else:  # a new row: the INSERT written once per process (bookit.rows)
+                sql_rows.insert(reservation)
     except IntegrityError as exc:
         text = str(exc)
         if "reservation_seat_no_overlap" in text or "reservation_user_no_overlap" in text:

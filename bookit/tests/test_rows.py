@@ -1,0 +1,70 @@
+"""bookit.rows gives what the ORM gives: the same instances, field for field."""
+
+import datetime as dt
+
+import pytest
+from django.forms.models import model_to_dict
+
+from accounts.tests.factories import make_user
+from bookit import rows
+from integrations.webhooks.models import WebhookEndpoint
+from reservations.models import BookingRule, Reservation
+from seats.models import Floor, Seat
+
+pytestmark = pytest.mark.django_db
+
+
+def _values(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+def test_a_row_by_primary_key_is_the_orm_instance_with_its_joined_row():
+    floor = Floor.objects.create(name="F")
+    seat = Seat.objects.create(floor=floor, label="A1", kind="quiet_desk", amenities=["monitor"])
+    got = rows.get_by_pk(Seat, seat.pk, related="floor")
+    expected = Seat.objects.select_related("floor").get(pk=seat.pk)
+    assert got is not None and _values(got) == _values(expected)
+    assert got.amenities == ["monitor"]  # the JSONField's own decoding
+    assert Seat._meta.get_field("floor").is_cached(got)  # no query for seat.floor
+    assert _values(got.floor) == _values(expected.floor)
+    assert not got._state.adding and got._state.db == "default"
+    assert rows.get_by_pk(Seat, seat.pk + 1000) is None
+
+
+def test_a_user_row_keeps_its_datetimes_aware():
+    user = make_user("rows@example.com")
+    got = rows.get_by_pk(type(user), user.pk)
+    assert got is not None and _values(got) == _values(type(user).objects.get(pk=user.pk))
+    assert got.date_joined.tzinfo is not None
+
+
+def test_all_rows_filtered_and_ordered_as_the_orm():
+    floor = Floor.objects.create(name="F")
+    BookingRule.objects.create(kind="meeting_room", max_minutes=60)
+    BookingRule.objects.create(floor=floor, opens_at=dt.time(9))
+    got = rows.all_of(BookingRule, order_by=("floor_id", "kind"))
+    assert [model_to_dict(r) for r in got] == [model_to_dict(r) for r in BookingRule.objects.all()]
+    user = make_user("staff@example.com", is_staff=True)
+    for active in (True, False, True):
+        WebhookEndpoint.objects.create(
+            url="https://example.com/h",
+            events=["reservation.created"],
+            is_active=active,
+            secret="s",
+            created_by=user,
+        )
+    got_hooks = rows.all_of(WebhookEndpoint, true="is_active", order_by=("id",))
+    expected = WebhookEndpoint.objects.filter(is_active=True).order_by("id")
+    assert [_values(e) for e in got_hooks] == [_values(e) for e in expected]
+    assert got_hooks[0].events == ["reservation.created"]
+
+
+def test_insert_writes_the_row_save_would(frozen):
+    floor = Floor.objects.create(name="F")
+    seat = Seat.objects.create(floor=floor, label="A1")
+    user = make_user("ins@example.com")
+    start = dt.datetime(2030, 1, 2, 10, tzinfo=dt.UTC)
+    reservation = Reservation(user=user, seat=seat, start=start, end=start + dt.timedelta(hours=1))
+    rows.insert(reservation)
+    assert reservation.pk and not reservation._state.adding
+    assert _values(Reservation.objects.get(pk=reservation.pk)) == _values(reservation)
