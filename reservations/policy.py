@@ -18,6 +18,9 @@ import zoneinfo
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from django.db import IntegrityError, transaction
+
+from bookit import rows
 from bookit.memo import forget, memoized
 from reservations.models import BookingPolicy, BookingRule
 from seats.models import Seat
@@ -61,7 +64,14 @@ class EffectiveRule:
 
 
 def _load() -> BookingPolicy:
-    policy, _created = BookingPolicy.objects.get_or_create(pk=1)
+    # get_or_create(pk=1), its read written once (bookit.rows); created on first use.
+    policy = rows.get_by_pk(BookingPolicy, 1)
+    if policy is None:
+        try:
+            with transaction.atomic():
+                policy = BookingPolicy.objects.create(pk=1)
+        except IntegrityError:  # created by a concurrent first use
+            policy = BookingPolicy.objects.get(pk=1)
     return policy
 
 
@@ -75,7 +85,7 @@ Overrides = dict[tuple[str, Any], dict[str, Any]]
 def _load_rules() -> Overrides:
     """{("kind", kind) | ("floor", floor_id): {field: value}} of the non-empty overrides."""
     rules: Overrides = {}
-    for row in BookingRule.objects.all():
+    for row in rows.all_of(BookingRule, order_by=("floor_id", "kind")):
         key = ("floor", row.floor_id) if row.floor_id else ("kind", row.kind)
         rules[key] = {f: getattr(row, f) for f in OVERRIDABLE if getattr(row, f) is not None}
     return rules

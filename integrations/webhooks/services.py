@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import require_staff
+from bookit import rows
 from bookit.errors import ValidationFailed
 from integrations.webhooks import messages as msg
 from integrations.webhooks import urlguard
@@ -147,8 +148,11 @@ def webhook_event_enqueue(
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown webhook event {event_type!r}")
     now = now or timezone.now()
+    # Every event of the hot paths asks this: the read is written once (bookit.rows).
     endpoints = [
-        e for e in WebhookEndpoint.objects.filter(is_active=True) if event_type in e.events
+        e
+        for e in rows.all_of(WebhookEndpoint, true="is_active", order_by=("id",))
+        if event_type in e.events
     ]
     if not endpoints:
         return []

@@ -58,7 +58,7 @@ class ReservationInputSerializer(serializers.Serializer):
     """``{seat, start, end}``, or ``{seat, whole_day: true, date?}`` (the whole-day mode: the
     day's opening hours, see reservations.slots.whole_day_window; ``date`` defaults to today)."""
 
-    seat = RelatedIdField(queryset=Seat.objects.select_related("floor"))
+    seat = RelatedIdField(queryset=Seat.objects.select_related("floor"), joined="floor")
     start = AwareDateTimeField(required=False)
     end = AwareDateTimeField(required=False)
     whole_day = serializers.BooleanField(required=False, default=False, write_only=True)
