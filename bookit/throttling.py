@@ -12,20 +12,40 @@ Redis is an optimisation: when the shared cache does not answer (circuit open), 
 kept in this process's memory instead, so a limit still applies, per replica, until it returns.
 """
 
-from django.core.cache import caches
+import redis
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache import cache as default_cache
+from django_redis.cache import RedisCache  # type: ignore[import-untyped]
 from rest_framework import throttling
 
 LOCAL_ALIAS = "local"
+# INCR, and on the window's first request PEXPIRE, as one atomic script: one round trip.
+WINDOW_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
 
 
 def _count(cache, key: str, timeout: int) -> int | None:
     """The window's counter after this request, or None when the cache did not answer.
 
-    ``incr`` first: inside a window the counter exists, so a request costs one round trip
-    (django-redis's INCR of an existing key, atomic); only the window's first request also
-    creates it with ``add`` (SET NX EX). Two first requests at once: one ``add`` wins, the other
-    finds the key and increments it.
+    On Redis one script (WINDOW_SCRIPT): a request costs one round trip, the window's first
+    one included (the counter is created with its expiry atomically). A connection error or
+    timeout (the circuit breaker open included) is "did not answer".
+
+    Elsewhere (the process-local fallback, tests without Redis): ``incr`` first, inside a
+    window the counter exists; only the window's first request also creates it with ``add``.
+    Two first requests at once: one ``add`` wins, the other finds the key and increments it.
     """
+    if cache is default_cache:  # DRF's throttles hold the proxy; the backend is behind it
+        cache = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(cache, RedisCache):
+        try:
+            client = cache.client.get_client(write=True)
+            return int(client.eval(WINDOW_SCRIPT, 1, cache.client.make_key(key), timeout * 1000))
+        except redis.exceptions.RedisError:
+            return None
     try:
         return cache.incr(key)
     except ValueError:
