@@ -40,14 +40,18 @@ SEATS_SQL = """
 SELECT s.id, s.floor_id, s.label, s.kind, s.amenities, s.x, s.y, s.is_active, f.ordering
 FROM seats_seat s JOIN seats_floor f ON f.id = s.floor_id WHERE {where}
 """
+# The app's one check statement (reservations.services._check_rows): the rows that hold the
+# seat (a waitlist hold included), each with its late booking and series, and the blocks.
 CHECK_SQL = """
-(SELECT 'r', id, user_id, seat_id, start, "end", status FROM reservations_reservation
-WHERE status IN ('booked', 'checked_in')
+SELECT 'r', id, user_id, seat_id, start, "end", status, NULL, '', late_booked_at, series_id
+FROM reservations_reservation
+WHERE status IN ('booked', 'checked_in', 'held')
   AND ((start < %(end)s AND "end" > %(start)s AND (seat_id = %(seat)s OR user_id = %(user)s))
-       OR (user_id = %(user)s AND "end" > %(now)s)))
+       OR (user_id = %(user)s AND "end" > %(now)s))
 UNION ALL
-(SELECT 'b', id, NULL, seat_id, start, "end", '' FROM reservations_seatblock
-WHERE start < %(end)s AND "end" > %(start)s AND (seat_id = %(seat)s OR floor_id = %(floor)s))
+SELECT 'b', id, NULL, seat_id, start, "end", '', NULL, reason, NULL, NULL
+FROM reservations_seatblock
+WHERE start < %(end)s AND "end" > %(start)s AND (seat_id = %(seat)s OR floor_id = %(floor)s)
 ORDER BY 5, 2
 """
 OUTBOX_SQL = """
@@ -268,9 +272,16 @@ def book(environ, start_response):
     ).fetchone()
     now = dt.datetime.now(dt.UTC)
     policy = _policy(conn)
-    if seat is None or not seat[3] or not user[2] or not _window_ok(policy, start, end, now):
+    # can_book: active (checked by _user) and verified or staff; the seat active.
+    if (
+        seat is None
+        or not seat[3]
+        or not (user[2] or user[3])
+        or not _window_ok(policy, start, end, now)
+    ):
         return _json(start_response, "400 Bad Request", {"detail": "invalid"})
     edge = now - dt.timedelta(minutes=policy["checkin_grace_minutes"])
+    late = now if start < now else None
     with conn.transaction():
         conn.execute("SELECT id FROM accounts_user WHERE id = %s FOR UPDATE", (user[0],))
         conn.execute("SELECT id FROM seats_seat WHERE id = %s FOR UPDATE", (seat[0],))
@@ -285,32 +296,38 @@ def book(environ, start_response):
                 "now": now,
             },
         ).fetchall()
-        upcoming = 0
-        for row, _id, user_id, _seat_id, r_start, r_end, status in rows:
+        singles, series = 0, set()
+        for row, _id, user_id, _seat_id, r_start, r_end, status, _cap, _r, r_late, r_series in rows:
             if row == "b":
                 return _json(start_response, "409 Conflict", {"detail": "closed"})
-            if status == "booked" and r_start <= edge:
+            # A no-show past its grace (counted from a late booking's moment) holds nothing.
+            if status == "booked" and (r_start if r_late is None else max(r_start, r_late)) <= edge:
                 continue
             overlaps = r_start < end and r_end > start
             if overlaps:
                 return _json(start_response, "409 Conflict", {"detail": "conflict"})
             if user_id == user[0] and r_end > now:
-                upcoming += 1
-        if upcoming >= policy["max_upcoming"]:
+                if r_series is None:
+                    singles += 1
+                else:
+                    series.add(r_series)  # a series counts once against the cap
+        if singles + len(series) >= policy["max_upcoming"]:
             return _json(start_response, "400 Bad Request", {"detail": "limit"})
         new_id = conn.execute(
             'INSERT INTO reservations_reservation (user_id, seat_id, start, "end", status,'
-            " created_at, created_by_id, sequence) VALUES (%s, %s, %s, %s, 'booked', %s, %s, 0)"
+            " created_at, created_by_id, late_booked_at, checked_in_at, cancelled_at,"
+            " reminded_at, series_id, sequence)"
+            " VALUES (%s, %s, %s, %s, 'booked', %s, %s, %s, NULL, NULL, NULL, NULL, 0)"
             " RETURNING id",
-            (user[0], seat[0], start, end, now, user[0]),
+            (user[0], seat[0], start, end, now, user[0], late),
         ).fetchone()[0]
         if user[4] and user[5]:  # the member's email confirmation: event + delivery, one INSERT
             payload = {
                 "reservation": new_id,
                 "seat": seat[2],
                 "floor": seat[4],
-                "start": start.astimezone(TZ).isoformat(),
-                "end": end.astimezone(TZ).isoformat(),
+                "start": start.isoformat(),
+                "end": end.isoformat(),
                 "sequence": 0,
                 "by_staff": False,
             }
@@ -318,9 +335,12 @@ def book(environ, start_response):
                 OUTBOX_SQL,
                 (user[0], f"reservation:{new_id}:created", Jsonb(payload), now, now),
             )
-        # Webhook endpoints subscribed to the event (none in the bench's data set).
+        # Webhook endpoints subscribed to the event (none in the bench's data set): every
+        # column, as the app reads them.
         conn.execute(
-            "SELECT id, url, events, secret FROM integrations_webhookendpoint WHERE is_active"
+            "SELECT id, url, description, events, is_active, secret, previous_secret,"
+            " previous_secret_expires_at, created_at, created_by_id"
+            " FROM integrations_webhookendpoint WHERE is_active ORDER BY id"
         ).fetchall()
     data = {
         "id": new_id,
@@ -334,6 +354,7 @@ def book(environ, start_response):
         "created_at": _dt(now),
         "checked_in_at": None,
         "cancelled_at": None,
+        "series": None,
     }
     return _json(start_response, "201 Created", data)
 
