@@ -53,16 +53,12 @@ def _instance(model: type[M], alias: str, values: Sequence[Any]) -> M:
     return model.from_db(alias, names, converted)
 
 
-def get_by_pk(model: type[M], pk: Any, *, related: str | None = None) -> M | None:
-    """``model.objects.select_related(related).filter(pk=pk).first()`` (one foreign key
-    ``related`` joined, or none), or None when there is no such row."""
-    alias = router.db_for_read(model)
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    select, names, _converters = _columns(model, alias)
+@functools.cache
+def _by_pk_sql(model: type[Model], alias: str, related: str | None) -> str:
+    quote = connections[alias].ops.quote_name
+    select, _names, _converters = _columns(model, alias)
     table = quote(model._meta.db_table)
     sql_from = table
-    fk: ForeignKey | None = None
     if related:
         fk = cast(ForeignKey, model._meta.get_field(related))
         other_model = fk.related_model
@@ -73,16 +69,23 @@ def get_by_pk(model: type[M], pk: Any, *, related: str | None = None) -> M | Non
             f"{table} INNER JOIN {other_table} ON ({table}.{quote(_column(fk))} = "
             f"{other_table}.{quote(_column(other_model._meta.pk))})"
         )
-    where = f"{table}.{quote(_column(model._meta.pk))} = %s"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {select} FROM {sql_from} WHERE {where}", [pk])
+    return f"SELECT {select} FROM {sql_from} WHERE {table}.{quote(_column(model._meta.pk))} = %s"
+
+
+def get_by_pk(model: type[M], pk: Any, *, related: str | None = None) -> M | None:
+    """``model.objects.select_related(related).filter(pk=pk).first()`` (one foreign key
+    ``related`` joined, or none), or None when there is no such row."""
+    alias = router.db_for_read(model)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_by_pk_sql(model, alias, related), [pk])
         row = cursor.fetchone()
     if row is None:
         return None
-    obj = _instance(model, alias, row[: len(names)])
-    if fk is not None:
-        other = _instance(fk.related_model, alias, row[len(names) :])
-        fk.set_cached_value(obj, other)
+    width = len(_columns(model, alias)[1])
+    obj = _instance(model, alias, row[:width])
+    if related:
+        fk = cast(ForeignKey, model._meta.get_field(related))
+        fk.set_cached_value(obj, _instance(fk.related_model, alias, row[width:]))
     return obj
 
 
@@ -90,12 +93,9 @@ def _column(field: Any) -> str:
     return str(field.column)
 
 
-def all_of(model: type[M], *, true: str = "", order_by: Sequence[str] = ()) -> list[M]:
-    """Every row of ``model`` (``true``: only those where this boolean column is true),
-    ordered by the named columns."""
-    alias = router.db_for_read(model)
-    connection = connections[alias]
-    quote = connection.ops.quote_name
+@functools.cache
+def _all_sql(model: type[Model], alias: str, true: str, order_by: tuple[str, ...]) -> str:
+    quote = connections[alias].ops.quote_name
     select, _names, _converters = _columns(model, alias)
     table = quote(model._meta.db_table)
     sql = f"SELECT {select} FROM {table}"
@@ -103,30 +103,40 @@ def all_of(model: type[M], *, true: str = "", order_by: Sequence[str] = ()) -> l
         sql += f" WHERE {table}.{quote(true)}"
     if order_by:
         sql += " ORDER BY " + ", ".join(f"{table}.{quote(c)} ASC" for c in order_by)
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
+    return sql
+
+
+def all_of(model: type[M], *, true: str = "", order_by: tuple[str, ...] = ()) -> list[M]:
+    """Every row of ``model`` (``true``: only those where this boolean column is true),
+    ordered by the named columns."""
+    alias = router.db_for_read(model)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_all_sql(model, alias, true, order_by))
         rows = cursor.fetchall()
     return [_instance(model, alias, row) for row in rows]
+
+
+@functools.cache
+def _insert_sql(model: type[Model], alias: str) -> tuple[str, list[Field]]:
+    quote = connections[alias].ops.quote_name
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if f is not pk]
+    table = quote(model._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(quote(_column(f)) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {table}.{quote(_column(pk))}"
+    )
+    return sql, fields
 
 
 def insert(obj: Model) -> None:
     """``obj.save()`` of a new row (no pre_save / post_save signals: none is connected to the
     models this is used for): every concrete column but the auto primary key, which comes
     back with RETURNING."""
-    model = type(obj)
-    alias = router.db_for_write(model)
+    alias = router.db_for_write(type(obj))
     connection = connections[alias]
-    quote = connection.ops.quote_name
-    pk = model._meta.pk
-    assert pk is not None
-    fields = [f for f in model._meta.concrete_fields if f is not pk]
+    sql, fields = _insert_sql(type(obj), alias)
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(_column(f)) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"RETURNING {quote(model._meta.db_table)}.{quote(_column(pk))}"
-    )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()

@@ -13,6 +13,7 @@ Invariants:
 """
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -139,6 +140,38 @@ class _Row(NamedTuple):
         return max(self.start, self.late_booked_at)
 
 
+@functools.cache
+def _check_sql(alias: str, *, cap: str, exclude: bool, limit_upcoming: bool) -> str:
+    """The check statement of _check_rows, one per shape, built once. ``cap``: the seat column
+    (kind, floor_id) the cap is scoped to, joined; "" for none."""
+    q = connections[alias].ops.quote_name
+    r, b, s = (q(m._meta.db_table) for m in (Reservation, SeatBlock, Seat))
+    cap_column, join = "NULL", ""
+    if cap:
+        cap_column = f"{s}.{q(cap)}"
+        join = f" INNER JOIN {s} ON ({r}.{q('seat_id')} = {s}.{q('id')})"
+    related = (
+        f"{r}.{q('start')} < %s AND {r}.{q('end')} > %s"
+        f" AND ({r}.{q('seat_id')} = %s OR {r}.{q('user_id')} = %s)"
+    )
+    if limit_upcoming:
+        related = f"({related}) OR ({r}.{q('user_id')} = %s AND {r}.{q('end')} > %s)"
+    holding = ", ".join(["%s"] * len(SEAT_HOLDING_STATUSES))
+    return (
+        f"SELECT 'r', {r}.{q('id')}, {r}.{q('user_id')}, {r}.{q('seat_id')}, {r}.{q('start')},"
+        f" {r}.{q('end')}, {r}.{q('status')}, {cap_column}, '', {r}.{q('late_booked_at')},"
+        f" {r}.{q('series_id')} FROM {r}{join}"
+        f" WHERE {r}.{q('status')} IN ({holding}) AND ({related})"
+        + (f" AND NOT ({r}.{q('id')} = %s)" if exclude else "")
+        + " UNION ALL"
+        f" SELECT 'b', {b}.{q('id')}, NULL, {b}.{q('seat_id')}, {b}.{q('start')}, {b}.{q('end')},"
+        f" '', NULL, {b}.{q('reason')}, NULL, NULL FROM {b}"
+        f" WHERE {b}.{q('start')} < %s AND {b}.{q('end')} > %s"
+        f" AND ({b}.{q('seat_id')} = %s OR {b}.{q('floor_id')} = %s)"
+        " ORDER BY 5, 2"
+    )
+
+
 def _check_rows(
     *,
     user: User,
@@ -161,45 +194,23 @@ def _check_rows(
     SEAT_HOLDING_STATUSES: a seat held for a waitlist offer clashes too; a held row has no
     member, so it is never the member's clash nor counts against their cap.
     """
-    connection = connections[router.db_for_read(Reservation)]
-    q = connection.ops.quote_name
-    r, b, s = (q(m._meta.db_table) for m in (Reservation, SeatBlock, Seat))
+    alias = router.db_for_read(Reservation)
+    connection = connections[alias]
     adapt = connection.ops.adapt_datetimefield_value
     w_start, w_end, w_now = adapt(start), adapt(end), adapt(now)
     cap_key: object = None
-    cap, join = "NULL", ""
+    cap = ""
     if rule.cap_kind:
-        cap, cap_key = f"{s}.{q('kind')}", rule.cap_kind
+        cap, cap_key = "kind", rule.cap_kind
     elif rule.cap_floor:
-        cap, cap_key = f"{s}.{q('floor_id')}", rule.cap_floor
-    if cap != "NULL":
-        join = f" INNER JOIN {s} ON ({r}.{q('seat_id')} = {s}.{q('id')})"
-    related = (
-        f"{r}.{q('start')} < %s AND {r}.{q('end')} > %s"
-        f" AND ({r}.{q('seat_id')} = %s OR {r}.{q('user_id')} = %s)"
-    )
+        cap, cap_key = "floor_id", rule.cap_floor
     params: list[Any] = [*SEAT_HOLDING_STATUSES, w_end, w_start, seat.pk, user.pk]
     if limit_upcoming:
-        related = f"({related}) OR ({r}.{q('user_id')} = %s AND {r}.{q('end')} > %s)"
         params += [user.pk, w_now]
-    exclude = ""
     if exclude_pk:
-        exclude = f" AND NOT ({r}.{q('id')} = %s)"
         params.append(exclude_pk)
     params += [w_end, w_start, seat.pk, seat.floor_id]
-    holding = ", ".join(["%s"] * len(SEAT_HOLDING_STATUSES))
-    sql = (
-        f"SELECT 'r', {r}.{q('id')}, {r}.{q('user_id')}, {r}.{q('seat_id')}, {r}.{q('start')},"
-        f" {r}.{q('end')}, {r}.{q('status')}, {cap}, '', {r}.{q('late_booked_at')},"
-        f" {r}.{q('series_id')} FROM {r}{join}"
-        f" WHERE {r}.{q('status')} IN ({holding}) AND ({related}){exclude}"
-        f" UNION ALL"
-        f" SELECT 'b', {b}.{q('id')}, NULL, {b}.{q('seat_id')}, {b}.{q('start')}, {b}.{q('end')},"
-        f" '', NULL, {b}.{q('reason')}, NULL, NULL FROM {b}"
-        f" WHERE {b}.{q('start')} < %s AND {b}.{q('end')} > %s"
-        f" AND ({b}.{q('seat_id')} = %s OR {b}.{q('floor_id')} = %s)"
-        f" ORDER BY 5, 2"
-    )
+    sql = _check_sql(alias, cap=cap, exclude=bool(exclude_pk), limit_upcoming=limit_upcoming)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()

@@ -16,12 +16,14 @@ Invariants:
 """
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Iterable
+from typing import cast
 
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import F
+from django.db.models import F, Field
 from django.utils import timezone
 
 from accounts.models import User
@@ -100,63 +102,70 @@ def notify(
     return notification
 
 
+EVENT_COLUMNS = ["user", "kind", "dedupe_key", "payload", "created_at"]
+DELIVERY_COLUMNS = [
+    "notification",
+    "channel",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+]
+
+
+@functools.cache
+def _insert_sql(alias: str, channels: int) -> tuple[str, str | None]:
+    """The statement(s) of _insert for ``channels`` deliveries, built once: on PostgreSQL one
+    (event CTE feeding the deliveries), elsewhere the event's and the deliveries' (None)."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+
+    def columns(model, names):
+        return ", ".join(quote(model._meta.get_field(n).column) for n in names)
+
+    event_sql = (
+        f"INSERT INTO {quote(Notification._meta.db_table)} "
+        f"({columns(Notification, EVENT_COLUMNS)}) "
+        f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT ({quote('dedupe_key')}) DO NOTHING "
+        f"RETURNING {quote('id')}"
+    )
+    delivery_table = quote(NotificationDelivery._meta.db_table)
+    delivery_cols = columns(NotificationDelivery, DELIVERY_COLUMNS)
+    returning = "ON CONFLICT DO NOTHING RETURNING " + quote("notification_id")
+    if connection.vendor == "postgresql":
+        per_channel = ", ".join(["(%s)"] * channels)
+        return (
+            f"WITH event AS ({event_sql}) "
+            f"INSERT INTO {delivery_table} ({delivery_cols}) "
+            f"SELECT event.id, channel.name, %s, 0, %s, '' FROM event "
+            f"CROSS JOIN (VALUES {per_channel}) AS channel (name) {returning}"
+        ), None
+    values = ", ".join(["(%s, %s, %s, 0, %s, '')"] * channels)
+    return event_sql, f"INSERT INTO {delivery_table} ({delivery_cols}) VALUES {values} {returning}"
+
+
 def _insert(notification: Notification, channels: list[str]) -> bool:
     """Write the event and its pending deliveries unless the key exists; True if written.
 
     Hand-written SQL because the ORM has no INSERT ... ON CONFLICT DO NOTHING RETURNING (its
     ``ignore_conflicts`` returns no id, which cost a read-back) and no data-modifying CTE.
     """
-    connection = connections[router.db_for_write(Notification)]
-    quote = connection.ops.quote_name
-
-    def columns(model, names):
-        fields = [model._meta.get_field(n) for n in names]
-        return ", ".join(quote(f.column) for f in fields), fields
-
-    event_names = ["user", "kind", "dedupe_key", "payload", "created_at"]
-    event_cols, event_fields = columns(Notification, event_names)
-    event_params = [
-        f.get_db_prep_save(f.pre_save(notification, True), connection) for f in event_fields
-    ]
-    delivery_names = [
-        "notification",
-        "channel",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "last_error",
-    ]
-    delivery_cols, _fields = columns(NotificationDelivery, delivery_names)
+    alias = router.db_for_write(Notification)
+    connection = connections[alias]
+    fields = [cast(Field, Notification._meta.get_field(n)) for n in EVENT_COLUMNS]
+    event_params = [f.get_db_prep_save(f.pre_save(notification, True), connection) for f in fields]
     due = connection.ops.adapt_datetimefield_value(notification.created_at)
-    event_sql = (
-        f"INSERT INTO {quote(Notification._meta.db_table)} ({event_cols}) "
-        f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT ({quote('dedupe_key')}) DO NOTHING "
-        f"RETURNING {quote('id')}"
-    )
-    delivery_table = quote(NotificationDelivery._meta.db_table)
-    per_channel = ", ".join(["(%s)"] * len(channels))
+    sql, deliveries_sql = _insert_sql(alias, len(channels))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"WITH event AS ({event_sql}) "
-                f"INSERT INTO {delivery_table} ({delivery_cols}) "
-                f"SELECT event.id, channel.name, %s, 0, %s, '' FROM event "
-                f"CROSS JOIN (VALUES {per_channel}) AS channel (name) "
-                f"ON CONFLICT DO NOTHING RETURNING {quote('notification_id')}",
-                [*event_params, Status.PENDING, due, *channels],
-            )
+        if deliveries_sql is None:
+            cursor.execute(sql, [*event_params, Status.PENDING, due, *channels])
         else:
-            cursor.execute(event_sql, event_params)
+            cursor.execute(sql, event_params)
             row = cursor.fetchone()
             if row is None:
                 return False
-            values = ", ".join(["(%s, %s, %s, 0, %s, '')"] * len(channels))
             params = [p for c in channels for p in (row[0], c, Status.PENDING, due)]
-            cursor.execute(
-                f"INSERT INTO {delivery_table} ({delivery_cols}) VALUES {values} "
-                "ON CONFLICT DO NOTHING RETURNING " + quote("notification_id"),
-                params,
-            )
+            cursor.execute(deliveries_sql, params)
         row = cursor.fetchone()
     if row is None:
         return False
