@@ -68,3 +68,11 @@ def test_insert_writes_the_row_save_would(frozen):
     rows.insert(reservation)
     assert reservation.pk and not reservation._state.adding
     assert _values(Reservation.objects.get(pk=reservation.pk)) == _values(reservation)
+
+
+def test_no_save_signal_is_connected_to_what_insert_writes():
+    """rows.insert skips Model.save, so it sends no pre_save / post_save: nothing may listen."""
+    from django.db.models.signals import post_save, pre_save
+
+    assert not pre_save.has_listeners(Reservation)
+    assert not post_save.has_listeners(Reservation)
