@@ -350,6 +350,48 @@ def _e(value) -> str:
     return html.escape(str(value), quote=True)
 
 
+USUAL_SQL = """
+SELECT s.id, s.label, s.kind, s.floor_id, f.name FROM seats_seat s
+JOIN seats_floor f ON f.id = s.floor_id
+LEFT JOIN (SELECT seat_id, count(*) AS n FROM reservations_reservation
+           WHERE user_id = %(user)s AND start >= %(since)s AND status IN ('booked', 'checked_in')
+           GROUP BY seat_id) r ON r.seat_id = s.id
+LEFT JOIN seats_favouriteseat fav ON fav.seat_id = s.id AND fav.user_id = %(user)s
+WHERE s.is_active AND (r.n > 0 OR fav.id IS NOT NULL)
+ORDER BY fav.id IS NULL, r.n DESC NULLS LAST, s.id LIMIT 1
+"""
+
+
+def _usual(conn, user_id: int, now: dt.datetime, sk: dict, states: dict) -> str:
+    """The "my usual seat" paragraph: a favourite first, else the seat booked most in 90 days
+    (the app's selectors.usual_seat), written as a hand-written page would query it."""
+    t = sk["text"]
+    row = conn.execute(
+        USUAL_SQL, {"user": user_id, "since": now - dt.timedelta(days=90)}
+    ).fetchone()
+    if row is None:
+        return ""
+    seat_id, label, kind, floor_id, floor_name = row
+    url = f"?{sk['usual_query']}&amp;floor={floor_id}&amp;seat={seat_id}"
+    state, status = states.get(seat_id, (None, ""))
+    if state == "free":
+        link = (
+            f'<a class="button primary" href="{url}" data-seat-id="{seat_id}" '
+            f'data-seat-label="{_e(label)} ({_e(t["kinds"][kind])})" data-favourite="1">'
+            f"{_e(t['Book my usual seat'].format(seat=label))}</a>"
+        )
+    elif state:
+        link = (
+            f'<a class="button" href="{url}">{_e(t["My usual seat"].format(seat=label))}</a>'
+            f" <span>{_e(status)}</span>"
+        )
+    else:
+        floor = t["floor names"].get(floor_name, floor_name)
+        text = t["My usual seat on"].format(seat=label, floor=floor)
+        link = f'<a class="button" href="{url}">{_e(text)}</a>'
+    return f'\n  <p class="usual" id="usual-seat">\n    \n      {link}\n    \n  </p>\n'
+
+
 def floor_map(environ, start_response):
     conn = _db()
     user = _session_user(conn, environ)
@@ -359,12 +401,21 @@ def floor_map(environ, start_response):
     sk = _skeleton()
     t = sk["text"]
     start, end = (dt.datetime.fromisoformat(v) for v in sk["window"])
+    now = dt.datetime.now(dt.UTC)
     policy = _policy(conn)
     seats = _seats(conn, "s.floor_id = %s", (sk["floor"],))
-    busy, taken = _busy(conn, start, end, dt.datetime.now(dt.UTC), policy["checkin_grace_minutes"])
+    busy, taken = _busy(conn, start, end, now, policy["checkin_grace_minutes"])
     _blocks(conn, start, end, {sk["floor"]})  # none in the data set: the page shows none
+    favourites = {
+        r[0]
+        for r in conn.execute(
+            "SELECT seat_id FROM seats_favouriteseat WHERE user_id = %s", (user[0],)
+        )
+    }
     mine = {seat_id for seat_id, user_id, _ in taken if user_id == user[0]}
     glyphs, rows, counts = [], [], {"free": 0, "busy": 0, "mine": 0}
+    states: dict[int, tuple[str, str]] = {}
+    seat_url = f"?{sk['base_query']}&amp;seat="
     for seat_id, _floor, label, kind, amenities, x, y, active, _ in seats:
         state = (
             "inactive"
@@ -385,18 +436,27 @@ def floor_map(environ, start_response):
             status, caption = t["busy until"] % until, t["until"] % until
         else:
             status = t["free"]
+        states[seat_id] = (state, status)
         if state in counts:
             counts[state] += 1
+        favourite = seat_id in favourites
         kind_label = t["kinds"][kind]
         amenity_labels = [t["amenities"].get(a, a) for a in amenities]
-        parts = [label, kind_label] + ([", ".join(amenity_labels)] if amenities else [])
+        parts = [f"{label} {caption}".strip(), kind_label]
+        if amenities:
+            parts.append(", ".join(amenity_labels))
+        if favourite:
+            parts.append("♥ " + t["favourite"])
+            caption = f"♥ {caption}" if caption else "♥"
         description = _e(f"{' · '.join(parts)} — {status}")
         w, h = (104, 64) if kind == "meeting_room" else (64, 44)
+        label_e, kind_e = _e(label), _e(kind_label)
         if state == "free":
             open_tag = (
-                f'<a class="seat free" href="?{sk["base_query"]}&amp;seat={seat_id}" '
-                f'id="seat-{seat_id}" data-seat-id="{seat_id}" data-seat-label="{_e(label)} '
-                f'({_e(kind_label)})" aria-label="{description}. {t["Book"]}">'
+                f'<a class="seat free" href="{seat_url}{seat_id}" id="seat-{seat_id}" '
+                f'data-seat-id="{seat_id}" data-seat-label="{label_e} ({kind_e})" '
+                f'data-favourite="{1 if favourite else 0}" '
+                f'aria-label="{description}. {t["Book"]}">'
             )
             close_tag = "</a>"
         elif state == "mine":
@@ -405,17 +465,23 @@ def floor_map(environ, start_response):
                 f'aria-label="{description}">'
             )
             close_tag = "</a>"
-        else:
+        elif state == "inactive":
             open_tag = (
-                f'<g class="seat {state}" id="seat-{seat_id}" tabindex="0" role="img" '
+                f'<g class="seat inactive" id="seat-{seat_id}" tabindex="0" role="img" '
                 f'aria-label="{description}">'
             )
             close_tag = "</g>"
+        else:
+            open_tag = (
+                f'<a class="seat {state}" id="seat-{seat_id}" href="{seat_url}{seat_id}" '
+                f'data-seat-info="{description}" aria-label="{description}">'
+            )
+            close_tag = "</a>"
         glyphs.append(
             f"\n    \n      {open_tag}\n    \n        <title>{description}</title>\n"
             f'        <rect x="{x - w // 2}" y="{y - h // 2}" width="{w}" height="{h}" rx="8"/>\n'
             f'        <text x="{x}" y="{y - 3}" class="seat-label" text-anchor="middle">'
-            f"{_e(label)}</text>\n"
+            f"{label_e}</text>\n"
             f'        <text x="{x}" y="{y + 14}" class="seat-status" text-anchor="middle">'
             f"{_e(caption)}</text>\n    {close_tag}\n  "
         )
@@ -424,17 +490,24 @@ def floor_map(environ, start_response):
             aria = _e(t["Book seat"].format(seat=label))
             button = (
                 f'\n            <button type="submit" name="seat" value="{seat_id}" '
-                f'class="primary small" data-seat-id="{seat_id}" data-seat-label="{_e(label)} '
-                f'({_e(kind_label)})" aria-label="{aria}">{t["Book"]}</button>\n          '
+                f'class="primary small" data-seat-id="{seat_id}" data-seat-label="{label_e} '
+                f'({kind_e})" aria-label="{aria}">{t["Book"]}</button>\n          '
+            )
+        elif state == "busy":
+            aria = _e(t["Join the waitlist for seat"].format(seat=label))
+            button = (
+                f'\n            <button type="submit" name="seat" value="{seat_id}" '
+                f'formaction="{sk["join_url"]}" class="small" data-waitlist-seat="{seat_id}" '
+                f'aria-label="{aria}">{t["Join the waitlist"]}</button>\n          '
             )
         rows.append(
-            f'\n        <tr class="row-{state}">\n          <th scope="row">{_e(label)}</th>\n'
-            f"          <td>{_e(kind_label)}</td>\n"
+            f'\n        <tr class="row-{state}">\n          <th scope="row">{label_e}</th>\n'
+            f"          <td>{kind_e}</td>\n"
             f"          <td>{_e(', '.join(amenity_labels)) or '—'}</td>\n"
             f'          <td><span class="state {state}">{_e(status)}</span></td>\n'
             f"          <td>{button}</td>\n        </tr>\n      "
         )
-    head = sk["head"]
+    head = sk["head"].replace("@@usual@@", _usual(conn, user[0], now, sk, states))
     for state, count in counts.items():
         head = head.replace(f"@@{state}@@", str(count))
     page = head + "".join(glyphs) + sk["middle"] + "".join(rows) + sk["tail"]

@@ -120,7 +120,7 @@ def map_skeleton(html: str, data: dict, out: Path) -> None:
     from django.utils.html import escape
     from django.utils.translation import gettext as _
 
-    from seats.models import Seat
+    from seats.models import Floor, Seat
 
     html = CSRF.sub(r"\1CSRF\2", html)
     svg = html.index('<svg class="floor-map"')
@@ -129,6 +129,10 @@ def map_skeleton(html: str, data: dict, out: Path) -> None:
     body = html.index("<tbody>", svg_end) + len("<tbody>\n      ")
     tail = html.index("\n      </tbody>", body)
     head = html[:first]
+    # The "my usual seat" paragraph depends on the member's bookings: computed per request.
+    head = re.sub(
+        r'\n  <p class="usual" id="usual-seat">.*?</p>\n', "@@usual@@", head, count=1, flags=re.S
+    )
     for state in ("free", "busy", "mine"):
         head = re.sub(
             rf'(<span class="swatch {state}" aria-hidden="true"></span> [^(]*\()\d+\)',
@@ -145,13 +149,25 @@ def map_skeleton(html: str, data: dict, out: Path) -> None:
             "free": _("free"),
             "Book": _("Book"),
             "Book seat": _("Book seat %(seat)s, %(window)s"),
+            "favourite": _("favourite"),
+            "Join the waitlist": escape(_("Join the waitlist")),
+            "Join the waitlist for seat": _("Join the waitlist for seat %(seat)s, %(window)s"),
+            "Book my usual seat": _("Book my usual seat %(seat)s").replace("%(seat)s", "{seat}"),
+            "My usual seat": _("My usual seat %(seat)s").replace("%(seat)s", "{seat}"),
+            "My usual seat on": _("My usual seat %(seat)s (%(floor)s)")
+            .replace("%(seat)s", "{seat}")
+            .replace("%(floor)s", "{floor}"),
+            "floor names": {f.name: f.display_name for f in Floor.objects.all()},
             "kinds": {k: str(v) for k, v in Seat.Kind.choices},
             "amenities": {k: str(v) for k, v in Seat.Amenity.choices},
         }
         window_label = _found(re.search(r'<span class="window">([^<]*)</span>', html)).group(1)
         text["Book seat"] = text["Book seat"].replace("%(window)s", window_label)
         text["Book seat"] = text["Book seat"].replace("%(seat)s", "{seat}")
+        wait = text["Join the waitlist for seat"].replace("%(window)s", window_label)
+        text["Join the waitlist for seat"] = wait.replace("%(seat)s", "{seat}")
         list_url = reverse("reservations:list")
+        join_url = escape(reverse("reservations:waitlist-join"))
     day, start, end = data["window_local"]
     query = urllib.parse.urlencode(
         [("date", day), ("start", start), ("end", end), ("floor", str(data["floor"]))]
@@ -167,6 +183,10 @@ def map_skeleton(html: str, data: dict, out: Path) -> None:
                 "floor": data["floor"],
                 "base_query": escape(query),
                 "list_url": list_url,
+                "join_url": join_url,
+                "usual_query": escape(
+                    urllib.parse.urlencode([("date", day), ("start", start), ("end", end)])
+                ),
             }
         )
     )
