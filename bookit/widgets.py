@@ -9,9 +9,21 @@ Everything else (``get_context``, value handling, attributes Django adds such as
 ``aria-invalid``) is Django's own.
 """
 
+import html
+
 from django import forms
-from django.utils.html import conditional_escape
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
+
+
+def conditional_escape(value) -> str:
+    """django.utils.html.conditional_escape without its lazy-argument wrapper: safe markup as
+    is, anything else through ``html.escape`` (what Django's ``escape`` runs)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 def _attrs(attrs: dict) -> str:

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django import forms
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy, override
 
 from bookit import widgets
@@ -12,6 +13,7 @@ CHOICES = [
     ("", gettext_lazy("Any kind")),
     ("a&b", 'Tom & "Jerry" <x>'),
     (3, "three"),
+    ("safe", mark_safe("<b>bold</b>")),
     ("Group", [("g1", "one"), ("g2", "two")]),
 ]
 
