@@ -349,6 +349,7 @@ def _usual(user, rows: list[dict], query: list[tuple[str, str]]) -> dict | None:
     pairs = [(k, v) for k, v in query if k not in ("floor", "kind", "amenity")]
     return {
         "seat": seat,
+        "kind_label": row["kind_label"] if row is not None else seat.get_kind_display(),
         "floor": seat.floor.display_name,
         "url": "?" + urlencode([*pairs, ("floor", seat.floor_id), ("seat", seat.pk)]),
         # On this floor its state is known; elsewhere the link's page says.
