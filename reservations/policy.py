@@ -64,12 +64,6 @@ class EffectiveRule:
 
 
 def _load() -> BookingPolicy:
-    # Raw SQL, not get_or_create(): every request reads this row, and compiling the lookup cost
-    # more than running it (issue 15). The row is made on the first read of a new database.
-    for policy in BookingPolicy.objects.raw(
-        "SELECT * FROM reservations_bookingpolicy WHERE id = 1"
-    ):
-        return policy
     policy, _created = BookingPolicy.objects.get_or_create(pk=1)
     return policy
 
@@ -84,7 +78,7 @@ Overrides = dict[tuple[str, Any], dict[str, Any]]
 def _load_rules() -> Overrides:
     """{("kind", kind) | ("floor", floor_id): {field: value}} of the non-empty overrides."""
     rules: Overrides = {}
-    for row in BookingRule.objects.raw("SELECT * FROM reservations_bookingrule"):  # as _load()
+    for row in BookingRule.objects.all():
         key = ("floor", row.floor_id) if row.floor_id else ("kind", row.kind)
         rules[key] = {f: getattr(row, f) for f in OVERRIDABLE if getattr(row, f) is not None}
     return rules
