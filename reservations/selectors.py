@@ -3,9 +3,9 @@
 Seat-only reads (filters, natural label order, floors with seats) are in seats.selectors."""
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -133,9 +133,9 @@ def window_rows(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if connection.vendor != "postgresql":  # SQLite gives text; the ORM would convert it
-        convert = connection.ops.convert_datetimefield_value  # type: ignore[attr-defined]
-        rows = [(a, b, convert(e, None, connection), *rest) for a, b, e, *rest in rows]
+    if connection.vendor != "postgresql":  # SQLite gives naive UTC; the ORM makes it aware
+        convert = _datetime_converter()
+        rows = [(a, b, convert(e), *rest) for a, b, e, *rest in rows]
     return rows
 
 
@@ -203,8 +203,19 @@ def seat_availability(
 
 # SeatBlock.objects.overlapping(start=, end=) on the seats of some floors or the floors
 # themselves, first block first; as SQL for the same reason as WINDOW_SQL.
+BLOCK_COLUMNS = (
+    "id",
+    "seat_id",
+    "floor_id",
+    "start",
+    "end",
+    "reason",
+    "created_at",
+    "created_by_id",
+)
 BLOCKS_SQL = """
-SELECT b.* FROM reservations_seatblock b LEFT JOIN seats_seat s ON s.id = b.seat_id
+SELECT b.id, b.seat_id, b.floor_id, b.start, b."end", b.reason, b.created_at, b.created_by_id
+FROM reservations_seatblock b LEFT JOIN seats_seat s ON s.id = b.seat_id
 WHERE b.start < %s AND b."end" > %s AND (s.floor_id IN ({floors}) OR b.floor_id IN ({floors}))
 ORDER BY b.start, b.id
 """
@@ -216,28 +227,46 @@ def _blocks_by_seat(
     """The first block over [start, end) of each seat (its own or its floor's); one query.
 
     Selected by floor, not ``seat_id IN (...)``: a window holds a handful of blocks, and an IN
-    list of every seat id cost more to build, bind and send than the whole read (issue 15)."""
+    list of every seat id cost more to build, bind and send than the whole read (issue 15).
+    Usually there is none; the few there are become SeatBlock instances."""
     floor_ids: list[int] = sorted({s.floor_id for s in seats})
     if not floor_ids:
         return {}
     marks = ", ".join(["%s"] * len(floor_ids))
-    rows = SeatBlock.objects.raw(
-        BLOCKS_SQL.format(floors=marks), [*_db_datetimes(end, start), *floor_ids, *floor_ids]
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            BLOCKS_SQL.format(floors=marks), [*_db_datetimes(end, start), *floor_ids, *floor_ids]
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return {}
     by_seat: dict[int, SeatBlock] = {}
     by_floor: dict[int, SeatBlock] = {}
-    for block in rows:
+    convert = _datetime_converter()
+    for row in rows:
+        values = dict(zip(BLOCK_COLUMNS, row, strict=True))
+        for name in ("start", "end", "created_at"):
+            values[name] = convert(values[name])
+        block = SeatBlock(**values)
         if block.seat_id:
             by_seat.setdefault(block.seat_id, block)
         elif block.floor_id:
             by_floor.setdefault(block.floor_id, block)
-    if not by_seat and not by_floor:
-        return {}
     return {
         s.id: by_seat[s.id] if s.id in by_seat else by_floor[s.floor_id]
         for s in seats
         if s.id in by_seat or s.floor_id in by_floor
     }
+
+
+def _datetime_converter() -> Callable[[Any], dt.datetime]:
+    """What the ORM does to a datetime column read with a plain cursor: nothing on PostgreSQL
+    (psycopg gives aware datetimes), SQLite's text or naive UTC value made aware."""
+    if connection.vendor == "postgresql":
+        return lambda value: value
+    ops: Any = connection.ops  # SQLite's operations convert its datetimes
+    convert = ops.convert_datetimefield_value
+    return lambda value: convert(value, None, connection)
 
 
 def _rule_error(

@@ -80,6 +80,7 @@ def seat_availability_data(
     for state in states:
         seat = state.seat
         holder = state.holder
+        until = state.busy_until
         rows.append(
             {
                 "id": seat.id,
@@ -92,7 +93,7 @@ def seat_availability_data(
                 "is_active": seat.is_active,
                 "available": state.available,
                 "mine": state.mine,
-                "busy_until": iso_datetime(state.busy_until, tz),
+                "busy_until": None if until is None else iso_datetime(until, tz),
                 "state": state.state,
                 "reason": state.reason,
                 "favourite": seat.favourite if favourites is None else seat.id in favourites,
