@@ -30,11 +30,19 @@ _SKELETON = None
 
 LIVE = ("booked", "checked_in")
 AVAILABILITY_SQL = """
-SELECT seat_id, user_id, "end" FROM reservations_reservation
-WHERE status IN ('booked', 'checked_in')
-  AND (status = 'checked_in' OR (status = 'booked' AND start > %(edge)s))
-  AND start < %(end)s AND "end" > %(start)s
-  AND tstzrange(start, "end", '[)') && tstzrange(%(start)s, %(end)s, '[)')
+SELECT r.seat_id, r.user_id, r."end", u.first_name, u.show_on_map, u.avatar
+FROM reservations_reservation r LEFT JOIN accounts_user u ON u.id = r.user_id
+WHERE r.status IN ('booked', 'checked_in', 'held')
+  AND (r.status IN ('checked_in', 'held') OR r.start > %(edge)s OR r.late_booked_at > %(edge)s)
+  AND r.start < %(end)s AND r."end" > %(start)s
+  AND tstzrange(r.start, r."end", '[)') && tstzrange(%(start)s, %(end)s, '[)')
+"""
+# The availability list's seats with the caller's favourites (issue 16), one statement.
+SEAT_ROWS_SQL = """
+SELECT s.id, s.floor_id, s.label, s.kind, s.amenities, s.x, s.y, s.is_active, f.ordering,
+       EXISTS (SELECT 1 FROM seats_favouriteseat fs WHERE fs.seat_id = s.id
+               AND fs.user_id = %(user)s)
+FROM seats_seat s JOIN seats_floor f ON f.id = s.floor_id WHERE s.is_active
 """
 SEATS_SQL = """
 SELECT s.id, s.floor_id, s.label, s.kind, s.amenities, s.x, s.y, s.is_active, f.ordering
@@ -170,7 +178,7 @@ def _busy(conn, start, end, now, grace_minutes) -> tuple[dict, list]:
     edge = now - dt.timedelta(minutes=grace_minutes)
     busy: dict[int, dt.datetime] = {}
     taken = conn.execute(AVAILABILITY_SQL, {"start": start, "end": end, "edge": edge}).fetchall()
-    for seat_id, _user_id, ends in taken:
+    for seat_id, _user_id, ends, *_holder in taken:
         if seat_id not in busy or ends > busy[seat_id]:
             busy[seat_id] = ends
     return busy, taken
@@ -192,12 +200,22 @@ def availability(environ, start_response):
     query = parse_qs(environ.get("QUERY_STRING", ""))
     start = dt.datetime.fromisoformat(query["start"][0])
     end = dt.datetime.fromisoformat(query["end"][0])
-    seats = _seats(conn, "s.is_active")
+    seats = conn.execute(SEAT_ROWS_SQL, {"user": user[0]}).fetchall()
+    seats.sort(key=lambda r: (r[8], r[1], _label_key(r[2])))
     policy = _policy(conn)
     now = dt.datetime.now(dt.UTC)
     busy, taken = _busy(conn, start, end, now, policy["checkin_grace_minutes"])
     blocks = _blocks(conn, start, end, {s[1] for s in seats})
-    mine = {seat_id for seat_id, user_id, _ in taken if user_id == user[0]}
+    mine = {seat_id for seat_id, user_id, *_ in taken if user_id == user[0]}
+    # Who holds a seat, for members who opted in (issue 16); the data set has none, so the
+    # default picture's URL is never needed here.
+    holders: dict = {}
+    for seat_id, user_id, _end, first_name, shown, avatar in taken:
+        holder = {"first_name": first_name, "avatar": avatar} if shown and first_name else None
+        if seat_id not in holders:
+            holders[seat_id] = (user_id, holder)
+        elif holders[seat_id][0] != user_id:
+            holders[seat_id] = (None, None)
     rule_error = None if _window_ok(policy, start, end, now) else "restricted"
     data = []
     for s in seats:
@@ -213,6 +231,7 @@ def availability(environ, start_response):
             state = "restricted"
         else:
             state = "free" if available else "busy"
+        holder = holders[s[0]][1] if s[0] in holders else None
         data.append(
             {
                 "id": s[0],
@@ -228,6 +247,10 @@ def availability(environ, start_response):
                 "busy_until": _dt(busy[s[0]]) if s[0] in busy else None,
                 "state": state,
                 "reason": block if block is not None else rule_error,
+                "favourite": s[9],
+                "holder": None
+                if holder is None
+                else {"first_name": holder["first_name"], "avatar_url": holder["avatar"]},
             }
         )
     return _json(start_response, "200 OK", data)
@@ -412,7 +435,7 @@ def floor_map(environ, start_response):
             "SELECT seat_id FROM seats_favouriteseat WHERE user_id = %s", (user[0],)
         )
     }
-    mine = {seat_id for seat_id, user_id, _ in taken if user_id == user[0]}
+    mine = {seat_id for seat_id, user_id, *_ in taken if user_id == user[0]}
     glyphs, rows, counts = [], [], {"free": 0, "busy": 0, "mine": 0}
     states: dict[int, tuple[str, str]] = {}
     seat_url = f"?{sk['base_query']}&amp;seat="

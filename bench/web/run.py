@@ -113,6 +113,18 @@ def wrk(port: int, path: str, *, seconds: int, clients: int, headers=(), script=
         raise SystemExit(f"could not read wrk's report:\n{out}") from None
 
 
+def server_cpu(master: int) -> float:
+    """CPU seconds (user + system) used so far by a gunicorn master's worker processes."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == master:  # ppid
+                total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
 def map_skeleton(html: str, data: dict, out: Path) -> None:
     """The app's map page around its seat parts, for the raw page (see raw_app.floor_map)."""
     from django.urls import reverse
@@ -251,7 +263,8 @@ def main() -> None:
     try:
         wait_up(app_port)
         wait_up(raw_port)
-        results = measure(args, data, tokens, work, app_port, raw_port)
+        pids = {"app": servers[0].pid, "raw": servers[1].pid}
+        results = measure(args, data, tokens, work, app_port, raw_port, pids)
     finally:
         for server in servers:
             server.terminate()
@@ -294,7 +307,9 @@ def resign(data: dict, secret: str) -> dict:
     }
 
 
-def measure(args, data, tokens, work: Path, app_port: int, raw_port: int) -> dict:
+def measure(
+    args, data, tokens, work: Path, app_port: int, raw_port: int, pids: dict[str, int]
+) -> dict:
     import psycopg
 
     start, end = data["window"]
@@ -357,6 +372,7 @@ def measure(args, data, tokens, work: Path, app_port: int, raw_port: int) -> dic
             for who, port in order if round_ % 2 == 0 else order[::-1]:
                 if name == "booking":
                     clean_bookings()
+                cpu = server_cpu(pids[who])
                 pair[who] = wrk(
                     port,
                     spec["path"],
@@ -366,13 +382,18 @@ def measure(args, data, tokens, work: Path, app_port: int, raw_port: int) -> dic
                     script=spec.get("script"),
                     **extra,
                 )
+                # The server's own CPU per answered request: what the ratio is made of when the
+                # app, not PostgreSQL or the machine, is the bottleneck.
+                served = max(pair[who]["rps"] * args.seconds, 1)
+                pair[who]["cpu_ms"] = (server_cpu(pids[who]) - cpu) * 1000 / served
             pair["ratio"] = pair["app"]["rps"] / pair["raw"]["rps"]
             runs.append(pair)
             a, r = pair["app"], pair["raw"]
             print(
                 f"{name:<13} round {round_ + 1}: app {a['rps']:8.1f} rps p50 {a['p50']:7.2f} "
                 f"p99 {a['p99']:7.2f} ms | raw {r['rps']:8.1f} rps p50 {r['p50']:7.2f} p99 "
-                f"{r['p99']:7.2f} ms | ratio {pair['ratio']:.2f}"
+                f"{r['p99']:7.2f} ms | ratio {pair['ratio']:.2f} | CPU ms/req app "
+                f"{a['cpu_ms']:.2f} raw {r['cpu_ms']:.2f}"
                 + (
                     f"  non-2xx app {a['non2xx']} raw {r['non2xx']}"
                     if a["non2xx"] or r["non2xx"]
@@ -405,7 +426,7 @@ def report(results: dict, data: dict) -> None:
     print(f"\n{data['reservations']} reservations, {len(data['seats'])} seats; medians of rounds")
     print(
         f"{'endpoint':<13} {'app rps':>9} {'raw rps':>9} {'app p50':>8} {'app p99':>8} "
-        f"{'raw p50':>8} {'raw p99':>8} {'p99/p50':>7} {'ratio':>6}"
+        f"{'raw p50':>8} {'raw p99':>8} {'p99/p50':>7} {'ratio':>6} {'CPU app':>8} {'CPU raw':>8}"
     )
     for name, runs in results.items():
         if name == "checks":
@@ -418,7 +439,8 @@ def report(results: dict, data: dict) -> None:
             f"{name:<13} {med('app', 'rps'):9.1f} {med('raw', 'rps'):9.1f} "
             f"{med('app', 'p50'):8.2f} {med('app', 'p99'):8.2f} {med('raw', 'p50'):8.2f} "
             f"{med('raw', 'p99'):8.2f} {med('app', 'p99') / med('app', 'p50'):7.2f} "
-            f"{statistics.median(r['ratio'] for r in runs):6.2f}"
+            f"{statistics.median(r['ratio'] for r in runs):6.2f} "
+            f"{med('app', 'cpu_ms'):8.2f} {med('raw', 'cpu_ms'):8.2f}"
         )
 
 
