@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bookit import widgets
 from bookit.errors import ValidationFailed
 from bookit.forms import add_service_error
 from reservations import slots
@@ -27,11 +28,12 @@ class WindowForm(forms.Form):
     """A day and a start/end pair from the policy's slot grid, in the coworking's time zone."""
 
     # An <input type=date> takes only ISO values: never the locale's 02.12.2026.
+    # The widgets are Django's, rendered without a template per option (bookit.widgets).
     date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+        label=_("Date"), widget=widgets.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
-    start = forms.ChoiceField(label=_("From"))
-    end = forms.ChoiceField(label=_("Until"))
+    start = forms.ChoiceField(label=_("From"), widget=widgets.Select)
+    end = forms.ChoiceField(label=_("Until"), widget=widgets.Select)
 
     def __init__(self, *args, policy: BookingPolicy, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,13 +70,15 @@ class WindowForm(forms.Form):
 class MapForm(WindowForm):
     """The GET form of the map: the window plus floor, kind and amenity filters."""
 
-    floor = forms.TypedChoiceField(label=_("Floor"), coerce=int, required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    floor = forms.TypedChoiceField(
+        label=_("Floor"), coerce=int, required=False, widget=widgets.Select
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False, widget=widgets.Select)
     amenity = forms.MultipleChoiceField(
         label=_("Amenities"),
         required=False,
         choices=Seat.Amenity.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, floors, **kwargs):

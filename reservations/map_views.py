@@ -24,7 +24,7 @@ from reservations import map_markup, selectors, series, services, slots
 from reservations.forms import WEEKDAYS, BookForm, MapForm, RepeatForm
 from reservations.policy import default_rule, get_policy
 from reservations.slots import default_window
-from seats.models import DEFAULT_GLYPH, SEAT_GLYPHS, Floor, Seat
+from seats.models import Floor, Seat
 from seats.selectors import favourite_seat_ids, seats_filtered
 
 FILTER_FIELDS = ("date", "start", "end", "floor", "kind", "amenity")
@@ -88,7 +88,7 @@ class _Words:
     choice list on every call: 200 seats made it ~2,700 gettext calls per page.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, tz) -> None:
         self.kinds = {k: str(v) for k, v in Seat.Kind.choices}
         self.amenities = {k: str(v) for k, v in Seat.Amenity.choices}
         self.not_available, self.booked_by_you = _("not available"), _("booked by you")
@@ -98,9 +98,18 @@ class _Words:
         self.favourite = _("favourite")
         self.closed_because, self.closed = _("closed: %(reason)s"), _("closed")
         self.not_for_this_time = _("not for this time")
+        self.tz = tz
+        self._times: dict[dt.datetime, str] = {}
+
+    def time(self, moment: dt.datetime) -> str:
+        """HH:MM in the coworking's zone; most busy seats end at the same few times."""
+        text = self._times.get(moment)
+        if text is None:
+            text = self._times[moment] = f"{moment.astimezone(self.tz):%H:%M}"
+        return text
 
 
-def _describe(state, tz, words: _Words, favourite: bool = False) -> tuple[str, str, str]:
+def _describe(state, words: _Words, favourite: bool = False) -> tuple[str, str, str]:
     """(status, description, caption) of a seat: for the list, title/aria-label, the glyph."""
     seat = state.seat
     caption = ""
@@ -109,11 +118,11 @@ def _describe(state, tz, words: _Words, favourite: bool = False) -> tuple[str, s
     elif state.state == "blocked":
         status, caption = words.closed_because % {"reason": state.reason}, words.closed
     elif state.state == "restricted":
-        status, caption = state.reason, words.not_for_this_time
+        status, caption = str(state.reason), words.not_for_this_time
     elif state.state == "mine":
         status, caption = words.booked_by_you, words.yours
     elif state.state == "busy":
-        until = timezone.localtime(state.busy_until, tz).strftime("%H:%M")
+        until = words.time(state.busy_until)
         status = words.busy_until % {"time": until}
         if state.holder is not None:  # only a member who opted in is named (show_on_map)
             status += " · " + words.busy_until_by % {"name": state.holder.first_name, "time": until}
@@ -129,16 +138,15 @@ def _describe(state, tz, words: _Words, favourite: bool = False) -> tuple[str, s
     return status, f"{' · '.join(parts)} — {status}", caption
 
 
-def _seat_rows(
-    states, tz, base_query: str, favourites: set[int] | frozenset[int] = frozenset()
-) -> list[dict]:
-    words = _Words()
+def _seat_rows(states, tz, favourites: set[int] | frozenset[int] = frozenset()) -> list[dict]:
+    """One dict per seat: what the markup, the confirmation, the explanation and the usual
+    seat show. Only the listed seat's plain attributes are read (no method, no relation)."""
+    words = _Words(tz)
     rows = []
     for state in states:
         seat = state.seat
-        width, height = SEAT_GLYPHS.get(seat.kind, DEFAULT_GLYPH)
         favourite = seat.pk in favourites
-        status, description, caption = _describe(state, tz, words, favourite)
+        status, description, caption = _describe(state, words, favourite)
         if favourite:
             caption = f"♥ {caption}" if caption else "♥"
         rows.append(
@@ -150,15 +158,6 @@ def _seat_rows(
                 "caption": caption,
                 "kind_label": words.kinds.get(seat.kind, seat.kind),
                 "amenity_labels": [words.amenities.get(a, a) for a in seat.amenities],
-                "x": seat.x - width // 2,
-                "y": seat.y - height // 2,
-                "w": width,
-                "h": height,
-                "cx": seat.x,
-                "cy": seat.y,
-                # No #fragment: a document with a :target element skips autofocus, and the
-                # confirmation's autofocused Book button is what makes Enter-Enter book.
-                "confirm_url": f"?{base_query}&seat={seat.pk}",
                 "favourite": favourite,
                 "holder": state.holder,
             }
@@ -293,7 +292,7 @@ def floor_map(request: HttpRequest) -> HttpResponse:
     query = _query(form, start, end, policy.tz)
     base_query = urlencode(query)
     favourites = favourite_seat_ids(request.user)
-    rows = _seat_rows(states, policy.tz, base_query, favourites)
+    rows = _seat_rows(states, policy.tz, favourites)
     can_book = request.user.can_book and window_ok
     wanted = book_form.data.get("seat") if book_form is not None else request.GET.get("seat")
     confirm = next((r for r in rows if str(r["seat"].pk) == str(wanted or "")), None)
@@ -303,6 +302,9 @@ def floor_map(request: HttpRequest) -> HttpResponse:
         info = confirm
         confirm = None  # a GET confirmation only for a seat that can be booked now
     window_label = _window_label(start, end, policy.tz)
+    seat_glyphs, seat_table_rows = map_markup.seat_markup(
+        rows, can_book=can_book, base_query=base_query, window_label=window_label
+    )
     usual = _usual(request.user, rows, query) if request.user.can_book else None
     context = {
         "form": form,
@@ -321,10 +323,8 @@ def floor_map(request: HttpRequest) -> HttpResponse:
         ],
         "window_label": window_label,
         "picker": _picker(policy, start, end, query, timezone.now()),
-        "seat_glyphs": map_markup.seat_glyphs(rows, can_book=can_book),
-        "seat_table_rows": map_markup.seat_table_rows(
-            rows, can_book=can_book, window_label=window_label
-        ),
+        "seat_glyphs": seat_glyphs,
+        "seat_table_rows": seat_table_rows,
         "can_book": can_book,
         "confirm": confirm,
         "info": info,
@@ -349,6 +349,7 @@ def _usual(user, rows: list[dict], query: list[tuple[str, str]]) -> dict | None:
     pairs = [(k, v) for k, v in query if k not in ("floor", "kind", "amenity")]
     return {
         "seat": seat,
+        "kind_label": row["kind_label"] if row is not None else seat.get_kind_display(),
         "floor": seat.floor.display_name,
         "url": "?" + urlencode([*pairs, ("floor", seat.floor_id), ("seat", seat.pk)]),
         # On this floor its state is known; elsewhere the link's page says.

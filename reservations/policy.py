@@ -16,7 +16,7 @@ never the policy row directly, so an override is obeyed everywhere at once.
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
@@ -24,6 +24,9 @@ from bookit import rows
 from bookit.memo import forget, memoized
 from reservations.models import BookingPolicy, BookingRule
 from seats.models import Seat
+
+if TYPE_CHECKING:
+    from seats.selectors import SeatRow
 
 MEMO_KEY = "reservations:booking-policy"
 RULES_MEMO_KEY = "reservations:booking-rules"
@@ -114,14 +117,14 @@ class RuleBook:
         override = self.rules.get(("floor", floor_id))
         return replace(self.base, **override) if override else self.base
 
-    def for_seat(self, seat: Seat) -> EffectiveRule:
+    def for_seat(self, seat: "Seat | SeatRow") -> EffectiveRule:
         """Policy, then the seat's floor rule, then its kind rule (the most specific wins)."""
         key = (seat.floor_id, seat.kind)
         if key not in self._seats:
             self._seats[key] = self._effective(seat)
         return self._seats[key]
 
-    def _effective(self, seat: Seat) -> EffectiveRule:
+    def _effective(self, seat: "Seat | SeatRow") -> EffectiveRule:
         rule = self.base
         for scope, key in (("floor", seat.floor_id), ("kind", seat.kind)):
             override = self.rules.get((scope, key))

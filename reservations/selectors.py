@@ -3,17 +3,27 @@
 Seat-only reads (filters, natural label order, floors with seats) are in seats.selectors."""
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from bookit.errors import ValidationFailed
-from reservations.models import LIVE_STATUSES, BookingPolicy, Reservation, SeatBlock
+from reservations.models import (
+    LIVE_STATUSES,
+    SEAT_HOLDING_STATUSES,
+    BookingPolicy,
+    Reservation,
+    SeatBlock,
+)
 from reservations.policy import EffectiveRule, RuleBook, get_policy
 from reservations.services import validate_window
 from seats.models import Seat
+from seats.selectors import SeatRow
 
 
 @dataclass(frozen=True)
@@ -24,9 +34,13 @@ class Holder:
     avatar: str  # the stored avatar's file name, "" for the default picture
 
 
-@dataclass
-class SeatState:
-    seat: Seat
+# A Seat (bot, waitlist) or the light SeatRow of the two hottest reads (API, map page).
+AnySeat = TypeVar("AnySeat", Seat, SeatRow)
+
+
+@dataclass(slots=True)
+class SeatState(Generic[AnySeat]):
+    seat: AnySeat
     available: bool
     mine: bool
     busy_until: dt.datetime | None
@@ -61,22 +75,79 @@ def live_in_window(
     now: dt.datetime | None = None,
     policy: BookingPolicy | None = None,
 ) -> QuerySet[Reservation]:
-    """Live reservations overlapping [start, end) on any seat, unordered (see overlapping())."""
+    """Live reservations overlapping [start, end) on any seat, unordered (see overlapping()).
+
+    ``window_rows()`` is the same read written as SQL for availability (a test holds the two
+    together)."""
     grace = (policy or get_policy()).checkin_grace
     return (
         Reservation.objects.live(now=now, grace=grace).overlapping(start=start, end=end).order_by()
     )
 
 
+# live_in_window(), with each holder's three columns, written once as SQL: availability runs it
+# on every map view and poll, and compiling the queryset cost more than running it (issue 15).
+# On PostgreSQL the overlap is also spelled as the exclusion constraints' GiST expression and
+# the status list as their partial predicate, so the planner can range-scan those indexes.
+WINDOW_SQL = """
+SELECT r.seat_id, r.user_id, r."end", u.first_name, u.show_on_map, u.avatar
+FROM reservations_reservation r LEFT JOIN accounts_user u ON u.id = r.user_id
+WHERE r.status IN ('booked', 'checked_in', 'held')
+  AND (r.status IN ('checked_in', 'held') OR r.start > %s OR r.late_booked_at > %s)
+  AND r.start < %s AND r."end" > %s
+"""
+WINDOW_SQL_POSTGRESQL = (
+    WINDOW_SQL + """  AND tstzrange(r.start, r."end", '[)') && tstzrange(%s, %s, '[)')\n"""
+)
+assert set(SEAT_HOLDING_STATUSES) == {"booked", "checked_in", "held"}  # spelled out above
+
+
+def window_sql(
+    *, start: dt.datetime, end: dt.datetime, cut: dt.datetime
+) -> tuple[str, list[dt.datetime]]:
+    """The statement of ``window_rows()`` and its parameters (for it and for EXPLAIN)."""
+    params = _db_datetimes(cut, cut, end, start)
+    if connection.vendor == "postgresql":
+        return WINDOW_SQL_POSTGRESQL, [*params, start, end]
+    return WINDOW_SQL, params
+
+
+def _db_datetimes(*values: dt.datetime) -> list:
+    """Datetime parameters as the ORM would send them (UTC text on SQLite, as they are on
+    PostgreSQL): hand-written SQL must compare like with like."""
+    adapt = connection.ops.adapt_datetimefield_value
+    return [adapt(value) for value in values]
+
+
+def window_rows(
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime | None = None,
+    policy: BookingPolicy | None = None,
+) -> list[tuple]:
+    """(seat_id, user_id, end, first_name, show_on_map, avatar) of every live reservation
+    overlapping [start, end): ``live_in_window()``'s rows, one statement, no model."""
+    cut = (now or timezone.now()) - (policy or get_policy()).checkin_grace
+    sql, params = window_sql(start=start, end=end, cut=cut)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if connection.vendor != "postgresql":  # SQLite gives naive UTC; the ORM makes it aware
+        convert = _datetime_converter()
+        rows = [(a, b, convert(e), *rest) for a, b, e, *rest in rows]
+    return rows
+
+
 def seat_availability(
     *,
-    seats: list[Seat],
+    seats: Sequence[AnySeat],
     start: dt.datetime,
     end: dt.datetime,
     user: User | None = None,
     now: dt.datetime | None = None,
     policy: BookingPolicy | None = None,
-) -> list[SeatState]:
+) -> list[SeatState[AnySeat]]:
     """Each seat with whether it can be booked for the whole of [start, end): not taken, not
     blocked, and allowed by the seat's effective rule.
 
@@ -89,9 +160,7 @@ def seat_availability(
     busy_until: dict[int, dt.datetime] = {}
     mine: set[int] = set()
     # The holder's three columns come with the same statement (a join, not a query per seat).
-    taken = live_in_window(start=start, end=end, now=now, policy=policy).values_list(
-        "seat_id", "user_id", "end", "user__first_name", "user__show_on_map", "user__avatar"
-    )
+    taken = window_rows(start=start, end=end, now=now, policy=policy)
     user_pk = user.pk if user is not None else None
     holders: dict[int, tuple[int | None, Holder | None]] = {}
     for seat_id, user_id, ends, first_name, shown, avatar in taken:
@@ -120,43 +189,84 @@ def seat_availability(
         until = busy_until.get(pk)
         states.append(
             SeatState(
-                seat=seat,
-                available=seat.is_active and until is None and block is None and rule_error is None,
-                mine=pk in mine,
-                busy_until=until,
-                block=block,
-                rule_error=rule_error,
-                holder=holders[pk][1] if pk in holders else None,
+                seat,
+                seat.is_active and until is None and block is None and rule_error is None,
+                pk in mine,
+                until,
+                block,
+                rule_error,
+                holders[pk][1] if pk in holders else None,
             )
         )
     return states
 
 
+# SeatBlock.objects.overlapping(start=, end=) on the seats of some floors or the floors
+# themselves, first block first; as SQL for the same reason as WINDOW_SQL.
+BLOCK_COLUMNS = (
+    "id",
+    "seat_id",
+    "floor_id",
+    "start",
+    "end",
+    "reason",
+    "created_at",
+    "created_by_id",
+)
+BLOCKS_SQL = """
+SELECT b.id, b.seat_id, b.floor_id, b.start, b."end", b.reason, b.created_at, b.created_by_id
+FROM reservations_seatblock b LEFT JOIN seats_seat s ON s.id = b.seat_id
+WHERE b.start < %s AND b."end" > %s AND (s.floor_id IN ({floors}) OR b.floor_id IN ({floors}))
+ORDER BY b.start, b.id
+"""
+
+
 def _blocks_by_seat(
-    *, seats: list[Seat], start: dt.datetime, end: dt.datetime
+    *, seats: Sequence[AnySeat], start: dt.datetime, end: dt.datetime
 ) -> dict[int, SeatBlock]:
     """The first block over [start, end) of each seat (its own or its floor's); one query.
 
     Selected by floor, not ``seat_id IN (...)``: a window holds a handful of blocks, and an IN
-    list of every seat id cost more to build, bind and send than the whole read (issue 15)."""
-    floor_ids = sorted({s.floor_id for s in seats})
-    rows = SeatBlock.objects.overlapping(start=start, end=end).filter(
-        Q(seat__floor_id__in=floor_ids) | Q(floor_id__in=floor_ids)
-    )
+    list of every seat id cost more to build, bind and send than the whole read (issue 15).
+    Usually there is none; the few there are become SeatBlock instances."""
+    floor_ids: list[int] = sorted({s.floor_id for s in seats})
+    if not floor_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(floor_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            BLOCKS_SQL.format(floors=marks), [*_db_datetimes(end, start), *floor_ids, *floor_ids]
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return {}
     by_seat: dict[int, SeatBlock] = {}
     by_floor: dict[int, SeatBlock] = {}
-    for block in rows.order_by("start", "id"):
+    convert = _datetime_converter()
+    for row in rows:
+        values = dict(zip(BLOCK_COLUMNS, row, strict=True))
+        for name in ("start", "end", "created_at"):
+            values[name] = convert(values[name])
+        block = SeatBlock(**values)
         if block.seat_id:
             by_seat.setdefault(block.seat_id, block)
-        else:
+        elif block.floor_id:
             by_floor.setdefault(block.floor_id, block)
-    if not by_seat and not by_floor:
-        return {}
     return {
-        s.pk: by_seat[s.pk] if s.pk in by_seat else by_floor[s.floor_id]
+        s.id: by_seat[s.id] if s.id in by_seat else by_floor[s.floor_id]
         for s in seats
-        if s.pk in by_seat or s.floor_id in by_floor
+        if s.id in by_seat or s.floor_id in by_floor
     }
+
+
+def _datetime_converter() -> Callable[[Any], dt.datetime]:
+    """What the ORM does to a datetime column read with a plain cursor: nothing on PostgreSQL
+    (psycopg gives aware datetimes), SQLite's text or naive UTC value made aware."""
+    if connection.vendor == "postgresql":
+        return lambda value: value
+    ops: Any = connection.ops  # SQLite's operations convert its datetimes
+    convert = ops.convert_datetimefield_value
+    return lambda value: convert(value, None, connection)
 
 
 def _rule_error(

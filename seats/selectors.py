@@ -4,9 +4,11 @@ Availability in a time window depends on bookings and lives in reservations.sele
 """
 
 import functools
+import json
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
+from django.db import connection
 from django.db.models import F, Prefetch
 
 from seats.models import FavouriteSeat, Floor, Seat
@@ -35,6 +37,85 @@ def floors_with_seats(*, include_inactive: bool = False) -> list[Floor]:
     for floor in floors:
         floor.seat_list.sort(key=lambda s: seat_label_key(s.label))  # type: ignore[attr-defined]
     return floors
+
+
+class SeatRow(NamedTuple):
+    """A seat as the availability list and the floor map read it: the columns, no model.
+
+    The two hottest reads (``GET api/seat?start=&end=`` and the map page) list every seat on
+    every request; a ``Seat`` instance per seat, its JSON field decoded each time and the ORM
+    compiling the query were most of their cost (issue 15). Same attribute names as ``Seat``
+    for what those reads use, plus the floor's name and ordering and whether the caller starred
+    the seat. ``amenities`` is a tuple shared between rows with the same amenities."""
+
+    id: int
+    floor_id: int
+    label: str
+    kind: str
+    amenities: tuple[str, ...]
+    x: int
+    y: int
+    is_active: bool
+    floor_ordering: int
+    floor_name: str
+    favourite: bool
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+@functools.lru_cache(maxsize=1024)
+def _amenities(text: str | None) -> tuple[str, ...]:
+    # A handful of distinct lists on a whole floor: each is decoded once per process.
+    return tuple(json.loads(text)) if text else ()
+
+
+# The columns of SeatRow, in order; %(viewer)s is the caller's id (NULL: nobody's favourites).
+SEAT_ROWS_SQL = """
+SELECT s.id, s.floor_id, s.label, s.kind, s.amenities, s.x, s.y, s.is_active,
+       f.ordering, f.name,
+       EXISTS (SELECT 1 FROM seats_favouriteseat fs WHERE fs.seat_id = s.id AND fs.user_id = %s)
+FROM seats_seat s JOIN seats_floor f ON f.id = s.floor_id
+"""
+
+
+def seat_rows(
+    *,
+    viewer: "User | AnonymousUser | None" = None,
+    floor: int | None = None,
+    kind: str | None = None,
+    amenity: str | None = None,
+    include_inactive: bool = False,
+) -> list[SeatRow]:
+    """The seats ``seats_filtered()`` lists, as rows with the viewer's favourites; one query.
+
+    Written as SQL once (the same on SQLite and PostgreSQL): a test holds it to
+    ``seats_filtered()`` and ``favourite_seat_ids()``."""
+    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    where: list[str] = []
+    params: list[int | str | None] = [viewer_id]
+    if not include_inactive:
+        where.append("s.is_active")
+    if floor:
+        where.append("s.floor_id = %s")
+        params.append(floor)
+    if kind:
+        where.append("s.kind = %s")
+        params.append(kind)
+    sql = SEAT_ROWS_SQL + (" WHERE " + " AND ".join(where) if where else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        raw = cursor.fetchall()
+    rows = [
+        SeatRow(i, f, label, k, _amenities(a), x, y, bool(active), o, name, bool(fav))
+        for i, f, label, k, a, x, y, active, o, name, fav in raw
+    ]
+    rows.sort(key=lambda s: (s.floor_ordering, s.floor_id, seat_label_key(s.label)))
+    if amenity:
+        wanted = {a for a in amenity.split(",") if a}
+        rows = [s for s in rows if wanted <= set(s.amenities)]
+    return rows
 
 
 def seats_filtered(

@@ -93,8 +93,9 @@ def main() -> None:
     else:
         environ = {**base, "REQUEST_METHOD": "POST", "PATH_INFO": "/api/reservations"}
     if args.raw:
-        if args.endpoint == "map":
-            raise SystemExit("the raw map needs run.py's skeleton; profile the app's map")
+        if args.endpoint == "map" and not os.environ.get("BENCH_MAP_SKELETON"):
+            # run.py writes it (the app's page around the seats): BENCH_MAP_SKELETON=.../map.json
+            raise SystemExit("the raw map needs run.py's skeleton (BENCH_MAP_SKELETON=map.json)")
         from bench.web import raw_app
 
         app = raw_app.app

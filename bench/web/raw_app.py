@@ -30,11 +30,19 @@ _SKELETON = None
 
 LIVE = ("booked", "checked_in")
 AVAILABILITY_SQL = """
-SELECT seat_id, user_id, "end" FROM reservations_reservation
-WHERE status IN ('booked', 'checked_in')
-  AND (status = 'checked_in' OR (status = 'booked' AND start > %(edge)s))
-  AND start < %(end)s AND "end" > %(start)s
-  AND tstzrange(start, "end", '[)') && tstzrange(%(start)s, %(end)s, '[)')
+SELECT r.seat_id, r.user_id, r."end", u.first_name, u.show_on_map, u.avatar
+FROM reservations_reservation r LEFT JOIN accounts_user u ON u.id = r.user_id
+WHERE r.status IN ('booked', 'checked_in', 'held')
+  AND (r.status IN ('checked_in', 'held') OR r.start > %(edge)s OR r.late_booked_at > %(edge)s)
+  AND r.start < %(end)s AND r."end" > %(start)s
+  AND tstzrange(r.start, r."end", '[)') && tstzrange(%(start)s, %(end)s, '[)')
+"""
+# The availability list's seats with the caller's favourites (issue 16), one statement.
+SEAT_ROWS_SQL = """
+SELECT s.id, s.floor_id, s.label, s.kind, s.amenities, s.x, s.y, s.is_active, f.ordering,
+       EXISTS (SELECT 1 FROM seats_favouriteseat fs WHERE fs.seat_id = s.id
+               AND fs.user_id = %(user)s)
+FROM seats_seat s JOIN seats_floor f ON f.id = s.floor_id WHERE s.is_active
 """
 SEATS_SQL = """
 SELECT s.id, s.floor_id, s.label, s.kind, s.amenities, s.x, s.y, s.is_active, f.ordering
@@ -174,7 +182,7 @@ def _busy(conn, start, end, now, grace_minutes) -> tuple[dict, list]:
     edge = now - dt.timedelta(minutes=grace_minutes)
     busy: dict[int, dt.datetime] = {}
     taken = conn.execute(AVAILABILITY_SQL, {"start": start, "end": end, "edge": edge}).fetchall()
-    for seat_id, _user_id, ends in taken:
+    for seat_id, _user_id, ends, *_holder in taken:
         if seat_id not in busy or ends > busy[seat_id]:
             busy[seat_id] = ends
     return busy, taken
@@ -196,12 +204,22 @@ def availability(environ, start_response):
     query = parse_qs(environ.get("QUERY_STRING", ""))
     start = dt.datetime.fromisoformat(query["start"][0])
     end = dt.datetime.fromisoformat(query["end"][0])
-    seats = _seats(conn, "s.is_active")
+    seats = conn.execute(SEAT_ROWS_SQL, {"user": user[0]}).fetchall()
+    seats.sort(key=lambda r: (r[8], r[1], _label_key(r[2])))
     policy = _policy(conn)
     now = dt.datetime.now(dt.UTC)
     busy, taken = _busy(conn, start, end, now, policy["checkin_grace_minutes"])
     blocks = _blocks(conn, start, end, {s[1] for s in seats})
-    mine = {seat_id for seat_id, user_id, _ in taken if user_id == user[0]}
+    mine = {seat_id for seat_id, user_id, *_ in taken if user_id == user[0]}
+    # Who holds a seat, for members who opted in (issue 16); the data set has none, so the
+    # default picture's URL is never needed here.
+    holders: dict = {}
+    for seat_id, user_id, _end, first_name, shown, avatar in taken:
+        holder = {"first_name": first_name, "avatar": avatar} if shown and first_name else None
+        if seat_id not in holders:
+            holders[seat_id] = (user_id, holder)
+        elif holders[seat_id][0] != user_id:
+            holders[seat_id] = (None, None)
     rule_error = None if _window_ok(policy, start, end, now) else "restricted"
     data = []
     for s in seats:
@@ -217,6 +235,7 @@ def availability(environ, start_response):
             state = "restricted"
         else:
             state = "free" if available else "busy"
+        holder = holders[s[0]][1] if s[0] in holders else None
         data.append(
             {
                 "id": s[0],
@@ -232,6 +251,10 @@ def availability(environ, start_response):
                 "busy_until": _dt(busy[s[0]]) if s[0] in busy else None,
                 "state": state,
                 "reason": block if block is not None else rule_error,
+                "favourite": s[9],
+                "holder": None
+                if holder is None
+                else {"first_name": holder["first_name"], "avatar_url": holder["avatar"]},
             }
         )
     return _json(start_response, "200 OK", data)
@@ -371,6 +394,48 @@ def _e(value) -> str:
     return html.escape(str(value), quote=True)
 
 
+USUAL_SQL = """
+SELECT s.id, s.label, s.kind, s.floor_id, f.name FROM seats_seat s
+JOIN seats_floor f ON f.id = s.floor_id
+LEFT JOIN (SELECT seat_id, count(*) AS n FROM reservations_reservation
+           WHERE user_id = %(user)s AND start >= %(since)s AND status IN ('booked', 'checked_in')
+           GROUP BY seat_id) r ON r.seat_id = s.id
+LEFT JOIN seats_favouriteseat fav ON fav.seat_id = s.id AND fav.user_id = %(user)s
+WHERE s.is_active AND (r.n > 0 OR fav.id IS NOT NULL)
+ORDER BY fav.id IS NULL, r.n DESC NULLS LAST, s.id LIMIT 1
+"""
+
+
+def _usual(conn, user_id: int, now: dt.datetime, sk: dict, states: dict) -> str:
+    """The "my usual seat" paragraph: a favourite first, else the seat booked most in 90 days
+    (the app's selectors.usual_seat), written as a hand-written page would query it."""
+    t = sk["text"]
+    row = conn.execute(
+        USUAL_SQL, {"user": user_id, "since": now - dt.timedelta(days=90)}
+    ).fetchone()
+    if row is None:
+        return ""
+    seat_id, label, kind, floor_id, floor_name = row
+    url = f"?{sk['usual_query']}&amp;floor={floor_id}&amp;seat={seat_id}"
+    state, status = states.get(seat_id, (None, ""))
+    if state == "free":
+        link = (
+            f'<a class="button primary" href="{url}" data-seat-id="{seat_id}" '
+            f'data-seat-label="{_e(label)} ({_e(t["kinds"][kind])})" data-favourite="1">'
+            f"{_e(t['Book my usual seat'].format(seat=label))}</a>"
+        )
+    elif state:
+        link = (
+            f'<a class="button" href="{url}">{_e(t["My usual seat"].format(seat=label))}</a>'
+            f" <span>{_e(status)}</span>"
+        )
+    else:
+        floor = t["floor names"].get(floor_name, floor_name)
+        text = t["My usual seat on"].format(seat=label, floor=floor)
+        link = f'<a class="button" href="{url}">{_e(text)}</a>'
+    return f'\n  <p class="usual" id="usual-seat">\n    \n      {link}\n    \n  </p>\n'
+
+
 def floor_map(environ, start_response):
     conn = _db()
     user = _session_user(conn, environ)
@@ -380,12 +445,21 @@ def floor_map(environ, start_response):
     sk = _skeleton()
     t = sk["text"]
     start, end = (dt.datetime.fromisoformat(v) for v in sk["window"])
+    now = dt.datetime.now(dt.UTC)
     policy = _policy(conn)
     seats = _seats(conn, "s.floor_id = %s", (sk["floor"],))
-    busy, taken = _busy(conn, start, end, dt.datetime.now(dt.UTC), policy["checkin_grace_minutes"])
+    busy, taken = _busy(conn, start, end, now, policy["checkin_grace_minutes"])
     _blocks(conn, start, end, {sk["floor"]})  # none in the data set: the page shows none
-    mine = {seat_id for seat_id, user_id, _ in taken if user_id == user[0]}
+    favourites = {
+        r[0]
+        for r in conn.execute(
+            "SELECT seat_id FROM seats_favouriteseat WHERE user_id = %s", (user[0],)
+        )
+    }
+    mine = {seat_id for seat_id, user_id, *_ in taken if user_id == user[0]}
     glyphs, rows, counts = [], [], {"free": 0, "busy": 0, "mine": 0}
+    states: dict[int, tuple[str, str]] = {}
+    seat_url = f"?{sk['base_query']}&amp;seat="
     for seat_id, _floor, label, kind, amenities, x, y, active, _ in seats:
         state = (
             "inactive"
@@ -406,18 +480,27 @@ def floor_map(environ, start_response):
             status, caption = t["busy until"] % until, t["until"] % until
         else:
             status = t["free"]
+        states[seat_id] = (state, status)
         if state in counts:
             counts[state] += 1
+        favourite = seat_id in favourites
         kind_label = t["kinds"][kind]
         amenity_labels = [t["amenities"].get(a, a) for a in amenities]
-        parts = [label, kind_label] + ([", ".join(amenity_labels)] if amenities else [])
+        parts = [f"{label} {caption}".strip(), kind_label]
+        if amenities:
+            parts.append(", ".join(amenity_labels))
+        if favourite:
+            parts.append("♥ " + t["favourite"])
+            caption = f"♥ {caption}" if caption else "♥"
         description = _e(f"{' · '.join(parts)} — {status}")
         w, h = (104, 64) if kind == "meeting_room" else (64, 44)
+        label_e, kind_e = _e(label), _e(kind_label)
         if state == "free":
             open_tag = (
-                f'<a class="seat free" href="?{sk["base_query"]}&amp;seat={seat_id}" '
-                f'id="seat-{seat_id}" data-seat-id="{seat_id}" data-seat-label="{_e(label)} '
-                f'({_e(kind_label)})" aria-label="{description}. {t["Book"]}">'
+                f'<a class="seat free" href="{seat_url}{seat_id}" id="seat-{seat_id}" '
+                f'data-seat-id="{seat_id}" data-seat-label="{label_e} ({kind_e})" '
+                f'data-favourite="{1 if favourite else 0}" '
+                f'aria-label="{description}. {t["Book"]}">'
             )
             close_tag = "</a>"
         elif state == "mine":
@@ -426,17 +509,23 @@ def floor_map(environ, start_response):
                 f'aria-label="{description}">'
             )
             close_tag = "</a>"
-        else:
+        elif state == "inactive":
             open_tag = (
-                f'<g class="seat {state}" id="seat-{seat_id}" tabindex="0" role="img" '
+                f'<g class="seat inactive" id="seat-{seat_id}" tabindex="0" role="img" '
                 f'aria-label="{description}">'
             )
             close_tag = "</g>"
+        else:
+            open_tag = (
+                f'<a class="seat {state}" id="seat-{seat_id}" href="{seat_url}{seat_id}" '
+                f'data-seat-info="{description}" aria-label="{description}">'
+            )
+            close_tag = "</a>"
         glyphs.append(
             f"\n    \n      {open_tag}\n    \n        <title>{description}</title>\n"
             f'        <rect x="{x - w // 2}" y="{y - h // 2}" width="{w}" height="{h}" rx="8"/>\n'
             f'        <text x="{x}" y="{y - 3}" class="seat-label" text-anchor="middle">'
-            f"{_e(label)}</text>\n"
+            f"{label_e}</text>\n"
             f'        <text x="{x}" y="{y + 14}" class="seat-status" text-anchor="middle">'
             f"{_e(caption)}</text>\n    {close_tag}\n  "
         )
@@ -445,17 +534,24 @@ def floor_map(environ, start_response):
             aria = _e(t["Book seat"].format(seat=label))
             button = (
                 f'\n            <button type="submit" name="seat" value="{seat_id}" '
-                f'class="primary small" data-seat-id="{seat_id}" data-seat-label="{_e(label)} '
-                f'({_e(kind_label)})" aria-label="{aria}">{t["Book"]}</button>\n          '
+                f'class="primary small" data-seat-id="{seat_id}" data-seat-label="{label_e} '
+                f'({kind_e})" aria-label="{aria}">{t["Book"]}</button>\n          '
+            )
+        elif state == "busy":
+            aria = _e(t["Join the waitlist for seat"].format(seat=label))
+            button = (
+                f'\n            <button type="submit" name="seat" value="{seat_id}" '
+                f'formaction="{sk["join_url"]}" class="small" data-waitlist-seat="{seat_id}" '
+                f'aria-label="{aria}">{t["Join the waitlist"]}</button>\n          '
             )
         rows.append(
-            f'\n        <tr class="row-{state}">\n          <th scope="row">{_e(label)}</th>\n'
-            f"          <td>{_e(kind_label)}</td>\n"
+            f'\n        <tr class="row-{state}">\n          <th scope="row">{label_e}</th>\n'
+            f"          <td>{kind_e}</td>\n"
             f"          <td>{_e(', '.join(amenity_labels)) or '—'}</td>\n"
             f'          <td><span class="state {state}">{_e(status)}</span></td>\n'
             f"          <td>{button}</td>\n        </tr>\n      "
         )
-    head = sk["head"]
+    head = sk["head"].replace("@@usual@@", _usual(conn, user[0], now, sk, states))
     for state, count in counts.items():
         head = head.replace(f"@@{state}@@", str(count))
     page = head + "".join(glyphs) + sk["middle"] + "".join(rows) + sk["tail"]

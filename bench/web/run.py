@@ -113,6 +113,18 @@ def wrk(port: int, path: str, *, seconds: int, clients: int, headers=(), script=
         raise SystemExit(f"could not read wrk's report:\n{out}") from None
 
 
+def server_cpu(master: int) -> float:
+    """CPU seconds (user + system) used so far by a gunicorn master's worker processes."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == master:  # ppid
+                total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
 def map_skeleton(html: str, data: dict, out: Path) -> None:
     """The app's map page around its seat parts, for the raw page (see raw_app.floor_map)."""
     from django.urls import reverse
@@ -120,7 +132,7 @@ def map_skeleton(html: str, data: dict, out: Path) -> None:
     from django.utils.html import escape
     from django.utils.translation import gettext as _
 
-    from seats.models import Seat
+    from seats.models import Floor, Seat
 
     html = CSRF.sub(r"\1CSRF\2", html)
     svg = html.index('<svg class="floor-map"')
@@ -129,6 +141,10 @@ def map_skeleton(html: str, data: dict, out: Path) -> None:
     body = html.index("<tbody>", svg_end) + len("<tbody>\n      ")
     tail = html.index("\n      </tbody>", body)
     head = html[:first]
+    # The "my usual seat" paragraph depends on the member's bookings: computed per request.
+    head = re.sub(
+        r'\n  <p class="usual" id="usual-seat">.*?</p>\n', "@@usual@@", head, count=1, flags=re.S
+    )
     for state in ("free", "busy", "mine"):
         head = re.sub(
             rf'(<span class="swatch {state}" aria-hidden="true"></span> [^(]*\()\d+\)',
@@ -145,13 +161,25 @@ def map_skeleton(html: str, data: dict, out: Path) -> None:
             "free": _("free"),
             "Book": _("Book"),
             "Book seat": _("Book seat %(seat)s, %(window)s"),
+            "favourite": _("favourite"),
+            "Join the waitlist": escape(_("Join the waitlist")),
+            "Join the waitlist for seat": _("Join the waitlist for seat %(seat)s, %(window)s"),
+            "Book my usual seat": _("Book my usual seat %(seat)s").replace("%(seat)s", "{seat}"),
+            "My usual seat": _("My usual seat %(seat)s").replace("%(seat)s", "{seat}"),
+            "My usual seat on": _("My usual seat %(seat)s (%(floor)s)")
+            .replace("%(seat)s", "{seat}")
+            .replace("%(floor)s", "{floor}"),
+            "floor names": {f.name: f.display_name for f in Floor.objects.all()},
             "kinds": {k: str(v) for k, v in Seat.Kind.choices},
             "amenities": {k: str(v) for k, v in Seat.Amenity.choices},
         }
         window_label = _found(re.search(r'<span class="window">([^<]*)</span>', html)).group(1)
         text["Book seat"] = text["Book seat"].replace("%(window)s", window_label)
         text["Book seat"] = text["Book seat"].replace("%(seat)s", "{seat}")
+        wait = text["Join the waitlist for seat"].replace("%(window)s", window_label)
+        text["Join the waitlist for seat"] = wait.replace("%(seat)s", "{seat}")
         list_url = reverse("reservations:list")
+        join_url = escape(reverse("reservations:waitlist-join"))
     day, start, end = data["window_local"]
     query = urllib.parse.urlencode(
         [("date", day), ("start", start), ("end", end), ("floor", str(data["floor"]))]
@@ -167,6 +195,10 @@ def map_skeleton(html: str, data: dict, out: Path) -> None:
                 "floor": data["floor"],
                 "base_query": escape(query),
                 "list_url": list_url,
+                "join_url": join_url,
+                "usual_query": escape(
+                    urllib.parse.urlencode([("date", day), ("start", start), ("end", end)])
+                ),
             }
         )
     )
@@ -231,7 +263,8 @@ def main() -> None:
     try:
         wait_up(app_port)
         wait_up(raw_port)
-        results = measure(args, data, tokens, work, app_port, raw_port)
+        pids = {"app": servers[0].pid, "raw": servers[1].pid}
+        results = measure(args, data, tokens, work, app_port, raw_port, pids)
     finally:
         for server in servers:
             server.terminate()
@@ -274,7 +307,9 @@ def resign(data: dict, secret: str) -> dict:
     }
 
 
-def measure(args, data, tokens, work: Path, app_port: int, raw_port: int) -> dict:
+def measure(
+    args, data, tokens, work: Path, app_port: int, raw_port: int, pids: dict[str, int]
+) -> dict:
     import psycopg
 
     start, end = data["window"]
@@ -337,6 +372,7 @@ def measure(args, data, tokens, work: Path, app_port: int, raw_port: int) -> dic
             for who, port in order if round_ % 2 == 0 else order[::-1]:
                 if name == "booking":
                     clean_bookings()
+                cpu = server_cpu(pids[who])
                 pair[who] = wrk(
                     port,
                     spec["path"],
@@ -346,13 +382,18 @@ def measure(args, data, tokens, work: Path, app_port: int, raw_port: int) -> dic
                     script=spec.get("script"),
                     **extra,
                 )
+                # The server's own CPU per answered request: what the ratio is made of when the
+                # app, not PostgreSQL or the machine, is the bottleneck.
+                served = max(pair[who]["rps"] * args.seconds, 1)
+                pair[who]["cpu_ms"] = (server_cpu(pids[who]) - cpu) * 1000 / served
             pair["ratio"] = pair["app"]["rps"] / pair["raw"]["rps"]
             runs.append(pair)
             a, r = pair["app"], pair["raw"]
             print(
                 f"{name:<13} round {round_ + 1}: app {a['rps']:8.1f} rps p50 {a['p50']:7.2f} "
                 f"p99 {a['p99']:7.2f} ms | raw {r['rps']:8.1f} rps p50 {r['p50']:7.2f} p99 "
-                f"{r['p99']:7.2f} ms | ratio {pair['ratio']:.2f}"
+                f"{r['p99']:7.2f} ms | ratio {pair['ratio']:.2f} | CPU ms/req app "
+                f"{a['cpu_ms']:.2f} raw {r['cpu_ms']:.2f}"
                 + (
                     f"  non-2xx app {a['non2xx']} raw {r['non2xx']}"
                     if a["non2xx"] or r["non2xx"]
@@ -385,7 +426,7 @@ def report(results: dict, data: dict) -> None:
     print(f"\n{data['reservations']} reservations, {len(data['seats'])} seats; medians of rounds")
     print(
         f"{'endpoint':<13} {'app rps':>9} {'raw rps':>9} {'app p50':>8} {'app p99':>8} "
-        f"{'raw p50':>8} {'raw p99':>8} {'p99/p50':>7} {'ratio':>6}"
+        f"{'raw p50':>8} {'raw p99':>8} {'p99/p50':>7} {'ratio':>6} {'CPU app':>8} {'CPU raw':>8}"
     )
     for name, runs in results.items():
         if name == "checks":
@@ -398,7 +439,8 @@ def report(results: dict, data: dict) -> None:
             f"{name:<13} {med('app', 'rps'):9.1f} {med('raw', 'rps'):9.1f} "
             f"{med('app', 'p50'):8.2f} {med('app', 'p99'):8.2f} {med('raw', 'p50'):8.2f} "
             f"{med('raw', 'p99'):8.2f} {med('app', 'p99') / med('app', 'p50'):7.2f} "
-            f"{statistics.median(r['ratio'] for r in runs):6.2f}"
+            f"{statistics.median(r['ratio'] for r in runs):6.2f} "
+            f"{med('app', 'cpu_ms'):8.2f} {med('raw', 'cpu_ms'):8.2f}"
         )
 
 

@@ -155,7 +155,15 @@ class TestMapPage:
         # A favourite comes first.
         FavouriteSeat.objects.create(user=member, seat=seat)
         page = member_client.get(PAGE).content.decode()
-        assert f'data-seat-id="{seat.pk}" data-seat-label' in page.split('id="usual-seat"')[1]
+        usual = page.split('id="usual-seat"')[1]
+        assert f'data-seat-id="{seat.pk}" data-seat-label' in usual
+        assert f'data-seat-label="{seat.label} ({seat.get_kind_display()})"' in usual
+        # The confirmation names the seat's kind and amenities as the seat itself does.
+        confirm = member_client.get(f"{PAGE}&seat={seat2.pk}").content.decode()
+        facts = confirm.split('id="confirm"')[1].split("</dd>")[0]
+        assert f"{seat2.label} ({seat2.get_kind_display()})" in facts
+        if seat2.amenities:
+            assert ", ".join(seat2.amenity_labels) in facts
 
     def test_the_colleague_search_on_the_map(self, member_client, shown, seat):
         make_reservation(shown, seat, at(1, 12), at(1, 14))

@@ -243,11 +243,81 @@ def test_availability_is_an_index_range_scan_on_reservations(frozen, member):
         make_reservation(member if s is seats[0] else None, s, at(1, 10), at(1, 11))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE reservations_reservation")
-    qs = selectors.live_in_window(start=at(1, 10), end=at(1, 12)).values_list(
-        "seat_id", "user_id", "end"
-    )
-    plan = qs.explain()
+    # The statement availability runs (selectors.window_rows), as it is sent.
+    sql, params = selectors.window_sql(start=at(1, 10), end=at(1, 12), cut=at(0, 8))
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Seq Scan on reservations_reservation" not in plan, plan
     assert "Index" in plan, plan
     assert "Sort" not in plan, plan
-    assert len(list(qs)) == 10
+    assert len(selectors.window_rows(start=at(1, 10), end=at(1, 12))) == 10
+
+
+def test_seat_rows_are_seats_filtered_with_the_viewer_s_favourites(
+    member, other_member, django_assert_num_queries
+):
+    from seats.models import FavouriteSeat
+    from seats.selectors import favourite_seat_ids, seat_rows
+
+    upper = Floor.objects.create(name="Upper", ordering=2)
+    lower = Floor.objects.create(name="Lower", ordering=1)
+    seats = [
+        Seat.objects.create(floor=upper, label="A10", amenities=["monitor", "window"]),
+        Seat.objects.create(floor=upper, label="A2", kind="quiet_desk", amenities=["monitor"]),
+        Seat.objects.create(floor=lower, label="B1", x=3, y=4, is_active=False),
+        Seat.objects.create(floor=lower, label="b3", kind="quiet_desk", amenities=[]),
+    ]
+    FavouriteSeat.objects.create(user=member, seat=seats[1])
+    FavouriteSeat.objects.create(user=other_member, seat=seats[3])
+    fields = ("id", "floor_id", "label", "kind", "x", "y", "is_active", "floor_name")
+    for filters in (
+        {},
+        {"include_inactive": True},
+        {"floor": lower.pk, "include_inactive": True},
+        {"kind": "quiet_desk"},
+        {"amenity": "monitor"},
+        {"amenity": "monitor,window"},
+    ):
+        stars = favourite_seat_ids(member)
+        expected = [
+            (*(getattr(s, f) for f in fields), s.amenities, s.pk in stars)
+            for s in seats_filtered(**filters)
+        ]
+        with django_assert_num_queries(1):
+            rows = seat_rows(viewer=member, **filters)
+        assert [
+            (*(getattr(r, f) for f in fields), list(r.amenities), r.favourite) for r in rows
+        ] == (expected), filters
+    assert [r.label for r in seat_rows(include_inactive=True)] == ["B1", "b3", "A2", "A10"]
+    assert not any(r.favourite for r in seat_rows(viewer=None, include_inactive=True))
+
+
+def test_window_rows_are_live_in_window(frozen, member, other_member):
+    """The SQL availability runs answers exactly what the queryset it replaced answers."""
+    seats = [make_seat(label=f"W{i}") for i in range(8)]
+    other_member.show_on_map = True
+    other_member.save(update_fields=["show_on_map"])
+    rows = [
+        make_reservation(member, seats[0], at(1, 10), at(1, 11)),
+        make_reservation(other_member, seats[1], at(1, 9), at(1, 12)),
+        make_reservation(member, seats[2], at(1, 8), at(1, 10)),  # back to back: out
+        make_reservation(None, seats[3], at(1, 10), at(1, 12), status=Status.HELD),
+        make_reservation(other_member, seats[4], at(1, 10), at(1, 12), status=Status.CANCELLED),
+        make_reservation(
+            make_user("third@example.com"), seats[5], at(0, 8), at(0, 11)
+        ),  # grace over: out
+        make_reservation(other_member, seats[6], at(0, 9), at(0, 18), status=Status.CHECKED_IN),
+        make_reservation(member, seats[7], at(0, 7), at(0, 18)),
+    ]
+    # Booked late (after its start): its grace counts from the booking, so it still holds.
+    Reservation.objects.filter(pk=rows[7].pk).update(late_booked_at=at(0, 9, 0))
+    for start, end in ((at(1, 10), at(1, 11)), (at(0, 8), at(1, 23)), (at(0, 10), at(0, 11))):
+        expected = selectors.live_in_window(start=start, end=end).values_list(
+            "seat_id", "user_id", "end", "user__first_name", "user__show_on_map", "user__avatar"
+        )
+        got = selectors.window_rows(start=start, end=end)
+        assert sorted(got, key=str) == sorted(expected, key=str), (start, end)
+        assert got, (start, end)
+    everything = selectors.window_rows(start=at(0, 0), end=at(2, 0))
+    assert sorted(row[0] for row in everything) == [seats[i].pk for i in (0, 1, 2, 3, 6, 7)]

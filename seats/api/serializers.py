@@ -59,13 +59,14 @@ class SeatAvailabilitySerializer(SeatSerializer):
 
 
 def seat_availability_data(
-    states, *, favourites: frozenset[int] | set[int] = frozenset(), request=None
+    states, *, favourites: frozenset[int] | set[int] | None = None, request=None
 ) -> list[dict]:
     """What SeatAvailabilitySerializer(many=True) returns for these states, built directly.
 
     The availability list is the hottest read (every map view and poll); a ModelSerializer
     spends most of its time walking 11 fields per seat. The serializer above stays the schema
-    (drf-spectacular) and a test holds this function to its exact output.
+    (drf-spectacular) and a test holds this function to its exact output. ``favourites``: the
+    caller's starred seat ids; None when the states' seats are ``SeatRow``s, which carry it.
     """
     tz = timezone.get_current_timezone()
     default_url: list[str] = []  # the default picture's URL, built at most once
@@ -79,22 +80,23 @@ def seat_availability_data(
     for state in states:
         seat = state.seat
         holder = state.holder
+        until = state.busy_until
         rows.append(
             {
                 "id": seat.id,
                 "label": seat.label,
                 "floor": seat.floor_id,
                 "kind": seat.kind,
-                "amenities": seat.amenities,
+                "amenities": list(seat.amenities),
                 "x": seat.x,
                 "y": seat.y,
                 "is_active": seat.is_active,
                 "available": state.available,
                 "mine": state.mine,
-                "busy_until": iso_datetime(state.busy_until, tz),
+                "busy_until": None if until is None else iso_datetime(until, tz),
                 "state": state.state,
                 "reason": state.reason,
-                "favourite": seat.pk in favourites,
+                "favourite": seat.favourite if favourites is None else seat.id in favourites,
                 "holder": None
                 if holder is None
                 else {

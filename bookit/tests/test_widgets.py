@@ -1,0 +1,65 @@
+"""bookit.widgets renders the same bytes as Django's widget templates."""
+
+import datetime as dt
+
+import pytest
+from django import forms
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy, override
+
+from bookit import widgets
+
+CHOICES = [
+    ("", gettext_lazy("Any kind")),
+    ("a&b", 'Tom & "Jerry" <x>'),
+    (3, "three"),
+    ("safe", mark_safe("<b>bold</b>")),
+    ("Group", [("g1", "one"), ("g2", "two")]),
+]
+
+
+@pytest.mark.parametrize("value", [None, "", "a&b", 3, "3", "g2", ["g1"]])
+@pytest.mark.parametrize(
+    "attrs",
+    [None, {"id": "id_x"}, {"id": "id_x", "aria-invalid": "true", "required": True, "no": False}],
+)
+def test_select_is_djangos_select(value, attrs):
+    ours = widgets.Select(choices=CHOICES).render("x", value, attrs=attrs)
+    django = forms.Select(choices=CHOICES).render("x", value, attrs=attrs)
+    assert ours == django
+
+
+def test_select_translates_lazy_labels_at_render_time():
+    with override("ru"):
+        ours = widgets.Select(choices=CHOICES).render("x", "")
+        django = forms.Select(choices=CHOICES).render("x", "")
+    assert ours == django
+
+
+@pytest.mark.parametrize("value", [None, dt.date(2026, 12, 2), "2026-12-02", 'bad"<value>'])
+def test_date_input_is_djangos(value):
+    attrs = {"type": "date", "min": "2026-12-01", "max": "2026-12-15"}
+    ours = widgets.DateInput(format="%Y-%m-%d", attrs=attrs).render("d", value, {"id": "id_d"})
+    django = forms.DateInput(format="%Y-%m-%d", attrs=attrs).render("d", value, {"id": "id_d"})
+    assert ours == django
+
+
+@pytest.mark.parametrize("data", [{}, {"box": ["a&b"]}, {"box": ["a&b", "3", "nope"]}])
+def test_checkbox_tags_are_djangos(data):
+    class Ours(forms.Form):
+        box = forms.MultipleChoiceField(
+            choices=CHOICES[1:3], required=False, widget=widgets.CheckboxSelectMultiple
+        )
+
+    class Djangos(forms.Form):
+        box = forms.MultipleChoiceField(
+            choices=CHOICES[1:3], required=False, widget=forms.CheckboxSelectMultiple
+        )
+
+    ours, django = Ours(data), Djangos(data)
+    ours.is_valid(), django.is_valid()
+    assert [b.tag() for b in ours["box"]] == [b.tag() for b in django["box"]]
+    assert [b.tag(wrap_label=True) for b in ours["box"]] == [
+        b.tag(wrap_label=True) for b in django["box"]
+    ]
+    assert str(ours["box"]) == str(django["box"])

@@ -1,0 +1,85 @@
+"""Form widgets that render their markup with f-strings instead of Django's widget templates.
+
+Django renders a ``<select>`` through one template include per option (``select_option.html``,
+``attrs.html``): a map page's five filter fields with ~60 options cost about a fifth of the
+page's time (docs/performance.md). These subclasses produce the same bytes as Django's
+templates (``bookit/tests/test_widgets.py`` compares them, selected values, errors and
+optgroups included) and escape every value the way autoescaping does (``conditional_escape``).
+Everything else (``get_context``, value handling, attributes Django adds such as
+``aria-invalid``) is Django's own.
+"""
+
+import html
+
+from django import forms
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
+
+
+def conditional_escape(value) -> str:
+    """django.utils.html.conditional_escape without its lazy-argument wrapper: safe markup as
+    is, anything else through ``html.escape`` (what Django's ``escape`` runs)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def _attrs(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html."""
+    parts = []
+    for name, value in attrs.items():
+        if value is True:
+            parts.append(f" {name}")
+        elif value is not False:
+            parts.append(f' {name}="{conditional_escape(str(value))}"')
+    return "".join(parts)
+
+
+def _input(widget: dict) -> str:
+    """django/forms/widgets/input.html."""
+    value = widget["value"]
+    value = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    return (
+        f'<input type="{conditional_escape(widget["type"])}" '
+        f'name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+    )
+
+
+class Select(forms.Select):
+    """django/forms/widgets/select.html with its options."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in options:
+                parts.append(
+                    f'\n  <option value="{conditional_escape(str(option["value"]))}"'
+                    f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above
+
+
+class DateInput(forms.DateInput):
+    """django/forms/widgets/date.html."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        return mark_safe(_input(self.get_context(name, value, attrs)["widget"]))  # noqa: S308
+
+
+class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Each box's ``{{ box.tag }}`` (django/forms/widgets/checkbox_option.html without the
+    wrapping label) as an f-string; the whole group still renders through Django's template."""
+
+    def _render(self, template_name, context, renderer=None) -> SafeString:
+        widget = context["widget"]
+        if template_name == self.option_template_name and not widget.get("wrap_label"):
+            return mark_safe(_input(widget))  # noqa: S308 - every value is escaped in _input
+        return super()._render(template_name, context, renderer)  # type: ignore[misc]
