@@ -25,7 +25,7 @@ from reservations.forms import WEEKDAYS, BookForm, MapForm, RepeatForm
 from reservations.policy import default_rule, get_policy
 from reservations.slots import default_window
 from seats.models import Floor, Seat
-from seats.selectors import favourite_seat_ids, seats_filtered
+from seats.selectors import seat_rows
 
 FILTER_FIELDS = ("date", "start", "end", "floor", "kind", "amenity")
 
@@ -138,14 +138,14 @@ def _describe(state, words: _Words, favourite: bool = False) -> tuple[str, str, 
     return status, f"{' · '.join(parts)} — {status}", caption
 
 
-def _seat_rows(states, tz, favourites: set[int] | frozenset[int] = frozenset()) -> list[dict]:
+def _seat_rows(states, tz) -> list[dict]:
     """One dict per seat: what the markup, the confirmation, the explanation and the usual
     seat show. Only the listed seat's plain attributes are read (no method, no relation)."""
     words = _Words(tz)
     rows = []
     for state in states:
         seat = state.seat
-        favourite = seat.pk in favourites
+        favourite = seat.favourite  # the viewer's star, read with the seat (seat_rows)
         status, description, caption = _describe(state, words, favourite)
         if favourite:
             caption = f"♥ {caption}" if caption else "♥"
@@ -279,7 +279,8 @@ def floor_map(request: HttpRequest) -> HttpResponse:
     floor = next((f for f in floors if f.pk == floor_id), floors[0] if floors else None)
     states = []
     if floor is not None:
-        seats = seats_filtered(
+        seats = seat_rows(
+            viewer=request.user,
             floor=floor.pk,
             kind=form.cleaned_data.get("kind") or None,
             amenity=",".join(form.cleaned_data.get("amenity") or []) or None,
@@ -291,8 +292,7 @@ def floor_map(request: HttpRequest) -> HttpResponse:
 
     query = _query(form, start, end, policy.tz)
     base_query = urlencode(query)
-    favourites = favourite_seat_ids(request.user)
-    rows = _seat_rows(states, policy.tz, favourites)
+    rows = _seat_rows(states, policy.tz)
     can_book = request.user.can_book and window_ok
     wanted = book_form.data.get("seat") if book_form is not None else request.GET.get("seat")
     confirm = next((r for r in rows if str(r["seat"].pk) == str(wanted or "")), None)

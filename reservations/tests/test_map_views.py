@@ -191,8 +191,9 @@ def test_the_map_uses_a_constant_number_of_queries(
     make_reservation(member, seats[1], at(1, 10), at(1, 11))
     member_client.get("/", window())  # warm the session
     # As before, plus one for the blocks over the window, one for the booking rules, and for
-    # issue 16 the floor's zones, the member's favourites and their usual seat.
-    with django_assert_max_num_queries(10):
+    # issue 16 the floor's zones and the member's usual seat (their favourites come with the
+    # seats since issue 15).
+    with django_assert_max_num_queries(9):
         response = member_client.get("/", window())
     assert response.content.decode().count('class="seat ') == count
 
