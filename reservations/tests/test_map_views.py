@@ -315,3 +315,23 @@ def test_another_day_and_duration_is_two_taps_then_seat_and_confirm(
     assert response.status_code == 302
     booking = Reservation.objects.get(user=member)
     assert (booking.seat, booking.start, booking.end) == (seats["A1"], at(2, 9, 30), at(2, 13, 30))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        [],
+        [("date", "2026-12-02"), ("start", "10:00"), ("end", "12:00"), ("floor", "1")],
+        [("date", "x y&z"), ("seat", "4"), ("amenity", "monitor"), ("amenity", "window")],
+    ],
+)
+def test_the_picker_links_keep_the_query_and_replace_the_changed_fields(query):
+    from urllib.parse import urlencode
+
+    from reservations.map_views import _Links
+
+    link = _Links(query)
+    for changes in ({"end": "13:00"}, {"start": "09:00", "end": "11:00"}, {"date": "2026-12-03"}):
+        kept = [(k, v) for k, v in query if k not in changes and k != "seat"]
+        assert link(**changes) == "?" + urlencode(kept + list(changes.items()))
+        assert link(**changes) == "?" + urlencode(kept + list(changes.items()))  # memoized
