@@ -42,15 +42,22 @@ def seat_markup(
     # No #fragment: a document with a :target element skips autofocus, and the confirmation's
     # autofocused Book button is what makes Enter-Enter book.
     seat_url = f"?{escape(base_query)}&amp;seat="
-    kinds: dict[str, str] = {}
+    # Captions, statuses, kind and amenity names repeat across a floor ("until 12:00", "free"):
+    # each distinct one is escaped once per page.
+    escaped: dict[str, str] = {}
+
+    def once(text: str) -> str:
+        value = escaped.get(text)
+        if value is None:
+            value = escaped[text] = escape(text)
+        return value
+
     glyphs, table = [], []
     for r in rows:
         seat, state = r["seat"], r["state"]
         pk, x, y = seat.pk, seat.x, seat.y
         label, description = escape(seat.label), escape(r["description"])
-        kind = kinds.get(r["kind_label"])
-        if kind is None:
-            kind = kinds[r["kind_label"]] = escape(r["kind_label"])
+        kind = once(r["kind_label"])
         width, height = SEAT_GLYPHS.get(seat.kind, DEFAULT_GLYPH)
         button = ""
         if state == "free" and can_book:
@@ -99,13 +106,13 @@ def seat_markup(
             f'        <text x="{x}" y="{y - 3}" class="seat-label" '
             f'text-anchor="middle">{label}</text>\n'
             f'        <text x="{x}" y="{y + 14}" class="seat-status" '
-            f'text-anchor="middle">{escape(r["caption"])}</text>\n    {close_tag}\n  '
+            f'text-anchor="middle">{once(r["caption"])}</text>\n    {close_tag}\n  '
         )
-        amenities = escape(", ".join(r["amenity_labels"])) or "—"
+        amenities = once(", ".join(r["amenity_labels"])) or "—"
         table.append(
             f'\n        <tr class="row-{state}">\n          <th scope="row">{label}</th>\n'
             f"          <td>{kind}</td>\n          <td>{amenities}</td>\n"
-            f'          <td><span class="state {state}">{escape(r["status"])}</span></td>\n'
+            f'          <td><span class="state {state}">{once(r["status"])}</span></td>\n'
             f"          <td>{button}</td>\n        </tr>\n      "
         )
     # Every interpolated value is escaped above.

@@ -25,7 +25,7 @@ from reservations.forms import WEEKDAYS, BookForm, MapForm, RepeatForm
 from reservations.policy import default_rule, get_policy
 from reservations.slots import default_window
 from seats.models import Floor, Seat
-from seats.selectors import favourite_seat_ids, seats_filtered
+from seats.selectors import seat_rows
 
 FILTER_FIELDS = ("date", "start", "end", "floor", "kind", "amenity")
 
@@ -138,14 +138,14 @@ def _describe(state, words: _Words, favourite: bool = False) -> tuple[str, str, 
     return status, f"{' · '.join(parts)} — {status}", caption
 
 
-def _seat_rows(states, tz, favourites: set[int] | frozenset[int] = frozenset()) -> list[dict]:
+def _seat_rows(states, tz) -> list[dict]:
     """One dict per seat: what the markup, the confirmation, the explanation and the usual
     seat show. Only the listed seat's plain attributes are read (no method, no relation)."""
     words = _Words(tz)
     rows = []
     for state in states:
         seat = state.seat
-        favourite = seat.pk in favourites
+        favourite = seat.favourite  # the viewer's star, read with the seat (seat_rows)
         status, description, caption = _describe(state, words, favourite)
         if favourite:
             caption = f"♥ {caption}" if caption else "♥"
@@ -169,10 +169,23 @@ DAYS_SHOWN = 7  # the strip; further days (up to the advance limit) are in the d
 DURATIONS = {60: gettext_lazy("1 h"), 120: gettext_lazy("2 h"), 240: gettext_lazy("4 h")}
 
 
-def _link(query: list[tuple[str, str]], **changes: str) -> str:
-    """The page's query with some fields replaced: each chip is a plain link (no JS needed)."""
-    pairs = [(k, v) for k, v in query if k not in changes and k != "seat"]
-    return "?" + urlencode(pairs + list(changes.items()))
+class _Links:
+    """The page's query with some fields replaced (and no seat), as a link: each chip is a
+    plain link (no JS needed). The unchanged part of the query is encoded once per set of
+    changed fields, not once per chip."""
+
+    def __init__(self, query: list[tuple[str, str]]) -> None:
+        self.query = query
+        self._kept: dict[tuple[str, ...], str] = {}
+
+    def __call__(self, **changes: str) -> str:
+        names = tuple(changes)
+        kept = self._kept.get(names)
+        if kept is None:
+            pairs = [(k, v) for k, v in self.query if k not in changes and k != "seat"]
+            kept = self._kept[names] = urlencode(pairs)
+        tail = urlencode(list(changes.items()))
+        return f"?{kept}&{tail}" if kept and tail else f"?{kept or tail}"
 
 
 def _fit(policy, start: dt.datetime, minutes: int) -> int:
@@ -187,6 +200,7 @@ def _picker(
     """Day strip, start chips and duration chips for the chosen window: only windows the
     policy accepts are offered, so any day and length is two taps from the map."""
     tz = policy.tz
+    link = _Links(query)
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
     minutes = int((end - start).total_seconds() // 60)
     today = timezone.localdate(timezone=tz)
@@ -206,8 +220,7 @@ def _picker(
                 "label": label or formats.date_format(day, "D j"),
                 "full": formats.date_format(day, "l, j E"),
                 "current": day == local_start.date(),
-                "url": _link(
-                    query,
+                "url": link(
                     date=day.isoformat(),
                     start=f"{same:%H:%M}",
                     end=f"{same + dt.timedelta(minutes=length):%H:%M}",
@@ -224,9 +237,7 @@ def _picker(
             {
                 "label": f"{s:%H:%M}",
                 "current": s == local_start,
-                "url": _link(
-                    query, start=f"{s:%H:%M}", end=f"{s + dt.timedelta(minutes=length):%H:%M}"
-                ),
+                "url": link(start=f"{s:%H:%M}", end=f"{s + dt.timedelta(minutes=length):%H:%M}"),
             }
         )
     durations = []
@@ -239,7 +250,7 @@ def _picker(
                     "label": _("Whole day") if length == whole else DURATIONS[length],
                     "until": f"{local_start + dt.timedelta(minutes=length):%H:%M}",
                     "current": length == minutes,
-                    "url": _link(query, end=f"{local_start + dt.timedelta(minutes=length):%H:%M}"),
+                    "url": link(end=f"{local_start + dt.timedelta(minutes=length):%H:%M}"),
                 }
             )
     return {"days": days, "starts": start_chips, "durations": durations, "end": local_end}
@@ -279,7 +290,8 @@ def floor_map(request: HttpRequest) -> HttpResponse:
     floor = next((f for f in floors if f.pk == floor_id), floors[0] if floors else None)
     states = []
     if floor is not None:
-        seats = seats_filtered(
+        seats = seat_rows(
+            viewer=request.user,
             floor=floor.pk,
             kind=form.cleaned_data.get("kind") or None,
             amenity=",".join(form.cleaned_data.get("amenity") or []) or None,
@@ -291,8 +303,7 @@ def floor_map(request: HttpRequest) -> HttpResponse:
 
     query = _query(form, start, end, policy.tz)
     base_query = urlencode(query)
-    favourites = favourite_seat_ids(request.user)
-    rows = _seat_rows(states, policy.tz, favourites)
+    rows = _seat_rows(states, policy.tz)
     can_book = request.user.can_book and window_ok
     wanted = book_form.data.get("seat") if book_form is not None else request.GET.get("seat")
     confirm = next((r for r in rows if str(r["seat"].pk) == str(wanted or "")), None)

@@ -172,3 +172,34 @@ class TestMapPage:
         assert "Oleg" in results and "A1" in results and "12:00–14:00" in results
         page = member_client.get(f"{PAGE}&who=Nobody").content.decode()
         assert 'id="colleague-results"' in page and "Oleg" not in page
+
+
+def test_the_usual_seat_counts_only_the_member_s_live_bookings_of_90_days(
+    member, other_member, django_assert_num_queries
+):
+    from reservations import selectors
+
+    a, b, c, gone = (make_seat(label) for label in ("U1", "U2", "U3", "U4"))
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    assert selectors.usual_seat(user=member) is None
+    make_reservation(member, a, at(-3, 10), at(-3, 11), status="checked_in")
+    for day in (-10, -9):
+        make_reservation(member, b, at(day, 10), at(day, 11), status="checked_in")
+    for day in (-8, -7, -6):  # cancelled, someone else's, or an inactive seat: not counted
+        make_reservation(member, c, at(day, 10), at(day, 11), status="cancelled")
+        make_reservation(other_member, a, at(day, 10), at(day, 11), status="checked_in")
+        make_reservation(member, gone, at(day, 12), at(day, 13), status="checked_in")
+    for day in (-120, -110, -100):  # too long ago
+        make_reservation(member, c, at(day, 10), at(day, 11), status="checked_in")
+    with django_assert_num_queries(1):
+        usual = selectors.usual_seat(user=member)
+    assert usual == b and usual.floor.name  # the floor comes with it
+    # A favourite comes first, even never booked; among favourites the most booked, then the id.
+    FavouriteSeat.objects.create(user=member, seat=c)
+    assert selectors.usual_seat(user=member) == c
+    FavouriteSeat.objects.create(user=member, seat=a)
+    assert selectors.usual_seat(user=member) == a
+    make_reservation(member, c, at(-2, 10), at(-2, 11), status="checked_in")
+    assert selectors.usual_seat(user=member) == min(a, c, key=lambda s: s.pk)
+    assert selectors.usual_seat(user=other_member) == a

@@ -191,8 +191,9 @@ def test_the_map_uses_a_constant_number_of_queries(
     make_reservation(member, seats[1], at(1, 10), at(1, 11))
     member_client.get("/", window())  # warm the session
     # As before, plus one for the blocks over the window, one for the booking rules, and for
-    # issue 16 the floor's zones, the member's favourites and their usual seat.
-    with django_assert_max_num_queries(10):
+    # issue 16 the floor's zones and the member's usual seat (their favourites come with the
+    # seats since issue 15).
+    with django_assert_max_num_queries(9):
         response = member_client.get("/", window())
     assert response.content.decode().count('class="seat ') == count
 
@@ -314,3 +315,23 @@ def test_another_day_and_duration_is_two_taps_then_seat_and_confirm(
     assert response.status_code == 302
     booking = Reservation.objects.get(user=member)
     assert (booking.seat, booking.start, booking.end) == (seats["A1"], at(2, 9, 30), at(2, 13, 30))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        [],
+        [("date", "2026-12-02"), ("start", "10:00"), ("end", "12:00"), ("floor", "1")],
+        [("date", "x y&z"), ("seat", "4"), ("amenity", "monitor"), ("amenity", "window")],
+    ],
+)
+def test_the_picker_links_keep_the_query_and_replace_the_changed_fields(query):
+    from urllib.parse import urlencode
+
+    from reservations.map_views import _Links
+
+    link = _Links(query)
+    for changes in ({"end": "13:00"}, {"start": "09:00", "end": "11:00"}, {"date": "2026-12-03"}):
+        kept = [(k, v) for k, v in query if k not in changes and k != "seat"]
+        assert link(**changes) == "?" + urlencode(kept + list(changes.items()))
+        assert link(**changes) == "?" + urlencode(kept + list(changes.items()))  # memoized
