@@ -71,7 +71,7 @@ def _amenities(text: str | None) -> tuple[str, ...]:
     return tuple(json.loads(text)) if text else ()
 
 
-# The columns of SeatRow, in order; %(viewer)s is the caller's id (NULL: nobody's favourites).
+# The columns of SeatRow, in order; the one parameter is the viewer's id (NULL: no favourites).
 SEAT_ROWS_SQL = """
 SELECT s.id, s.floor_id, s.label, s.kind, s.amenities, s.x, s.y, s.is_active,
        f.ordering, f.name,
