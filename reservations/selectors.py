@@ -3,9 +3,9 @@
 Seat-only reads (filters, natural label order, floors with seats) are in seats.selectors."""
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -13,6 +13,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import User
+from bookit import rows as sql_rows
 from bookit.errors import ValidationFailed
 from reservations.models import (
     LIVE_STATUSES,
@@ -69,24 +70,8 @@ class SeatState(Generic[AnySeat]):
         return self.block.reason if self.block is not None else self.rule_error
 
 
-def live_in_window(
-    *,
-    start: dt.datetime,
-    end: dt.datetime,
-    now: dt.datetime | None = None,
-    policy: BookingPolicy | None = None,
-) -> QuerySet[Reservation]:
-    """Live reservations overlapping [start, end) on any seat, unordered (see overlapping()).
-
-    ``window_rows()`` is the same read written as SQL for availability (a test holds the two
-    together)."""
-    grace = (policy or get_policy()).checkin_grace
-    return (
-        Reservation.objects.live(now=now, grace=grace).overlapping(start=start, end=end).order_by()
-    )
-
-
-# live_in_window(), with each holder's three columns, written once as SQL: availability runs it
+# The window's live reservations (Reservation.objects.live().overlapping()), with each
+# holder's three columns, written once as SQL: availability runs it
 # on every map view and poll, and compiling the queryset cost more than running it (issue 15).
 # On PostgreSQL the overlap is also spelled as the exclusion constraints' GiST expression and
 # the status list as their partial predicate, so the planner can range-scan those indexes.
@@ -107,34 +92,10 @@ def window_sql(
     *, start: dt.datetime, end: dt.datetime, cut: dt.datetime
 ) -> tuple[str, list[dt.datetime]]:
     """The statement of ``window_rows()`` and its parameters (for it and for EXPLAIN)."""
-    params = _db_datetimes(cut, cut, end, start)
+    params = sql_rows.db_datetimes(connection.alias, cut, cut, end, start)
     if connection.vendor == "postgresql":
         return WINDOW_SQL_POSTGRESQL, [*params, start, end]
     return WINDOW_SQL, params
-
-
-def _fast_datetimes(cursor: Any) -> None:
-    """Read this cursor's timestamptz columns with psycopg's own loader (C, in psycopg[binary]).
-
-    Django registers a Python subclass of psycopg's pure-Python loader to put the connection's
-    zone on each value (``psycopg_any.BaseTzLoader``): about five times the cost a value, and a
-    window reads a hundred. With the connection in UTC (Django's with USE_TZ, unless DATABASES
-    sets TIME_ZONE) psycopg's loader gives the same aware datetimes; otherwise nothing changes.
-    """
-    if connection.vendor != "postgresql" or connection.timezone_name != "UTC":
-        return
-    import psycopg
-    from psycopg.pq import Format
-
-    oid = psycopg.postgres.types["timestamptz"].oid
-    cursor.cursor.adapters.register_loader(oid, psycopg.adapters.get_loader(oid, Format.TEXT))
-
-
-def _db_datetimes(*values: dt.datetime) -> list:
-    """Datetime parameters as the ORM would send them (UTC text on SQLite, as they are on
-    PostgreSQL): hand-written SQL must compare like with like."""
-    adapt = connection.ops.adapt_datetimefield_value
-    return [adapt(value) for value in values]
 
 
 def window_rows(
@@ -145,17 +106,19 @@ def window_rows(
     policy: BookingPolicy | None = None,
 ) -> list[tuple]:
     """(seat_id, user_id, end, first_name, show_on_map, avatar) of every live reservation
-    overlapping [start, end): ``live_in_window()``'s rows, one statement, no model."""
+    overlapping [start, end): ``Reservation.objects.live().overlapping()``'s rows, one
+    statement, no model. A window reads a hundred datetimes: psycopg's C loader reads them
+    (bookit.rows.fast_datetimes)."""
     cut = (now or timezone.now()) - (policy or get_policy()).checkin_grace
     sql, params = window_sql(start=start, end=end, cut=cut)
     with connection.cursor() as cursor:
-        _fast_datetimes(cursor)
+        sql_rows.fast_datetimes(cursor, connection.alias)
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if connection.vendor != "postgresql":  # SQLite gives naive UTC; the ORM makes it aware
-        convert = _datetime_converter()
-        rows = [(a, b, convert(e), *rest) for a, b, e, *rest in rows]
-    return rows
+        fetched = cursor.fetchall()
+    if connection.vendor == "postgresql":
+        return fetched
+    read = sql_rows.datetime_reader(connection.alias)  # SQLite: naive UTC, made aware
+    return [(a, b, read(e), *rest) for a, b, e, *rest in fetched]
 
 
 def seat_availability(
@@ -222,21 +185,12 @@ def seat_availability(
 
 # SeatBlock.objects.overlapping(start=, end=) on the seats of some floors or the floors
 # themselves, first block first; as SQL for the same reason as WINDOW_SQL.
-BLOCK_COLUMNS = (
-    "id",
-    "seat_id",
-    "floor_id",
-    "start",
-    "end",
-    "reason",
-    "created_at",
-    "created_by_id",
-)
 BLOCKS_SQL = """
-SELECT b.id, b.seat_id, b.floor_id, b.start, b."end", b.reason, b.created_at, b.created_by_id
-FROM reservations_seatblock b LEFT JOIN seats_seat s ON s.id = b.seat_id
-WHERE b.start < %s AND b."end" > %s AND (s.floor_id IN ({floors}) OR b.floor_id IN ({floors}))
-ORDER BY b.start, b.id
+SELECT {columns} FROM reservations_seatblock
+LEFT JOIN seats_seat s ON s.id = reservations_seatblock.seat_id
+WHERE reservations_seatblock.start < %s AND reservations_seatblock."end" > %s
+  AND (s.floor_id IN ({floors}) OR reservations_seatblock.floor_id IN ({floors}))
+ORDER BY reservations_seatblock.start, reservations_seatblock.id
 """
 
 
@@ -247,26 +201,23 @@ def _blocks_by_seat(
 
     Selected by floor, not ``seat_id IN (...)``: a window holds a handful of blocks, and an IN
     list of every seat id cost more to build, bind and send than the whole read (issue 15).
-    Usually there is none; the few there are become SeatBlock instances."""
+    Usually there is none; the few there are become SeatBlock instances (bookit.rows)."""
     floor_ids: list[int] = sorted({s.floor_id for s in seats})
     if not floor_ids:
         return {}
     marks = ", ".join(["%s"] * len(floor_ids))
+    sql = BLOCKS_SQL.format(columns=sql_rows.columns(SeatBlock), floors=marks)
     with connection.cursor() as cursor:
         cursor.execute(
-            BLOCKS_SQL.format(floors=marks), [*_db_datetimes(end, start), *floor_ids, *floor_ids]
+            sql, [*sql_rows.db_datetimes(connection.alias, end, start), *floor_ids, *floor_ids]
         )
-        rows = cursor.fetchall()
-    if not rows:
+        fetched = cursor.fetchall()
+    if not fetched:
         return {}
     by_seat: dict[int, SeatBlock] = {}
     by_floor: dict[int, SeatBlock] = {}
-    convert = _datetime_converter()
-    for row in rows:
-        values = dict(zip(BLOCK_COLUMNS, row, strict=True))
-        for name in ("start", "end", "created_at"):
-            values[name] = convert(values[name])
-        block = SeatBlock(**values)
+    for row in fetched:
+        block = sql_rows.instance(SeatBlock, row)
         if block.seat_id:
             by_seat.setdefault(block.seat_id, block)
         elif block.floor_id:
@@ -276,16 +227,6 @@ def _blocks_by_seat(
         for s in seats
         if s.id in by_seat or s.floor_id in by_floor
     }
-
-
-def _datetime_converter() -> Callable[[Any], dt.datetime]:
-    """What the ORM does to a datetime column read with a plain cursor: nothing on PostgreSQL
-    (psycopg gives aware datetimes), SQLite's text or naive UTC value made aware."""
-    if connection.vendor == "postgresql":
-        return lambda value: value
-    ops: Any = connection.ops  # SQLite's operations convert its datetimes
-    convert = ops.convert_datetimefield_value
-    return lambda value: convert(value, None, connection)
 
 
 def _rule_error(
@@ -395,8 +336,8 @@ def colleagues(*, search: str, day: dt.date, viewer: User) -> list[tuple[User, l
         members = members.filter(pk__in=booked.values("user_id"))
     found = list(members.order_by("first_name", "last_name", "id")[:COLLEAGUES_SHOWN])
     bookings: dict[int, list[Reservation]] = {m.pk: [] for m in found}
-    rows = booked.filter(user_id__in=list(bookings)).select_related("seat__floor")
-    for r in rows.order_by("start", "id"):
+    day_rows = booked.filter(user_id__in=list(bookings)).select_related("seat__floor")
+    for r in day_rows.order_by("start", "id"):
         bookings[r.user_id].append(r)
     return [(m, bookings[m.pk]) for m in found]
 
@@ -427,7 +368,7 @@ def usual_seat(*, user: User, now: dt.datetime | None = None) -> Seat | None:
     of the whole table, as the annotated queryset did) cost the map page ~20 ms of PostgreSQL
     at 10^4 rows and grew with the history (issue 15)."""
     since = (now or timezone.now()) - dt.timedelta(days=USUAL_DAYS)
-    chosen = RawSQL(USUAL_SQL, [user.pk, *_db_datetimes(since), user.pk])
+    chosen = RawSQL(USUAL_SQL, [user.pk, *sql_rows.db_datetimes(connection.alias, since), user.pk])
     return Seat.objects.select_related("floor").filter(pk=chosen).first()
 
 

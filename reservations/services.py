@@ -196,8 +196,7 @@ def _check_rows(
     """
     alias = router.db_for_read(Reservation)
     connection = connections[alias]
-    adapt = connection.ops.adapt_datetimefield_value
-    w_start, w_end, w_now = adapt(start), adapt(end), adapt(now)
+    w_start, w_end, w_now = sql_rows.db_datetimes(alias, start, end, now)
     cap_key: object = None
     cap = ""
     if rule.cap_kind:
@@ -215,16 +214,14 @@ def _check_rows(
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     # The datetimes as the ORM returns them (SQLite sends text; PostgreSQL aware datetimes).
-    column = Reservation._meta.get_field("start").get_col(Reservation._meta.db_table)
-    converters = connection.ops.get_db_converters(column)
-    rows = []
+    read = sql_rows.datetime_reader(alias)
+    checked = []
     for row in fetched:
         values = list(row)
         for i in (4, 5, 9):
-            for convert in converters:
-                values[i] = convert(values[i], column, connection)
-        rows.append(_Row(*values))
-    return rows, cap_key
+            values[i] = read(values[i])
+        checked.append(_Row(*values))
+    return checked, cap_key
 
 
 def _check_overlaps(
