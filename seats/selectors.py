@@ -6,7 +6,7 @@ Availability in a time window depends on bookings and lives in reservations.sele
 import functools
 import json
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from django.db import connection
 from django.db.models import F, Prefetch
@@ -111,11 +111,7 @@ def seat_rows(
         SeatRow(i, f, label, k, _amenities(a), x, y, bool(active), o, name, bool(fav))
         for i, f, label, k, a, x, y, active, o, name, fav in raw
     ]
-    rows.sort(key=lambda s: (s.floor_ordering, s.floor_id, seat_label_key(s.label)))
-    if amenity:
-        wanted = {a for a in amenity.split(",") if a}
-        rows = [s for s in rows if wanted <= set(s.amenities)]
-    return rows
+    return _in_order_with(rows, amenity)
 
 
 def seats_filtered(
@@ -135,10 +131,23 @@ def seats_filtered(
         qs = qs.filter(floor_id=floor)
     if kind:
         qs = qs.filter(kind=kind)
-    ordered = sorted(qs, key=lambda s: (s.floor_ordering, s.floor_id, seat_label_key(s.label)))
-    seats: list[Seat] = list(ordered)
+    return _in_order_with(list(qs), amenity)
+
+
+_S = TypeVar("_S", Seat, SeatRow)
+
+
+def _order(seat: Any) -> tuple:
+    # floor_ordering: a SeatRow column, or seats_filtered()'s annotation on a Seat.
+    return (seat.floor_ordering, seat.floor_id, seat_label_key(seat.label))
+
+
+def _in_order_with(seats: list[_S], amenity: str | None) -> list[_S]:
+    """Floor by floor (the floor's ordering), natural label order within one; only the seats
+    with every amenity of ``amenity`` (comma-separated). Amenities are a short JSON list:
+    filtering in Python keeps SQLite and PostgreSQL alike."""
+    seats.sort(key=_order)
     if amenity:
-        # Amenities are a short JSON list; filtering in Python keeps SQLite and PostgreSQL alike.
         wanted = {a for a in amenity.split(",") if a}
         seats = [s for s in seats if wanted <= set(s.amenities)]
     return seats

@@ -213,6 +213,12 @@ def _tell_staff_member_waits(user: User) -> None:
         )
 
 
+def _send_confirm_link(user: User) -> None:
+    """A fresh confirm-your-address link: each registration is its own event."""
+    key = f"user:{user.pk}:confirm:{uuid.uuid4().hex}"
+    notify(user=user, kind=Kind.CONFIRM_EMAIL, key=key, channels=EMAIL_ONLY)
+
+
 @receiver(account_event, dispatch_uid="notifications-account")
 def on_account_event(sender, user: User, event: str, data: dict | None = None, **kwargs) -> None:
     data = data or {}
@@ -220,22 +226,12 @@ def on_account_event(sender, user: User, event: str, data: dict | None = None, *
         if data.get("via") == "yandex":  # Yandex ID vouches for the address: they are in
             _tell_staff_member_waits(user)
         else:  # no login, and nothing for staff, until the address is confirmed
-            notify(
-                user=user,
-                kind=Kind.CONFIRM_EMAIL,
-                key=f"user:{user.pk}:confirm:{uuid.uuid4().hex}",  # each registration is an event
-                channels=EMAIL_ONLY,
-            )
+            _send_confirm_link(user)
     elif event == "register_unconfirmed":
         # Registering again before confirming sends a fresh link, capped like the other
         # account emails (the form can be scripted).
         if _recently_sent(user, Kind.CONFIRM_EMAIL) < settings.ACCOUNT_EMAILS_PER_HOUR:
-            notify(
-                user=user,
-                kind=Kind.CONFIRM_EMAIL,
-                key=f"user:{user.pk}:confirm:{uuid.uuid4().hex}",  # each registration is an event
-                channels=EMAIL_ONLY,
-            )
+            _send_confirm_link(user)
     elif event == "email_confirmed":
         _tell_staff_member_waits(user)
     elif event == "register_existing":
