@@ -38,23 +38,9 @@ def main() -> None:
     args = parser.parse_args()
     data = json.loads(Path(args.data).read_text())
     secret = secrets.token_urlsafe(40)
-    os.environ.update(
-        {
-            "DEBUG": "0",
-            "SECRET_KEY": secret,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "DATABASE_URL": data["url"],
-            "BENCH_DATABASE_URL": data["url"],
-            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"),
-            "CACHE_KEY_PREFIX": f"bench-{os.getpid()}",
-            "THROTTLE_USER": "100000000/min",
-            "THROTTLE_BOOKING": "100000000/min",
-            "DJANGO_SETTINGS_MODULE": "bookit.settings",
-        }
-    )
     from bench.web import run
 
+    os.environ.update({**run.app_env(data, secret), "DJANGO_SETTINGS_MODULE": "bookit.settings"})
     tokens = run.resign(data, secret)
     session = run.viewer_session(data["viewer"])
     start, end = data["window"]

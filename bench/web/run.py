@@ -204,6 +204,24 @@ def map_skeleton(html: str, data: dict, out: Path) -> None:
     )
 
 
+def app_env(data: dict, secret: str) -> dict[str, str]:
+    """The app's environment as production sets it (DEBUG off, Redis) on the data set's
+    database, throttles raised so the load generator is not refused; the raw app reads the
+    same database."""
+    return {
+        "DEBUG": "0",
+        "SECRET_KEY": secret,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": data["url"],
+        "BENCH_DATABASE_URL": data["url"],
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"),
+        "CACHE_KEY_PREFIX": f"bench-{os.getpid()}",
+        "THROTTLE_USER": "100000000/min",
+        "THROTTLE_BOOKING": "100000000/min",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", required=True)
@@ -223,16 +241,7 @@ def main() -> None:
     secret = secrets.token_urlsafe(40)
     env = {
         **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": secret,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": data["url"],
-        "BENCH_DATABASE_URL": data["url"],
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"),
-        "CACHE_KEY_PREFIX": f"bench-{os.getpid()}",
-        "THROTTLE_USER": "100000000/min",
-        "THROTTLE_BOOKING": "100000000/min",
+        **app_env(data, secret),
         "BENCH_MAP_SKELETON": str(work / "map.json"),
         "PYTHONPATH": str(ROOT),
     }
