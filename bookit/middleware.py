@@ -1,4 +1,8 @@
+import weakref
+from functools import partial
+
 from django.conf import settings
+from django.contrib.auth import middleware as auth_middleware
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -105,10 +109,70 @@ class LazyMessageMiddleware(MessageMiddleware):
     """
 
     def process_request(self, request: HttpRequest) -> None:
-        request._messages = SimpleLazyObject(lambda: default_storage(request))  # type: ignore[attr-defined]
+        # Through a weak reference, as the user below: no reference cycle until it is built.
+        request._messages = SimpleLazyObject(partial(_message_storage, weakref.ref(request)))  # type: ignore[attr-defined]
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         messages = request.__dict__.get("_messages")
         if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
             return response
         return super().process_response(request, response)
+
+
+def _message_storage(request: "weakref.ref[HttpRequest]"):
+    return default_storage(request())
+
+
+def _user(request: "weakref.ref[HttpRequest]"):
+    return auth_middleware.get_user(request())
+
+
+async def _auser(request: "weakref.ref[HttpRequest]"):
+    return await auth_middleware.auser(request())
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, with the lazy ``request.user`` and ``request.auser`` holding the request
+    weakly: Django's lambda and partial make every request a reference cycle (issue 15, see
+    ReleaseOnCloseMiddleware). The request outlives both (they are its attributes)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)  # the session check; its lazy values are replaced
+        ref = weakref.ref(request)
+        request.user = SimpleLazyObject(partial(_user, ref))
+        request.auser = partial(_auser, ref)  # type: ignore[attr-defined]
+
+
+class ReleaseOnCloseMiddleware:
+    """Lets reference counting free a request's objects as soon as its response is sent.
+
+    DRF leaves every API request's objects in reference cycles: the view holds its Request
+    and its Response, and both hold the view back (``parser_context``, ``renderer_context``,
+    which also holds the response itself). Everything they reach — an availability answer is
+    400 dicts and lists — then waited for the cyclic garbage collector, whose full collections
+    walk the whole heap: under load about a sixth of the app's CPU (issue 15). Once the server
+    has sent the response and closed it, this drops those back references. What tests read
+    afterwards (``response.data``, ``.context``, ``.wsgi_request``) stays. The lazy user and
+    messages are built without a cycle (AuthenticationMiddleware, LazyMessageMiddleware).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # What Django's own handler uses to close the request with the response.
+        response._resource_closers.append(partial(release_cycles, response))  # type: ignore[attr-defined]
+        return response
+
+
+def release_cycles(response: HttpResponse) -> None:
+    """Drops the DRF view's back references of a sent response (see ReleaseOnCloseMiddleware)."""
+    context = response.__dict__.pop("renderer_context", None)
+    if not context:
+        return
+    view, request = context.get("view"), context.get("request")
+    if view is not None:  # its request, response, and Django's ``head = self.get``
+        view.__dict__.clear()
+    if request is not None:  # DRF's Request: its parser context holds it and the view
+        request.__dict__.pop("parser_context", None)
