@@ -119,16 +119,23 @@ class LazyMessageMiddleware(MessageMiddleware):
         return super().process_response(request, response)
 
 
-def _message_storage(request: "weakref.ref[HttpRequest]"):
-    return default_storage(request())
+def _alive(ref: "weakref.ref[HttpRequest]") -> HttpRequest:
+    request = ref()
+    if request is None:  # cannot happen: the lazy values are the request's own attributes
+        raise RuntimeError("the request is gone")
+    return request
 
 
-def _user(request: "weakref.ref[HttpRequest]"):
-    return auth_middleware.get_user(request())
+def _message_storage(ref: "weakref.ref[HttpRequest]"):
+    return default_storage(_alive(ref))
 
 
-async def _auser(request: "weakref.ref[HttpRequest]"):
-    return await auth_middleware.auser(request())
+def _user(ref: "weakref.ref[HttpRequest]"):
+    return auth_middleware.get_user(_alive(ref))
+
+
+async def _auser(ref: "weakref.ref[HttpRequest]"):
+    return await auth_middleware.auser(_alive(ref))
 
 
 class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
@@ -139,8 +146,8 @@ class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)  # the session check; its lazy values are replaced
         ref = weakref.ref(request)
-        request.user = SimpleLazyObject(partial(_user, ref))
-        request.auser = partial(_auser, ref)  # type: ignore[attr-defined]
+        request.user = SimpleLazyObject(partial(_user, ref))  # type: ignore[assignment]
+        request.auser = partial(_auser, ref)
 
 
 class ReleaseOnCloseMiddleware:
@@ -162,7 +169,7 @@ class ReleaseOnCloseMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         # What Django's own handler uses to close the request with the response.
-        response._resource_closers.append(partial(release_cycles, response))  # type: ignore[attr-defined]
+        response._resource_closers.append(partial(release_cycles, response))
         return response
 
 
