@@ -127,7 +127,8 @@ def _alive(ref: "weakref.ref[HttpRequest]") -> HttpRequest:
 
 
 def _message_storage(ref: "weakref.ref[HttpRequest]"):
-    return default_storage(_alive(ref))
+    # The storage keeps its request: a proxy, so that the request and its storage are no cycle.
+    return default_storage(weakref.proxy(_alive(ref)))
 
 
 def _user(ref: "weakref.ref[HttpRequest]"):

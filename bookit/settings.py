@@ -143,7 +143,8 @@ WSGI_APPLICATION = "bookit.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's engine, freeing each rendered context at once (bookit/templating.py).
+        "BACKEND": "bookit.templating.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {

@@ -114,3 +114,24 @@ def test_api_errors_leave_no_cycle(serve, member):
         status, left = serve(path, query, **headers)
         assert status.startswith(code), (path, status)
         assert not left & REQUEST_OBJECTS, (path, left)
+
+
+PAGE_OBJECTS = {
+    "django.core.handlers.wsgi.WSGIRequest",
+    "django.template.context.RequestContext",
+    "django.template.context.ContextDict",
+    "django.forms.boundfield.BoundField",
+    "reservations.forms.MapForm",
+    "django.contrib.messages.storage.fallback.FallbackStorage",
+    "seats.selectors.SeatRow",
+}
+
+
+def test_a_rendered_page_leaves_no_context_form_or_messages_cycle(serve, client, member, seat):
+    # The floor map: a template with context processors, forms, the messages it shows.
+    client.force_login(member)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    assert serve("/", HTTP_COOKIE=cookie)[0].startswith("200")
+    status, left = serve("/", HTTP_COOKIE=cookie)
+    assert status.startswith("200")
+    assert not left & PAGE_OBJECTS, left
