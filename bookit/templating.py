@@ -26,7 +26,7 @@ class Template(django_backend.Template):
             for values in context.dicts:
                 for value in values.values():
                     if isinstance(value, BaseForm):
-                        value._bound_fields_cache.clear()
+                        value._bound_fields_cache.clear()  # type: ignore[attr-defined]
             context.dicts.clear()
 
 
