@@ -107,8 +107,9 @@ def seat_rows(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         raw = cursor.fetchall()
+    new = tuple.__new__  # SeatRow's own __new__, without its Python frame per seat
     rows = [
-        SeatRow(i, f, label, k, _amenities(a), x, y, bool(active), o, name, bool(fav))
+        new(SeatRow, (i, f, label, k, _amenities(a), x, y, bool(active), o, name, bool(fav)))
         for i, f, label, k, a, x, y, active, o, name, fav in raw
     ]
     return _in_order_with(rows, amenity)
