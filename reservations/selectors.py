@@ -9,7 +9,6 @@ from typing import Generic, TypeVar
 
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import User
@@ -24,7 +23,7 @@ from reservations.models import (
 )
 from reservations.policy import EffectiveRule, RuleBook, get_policy
 from reservations.services import validate_window
-from seats.models import Seat
+from seats.models import Floor, Seat
 from seats.selectors import SeatRow
 
 
@@ -358,6 +357,10 @@ ORDER BY CASE WHEN fav.id IS NULL THEN 1 ELSE 0 END, COALESCE(r.n, 0) DESC, s.id
 LIMIT 1
 """
 assert LIVE_STATUSES == ("booked", "checked_in")  # spelled out above
+USUAL_SEAT_SQL = (
+    "SELECT {} , {} FROM seats_seat JOIN seats_floor ON seats_floor.id = seats_seat.floor_id"
+    " WHERE seats_seat.id = (" + USUAL_SQL.replace("{", "{{").replace("}", "}}") + ")"
+)
 
 
 def usual_seat(*, user: User, now: dt.datetime | None = None) -> Seat | None:
@@ -368,8 +371,20 @@ def usual_seat(*, user: User, now: dt.datetime | None = None) -> Seat | None:
     of the whole table, as the annotated queryset did) cost the map page ~20 ms of PostgreSQL
     at 10^4 rows and grew with the history (issue 15)."""
     since = (now or timezone.now()) - dt.timedelta(days=USUAL_DAYS)
-    chosen = RawSQL(USUAL_SQL, [user.pk, *sql_rows.db_datetimes(connection.alias, since), user.pk])
-    return Seat.objects.select_related("floor").filter(pk=chosen).first()
+    params = [user.pk, *sql_rows.db_datetimes(connection.alias, since), user.pk]
+    # The seat with its floor, as select_related("floor") reads it: the queryset around the
+    # statement cost the map page more to compile than PostgreSQL spends running it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            USUAL_SEAT_SQL.format(sql_rows.columns(Seat), sql_rows.columns(Floor)), params
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    width = len(Seat._meta.concrete_fields)
+    seat = sql_rows.instance(Seat, row[:width])
+    Seat._meta.get_field("floor").set_cached_value(seat, sql_rows.instance(Floor, row[width:]))
+    return seat
 
 
 USUAL_DAYS = 90

@@ -8,7 +8,7 @@ import pytest
 from accounts.tests.factories import make_user
 from bookit.tests.clock import at
 from reservations.tests.factories import make_reservation
-from seats.models import FavouriteSeat
+from seats.models import FavouriteSeat, Seat
 from seats.tests.factories import make_seat
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
@@ -195,6 +195,13 @@ def test_the_usual_seat_counts_only_the_member_s_live_bookings_of_90_days(
     with django_assert_num_queries(1):
         usual = selectors.usual_seat(user=member)
     assert usual == b and usual.floor.name  # the floor comes with it
+    # The instances the ORM builds, field by field (the statement is hand-written).
+    orm = Seat.objects.select_related("floor").get(pk=b.pk)
+    for got, want in ((usual, orm), (usual.floor, orm.floor)):
+        fields = type(want)._meta.concrete_fields
+        assert [getattr(got, f.attname) for f in fields] == [
+            getattr(want, f.attname) for f in fields
+        ]
     # A favourite comes first, even never booked; among favourites the most booked, then the id.
     FavouriteSeat.objects.create(user=member, seat=c)
     assert selectors.usual_seat(user=member) == c
