@@ -59,9 +59,8 @@ class ReservationListView(generics.GenericAPIView):
     )
     @idempotent
     def post(self, request):
-        data = s.ReservationInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        reservation = services.reservation_create(user=request.user, **data.validated_data)
+        values = s.reservation_input(request.data)
+        reservation = services.reservation_create(user=request.user, **values)
         return Response(s.reservation_data(reservation), status=status.HTTP_201_CREATED)
 
 

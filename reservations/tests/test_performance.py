@@ -325,3 +325,125 @@ def test_window_rows_are_live_in_window(frozen, member, other_member):
         assert got, (start, end)
     everything = selectors.window_rows(start=at(0, 0), end=at(2, 0))
     assert sorted(row[0] for row in everything) == [seats[i].pk for i in (0, 1, 2, 3, 6, 7)]
+
+
+START, END = "2026-12-02T10:00:00+03:00", "2026-12-02T11:00:00+03:00"
+# Booking bodies, well-formed or not: reservation_input must answer each as the serializer does.
+BOOKING_BODIES = [
+    {"seat": "SEAT", "start": START, "end": END},
+    {"seat": "SEAT", "start": "2026-12-02T07:00:00Z", "end": "2026-12-02T08:00:00.000+00:00"},
+    {"seat": "SEAT", "start": "2026-12-02 10:00+03:00", "end": "2026-12-02T16:00:00+09:00"},
+    {"seat": "SEAT", "start": START, "end": END, "note": "ignored"},
+    {"seat": "SEAT", "start": START, "end": END, "whole_day": False},
+    {"seat": "SEAT", "whole_day": True},
+    {"seat": "SEAT", "whole_day": "yes", "date": "2026-12-03"},
+    {"seat": "SEAT", "whole_day": True, "date": "2026-12-05"},  # a Saturday: closed
+    {"seat": "SEAT", "whole_day": "maybe", "date": "soon"},
+    {"seat": "SEAT", "whole_day": None, "date": None},
+    {"seat": "SEAT", "whole_day": [1], "date": 20261203},
+    {"seat": "SEAT", "start": START, "whole_day": True, "date": "2026-12-03"},
+    {"seat": "SEAT"},
+    {"seat": "SEAT", "start": START},
+    {"seat": "SEAT", "end": END},
+    {"start": START, "end": END},
+    {"seat": None, "start": START, "end": END},
+    {"seat": "", "start": START, "end": END},
+    {"seat": True, "start": START, "end": END},
+    {"seat": 1.5, "start": START, "end": END},
+    {"seat": "SEAT_TEXT", "start": START, "end": END},
+    {"seat": " 12 ", "start": START, "end": END},
+    {"seat": "abc", "start": START, "end": END},
+    {"seat": "²", "start": START, "end": END},
+    {"seat": 0, "start": START, "end": END},
+    {"seat": -1, "start": START, "end": END},
+    {"seat": 2**63, "start": START, "end": END},
+    {"seat": 2**63 - 1, "start": START, "end": END},
+    {"seat": 99999, "start": START, "end": END},
+    {"seat": [1], "start": START, "end": END},
+    {"seat": {"id": 1}, "start": START, "end": END},
+    {"seat": "SEAT", "start": None, "end": END},
+    {"seat": "SEAT", "start": "", "end": ""},
+    {"seat": "SEAT", "start": "2026-12-02T10:00:00", "end": END},
+    {"seat": "SEAT", "start": "2026-12-02", "end": END},
+    {"seat": "SEAT", "start": "tomorrow", "end": END},
+    {"seat": "SEAT", "start": 1764662400, "end": END},
+    {"seat": "SEAT", "start": [START], "end": {"at": END}},
+    {"seat": "SEAT", "start": "0001-01-01T00:00:00+00:00", "end": END},
+    {"seat": "SEAT", "start": START, "end": "9999-12-31T23:59:59+14:00"},
+    {"seat": "SEAT", "start": "2026-12-02T10:00:00+03:00\x00", "end": END},
+    {"seat": "SEAT", "start": "２０２６-12-02T10:00:00+03:00", "end": END},
+    {"seat": "SEAT", "start": "2026-12-02T25:00:00+03:00", "end": END},
+    {"seat": 99999, "start": "tomorrow", "end": ""},
+    {},
+    [],
+    ["SEAT", START, END],
+    "seat",
+    5,
+    None,
+]
+
+
+def _outcome(run):
+    """A validation's result in comparable form: the values, or the 400's field messages."""
+    from rest_framework import serializers
+
+    from bookit.exceptions import _flatten
+
+    try:
+        values = run()
+    except serializers.ValidationError as exc:
+        return "400", _flatten(exc.detail)
+    return "ok", {
+        "seat": (values["seat"].pk, values["seat"].floor.name),
+        "start": (values["start"].isoformat(), values["start"].tzinfo),
+        "end": (values["end"].isoformat(), values["end"].tzinfo),
+    }
+
+
+@pytest.mark.parametrize("zone", ["Europe/Moscow", "Asia/Tokyo"])
+@pytest.mark.parametrize("body", BOOKING_BODIES, ids=range(len(BOOKING_BODIES)))
+def test_reservation_input_is_the_serializer(frozen, seat, body, zone):
+    """The booking POST reads its body with reservation_input: the same values, and for a bad
+    body the same field messages (in the same order), as ReservationInputSerializer."""
+    from django.utils import timezone
+
+    from reservations.api.serializers import ReservationInputSerializer, reservation_input
+
+    def filled(value):
+        if value == "SEAT":
+            return seat.pk
+        if value == "SEAT_TEXT":
+            return str(seat.pk)
+        if isinstance(value, dict):
+            return {k: filled(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [filled(v) for v in value]
+        return value
+
+    data = filled(body)
+
+    def by_serializer():
+        serializer = ReservationInputSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    with timezone.override(zone):
+        expected = _outcome(by_serializer)
+        got = _outcome(lambda: reservation_input(data))
+    assert got == expected
+    if expected[0] == "400":
+        assert list(got[1]) == list(expected[1])  # the first message is the answer's detail
+
+
+def test_the_common_booking_body_skips_the_serializer(frozen, seat, monkeypatch):
+    """The point of reservation_input: a well-formed body builds no serializer."""
+    from reservations.api import serializers as s
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the serializer was built")
+
+    monkeypatch.setattr(s.ReservationInputSerializer, "__init__", refuse)
+    values = s.reservation_input({"seat": seat.pk, "start": START, "end": END})
+    assert values["seat"].pk == seat.pk and values["start"].isoformat() == START
+    with pytest.raises(AssertionError):
+        s.reservation_input({"seat": str(seat.pk), "start": START, "end": END})
