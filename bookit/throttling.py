@@ -6,7 +6,7 @@ and overwrite each other's entries, so under load the history undercounts and th
 through far more than its rate. Here a fixed window is one counter: ``add`` creates it with the
 window's expiry (SET NX EX on Redis) and ``incr`` bumps it (INCRBY), both atomic, so with N
 concurrent requests exactly ``rate`` get through per window. A request inside a window costs
-one round trip (see _count).
+one round trip, all of its throttles together (see _counts).
 
 Redis is an optimisation: when the shared cache does not answer (circuit open), the counter is
 kept in this process's memory instead, so a limit still applies, per replica, until it returns.
@@ -19,33 +19,53 @@ from django_redis.cache import RedisCache  # type: ignore[import-untyped]
 from rest_framework import throttling
 
 LOCAL_ALIAS = "local"
-# INCR, and on the window's first request PEXPIRE, as one atomic script: one round trip.
-WINDOW_SCRIPT = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return count
+# For each key: INCR, and on the window's first request PEXPIRE (ARGV[i], its window in ms),
+# all in one atomic script: one round trip for every throttle of a request.
+WINDOWS_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('PEXPIRE', key, ARGV[i]) end
+  counts[i] = count
+end
+return counts
 """
 
 
-def _count(cache, key: str, timeout: int) -> int | None:
-    """The window's counter after this request, or None when the cache did not answer.
+def _redis(cache) -> RedisCache | None:
+    if cache is default_cache:  # DRF's throttles hold the proxy; the backend is behind it
+        cache = caches[DEFAULT_CACHE_ALIAS]
+    return cache if isinstance(cache, RedisCache) else None
 
-    On Redis one script (WINDOW_SCRIPT): a request costs one round trip, the window's first
-    one included (the counter is created with its expiry atomically). A connection error or
-    timeout (the circuit breaker open included) is "did not answer".
+
+def _counts(cache, windows: list[tuple[str, int]]) -> list[int | None]:
+    """Each window's counter (key, seconds) after this request; None where the cache did not
+    answer.
+
+    On Redis one script (WINDOWS_SCRIPT) for all of them: a request costs one round trip,
+    whatever its throttles, a window's first request included (each counter is created with
+    its expiry atomically). A connection error or timeout (the circuit breaker open included)
+    is "did not answer" for every window.
 
     Elsewhere (the process-local fallback, tests without Redis): ``incr`` first, inside a
     window the counter exists; only the window's first request also creates it with ``add``.
     Two first requests at once: one ``add`` wins, the other finds the key and increments it.
     """
-    if cache is default_cache:  # DRF's throttles hold the proxy; the backend is behind it
-        cache = caches[DEFAULT_CACHE_ALIAS]
-    if isinstance(cache, RedisCache):
+    redis_cache = _redis(cache)
+    if redis_cache is not None:
+        keys = [redis_cache.client.make_key(key) for key, _timeout in windows]
+        expiries = [timeout * 1000 for _key, timeout in windows]
         try:
-            client = cache.client.get_client(write=True)
-            return int(client.eval(WINDOW_SCRIPT, 1, cache.client.make_key(key), timeout * 1000))
+            client = redis_cache.client.get_client(write=True)
+            return [
+                int(count) for count in client.eval(WINDOWS_SCRIPT, len(keys), *keys, *expiries)
+            ]
         except redis.exceptions.RedisError:
-            return None
+            return [None] * len(windows)
+    return [_local_count(cache, key, timeout) for key, timeout in windows]
+
+
+def _local_count(cache, key: str, timeout: int) -> int | None:
     try:
         return cache.incr(key)
     except ValueError:
@@ -64,23 +84,64 @@ class AtomicWindowMixin(throttling.SimpleRateThrottle):
     num_requests: int
     duration: int
 
-    def allow_request(self, request, view) -> bool:
+    def window(self, request, view) -> tuple[str, int] | None:
+        """This request's counter (key, window in seconds), or None when it is not counted."""
         if self.rate is None:
-            return True
+            return None
         self.key = self.get_cache_key(request, view)
         if self.key is None:
-            return True
+            return None
         self.now = self.timer()
         window = int(self.now // self.duration)
-        counter_key = f"{self.key}:w{window}"
-        count = _count(self.cache, counter_key, self.duration)
-        if count is None:
-            count = _count(caches[LOCAL_ALIAS], counter_key, self.duration)
         self._retry_after = (window + 1) * self.duration - self.now
+        return f"{self.key}:w{window}", self.duration
+
+    def allowed(self, window: tuple[str, int], count: int | None) -> bool:
+        """Whether the request passes with the shared counter at ``count`` (None: the shared
+        cache did not answer, the process-local counter decides)."""
+        if count is None:
+            count = _local_count(caches[LOCAL_ALIAS], *window)
         return count is None or count <= self.num_requests
+
+    def allow_request(self, request, view) -> bool:
+        window = self.window(request, view)
+        if window is None:
+            return True
+        return self.allowed(window, _counts(self.cache, [window])[0])
 
     def wait(self) -> float:
         return self._retry_after
+
+
+def refused_waits(throttles: list, request, view) -> list[float | None]:
+    """DRF's check_throttles loop (every throttle counts the request, refused or not; the
+    waits of those that refuse it), with the counters of the atomic-window throttles on one
+    cache counted in one call: one Redis round trip for the user and the booking throttle."""
+    counted: list[tuple[AtomicWindowMixin, tuple[str, int]]] = []
+    waits = []
+    for throttle in throttles:
+        if isinstance(throttle, AtomicWindowMixin) and throttle.cache is default_cache:
+            window = throttle.window(request, view)
+            if window is not None:
+                counted.append((throttle, window))
+        elif not throttle.allow_request(request, view):
+            waits.append(throttle.wait())
+    if counted:
+        counts = _counts(default_cache, [window for _throttle, window in counted])
+        for (throttle, window), count in zip(counted, counts, strict=True):
+            if not throttle.allowed(window, count):
+                waits.append(throttle.wait())
+    return waits
+
+
+class OneRoundTripThrottles:
+    """For an APIView: its throttles counted in one round trip (refused_waits)."""
+
+    def check_throttles(self, request) -> None:
+        waits = refused_waits(self.get_throttles(), request, self)  # type: ignore[attr-defined]
+        if waits:
+            durations = [wait for wait in waits if wait is not None]
+            self.throttled(request, max(durations, default=None))  # type: ignore[attr-defined]
 
 
 class AnonRateThrottle(AtomicWindowMixin, throttling.AnonRateThrottle):
@@ -92,14 +153,14 @@ class UserRateThrottle(AtomicWindowMixin, throttling.UserRateThrottle):
 
 
 class ScopedRateThrottle(AtomicWindowMixin, throttling.ScopedRateThrottle):
-    def allow_request(self, request, view) -> bool:
+    def window(self, request, view) -> tuple[str, int] | None:
         # The rate comes from the view's scope, known only now (as in DRF's own class).
         self.scope = getattr(view, self.scope_attr, None)
         if not self.scope:
-            return True
+            return None
         self.rate = self.get_rate()
         num_requests, duration = self.parse_rate(self.rate)
         if num_requests is None or duration is None:
-            return True
+            return None
         self.num_requests, self.duration = num_requests, duration
-        return super().allow_request(request, view)
+        return super().window(request, view)
