@@ -202,3 +202,41 @@ def insert(obj: Model) -> None:
     obj.pk = row[0]
     obj._state.adding = False
     obj._state.db = alias
+
+
+@functools.cache
+def _with_all_sql(
+    model: type[Model], other: type[Model], alias: str, order_by: tuple[str, ...]
+) -> str:
+    quote = connections[alias].ops.quote_name
+    select, _names, _converters = _columns(model, alias)
+    other_select, _n, _c = _columns(other, alias)
+    table, other_table = quote(model._meta.db_table), quote(other._meta.db_table)
+    sql = (
+        f"SELECT {select}, {other_select} FROM {table} LEFT OUTER JOIN {other_table} ON (1 = 1)"
+        f" WHERE {table}.{quote(_column(model._meta.pk))} = %s"
+    )
+    if order_by:
+        sql += " ORDER BY " + ", ".join(f"{other_table}.{quote(c)} ASC" for c in order_by)
+    return sql
+
+
+def get_with_all(
+    model: type[M], pk: Any, other: type[Model], *, order_by: tuple[str, ...] = ()
+) -> tuple[M | None, list]:
+    """``get_by_pk(model, pk)`` and ``all_of(other, order_by=order_by)`` in one statement (a
+    row and a small table read together, e.g. a settings row and its overrides): (None, [])
+    when there is no such row."""
+    alias = router.db_for_read(model)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_with_all_sql(model, other, alias, order_by), [pk])
+        fetched = cursor.fetchall()
+    if not fetched:
+        return None, []
+    width = len(_columns(model, alias)[1])
+    obj = _instance(model, alias, fetched[0][:width])
+    other_pk = width + [f.attname for f in other._meta.concrete_fields].index(
+        other._meta.pk.attname
+    )
+    others = [_instance(other, alias, row[width:]) for row in fetched if row[other_pk] is not None]
+    return obj, others

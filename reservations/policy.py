@@ -3,10 +3,10 @@
 Read at most once per request. Why not the cache (it was, through Redis): a policy edited while
 Redis was unreachable could not invalidate the cached copy, and that stale copy came back with
 Redis; with Redis hung, each of the half-dozen reads per booking waited for a timeout. A
-primary-key lookup of one row (and the handful of override rows) is as cheap as a Redis round
-trip and cannot be stale, so the database is read once per request (bookit.memo) and the value
-reused for the rest of it. Outside a request (bot, scheduler) every call reads the rows, so an
-edit is in force from the next unit of work everywhere.
+primary-key lookup of one row, with the handful of override rows in the same statement, is as
+cheap as a Redis round trip and cannot be stale, so the database is read once per request
+(bookit.memo) and the value reused for the rest of it. Outside a request (bot, scheduler)
+every call reads the rows, so an edit is in force from the next unit of work everywhere.
 
 ``rule_for_seat`` (or a ``RuleBook`` for many seats) is the one answer to "which rules apply to
 this seat": the booking services, availability (map page, API, bot) and the admin all ask it,
@@ -28,8 +28,7 @@ from seats.models import Seat
 if TYPE_CHECKING:
     from seats.selectors import SeatRow
 
-MEMO_KEY = "reservations:booking-policy"
-RULES_MEMO_KEY = "reservations:booking-rules"
+MEMO_KEY = "reservations:booking-policy"  # the policy row and its overrides, read together
 # The policy fields a BookingRule may override (same names on both models).
 OVERRIDABLE = (
     "opens_at",
@@ -66,32 +65,40 @@ class EffectiveRule:
         return dt.timedelta(minutes=self.slot_minutes)
 
 
-def _load() -> BookingPolicy:
-    # get_or_create(pk=1), its read written once (bookit.rows); created on first use.
-    policy = rows.get_by_pk(BookingPolicy, 1)
+Overrides = dict[tuple[str, Any], dict[str, Any]]
+RULE_ORDER = ("floor_id", "kind")
+
+
+def _load() -> tuple[BookingPolicy, Overrides]:
+    """The policy row and the overrides (BookingRule rows), in one statement (bookit.rows);
+    the row is created on first use (get_or_create(pk=1))."""
+    policy, rules = rows.get_with_all(BookingPolicy, 1, BookingRule, order_by=RULE_ORDER)
     if policy is None:
         try:
             with transaction.atomic():
                 policy = BookingPolicy.objects.create(pk=1)
         except IntegrityError:  # created by a concurrent first use
             policy = BookingPolicy.objects.get(pk=1)
-    return policy
+        rules = rows.all_of(BookingRule, order_by=RULE_ORDER)
+    return policy, _overrides(rules)
 
 
 def get_policy() -> BookingPolicy:
+    return memoized(MEMO_KEY, _load)[0]
+
+
+def policy_with_rules() -> tuple[BookingPolicy, Overrides]:
+    """The policy and its overrides from one read, also outside a request (one statement)."""
     return memoized(MEMO_KEY, _load)
 
 
-Overrides = dict[tuple[str, Any], dict[str, Any]]
-
-
-def _load_rules() -> Overrides:
+def _overrides(rules: list[BookingRule]) -> Overrides:
     """{("kind", kind) | ("floor", floor_id): {field: value}} of the non-empty overrides."""
-    rules: Overrides = {}
-    for row in rows.all_of(BookingRule, order_by=("floor_id", "kind")):
+    overrides: Overrides = {}
+    for row in rules:
         key = ("floor", row.floor_id) if row.floor_id else ("kind", row.kind)
-        rules[key] = {f: getattr(row, f) for f in OVERRIDABLE if getattr(row, f) is not None}
-    return rules
+        overrides[key] = {f: getattr(row, f) for f in OVERRIDABLE if getattr(row, f) is not None}
+    return overrides
 
 
 def default_rule(policy: BookingPolicy | None = None) -> EffectiveRule:
@@ -107,9 +114,10 @@ class RuleBook:
     """The policy and every override, read once; answers for many seats and floors without
     further queries (a map of 500 seats has a handful of distinct rules)."""
 
-    def __init__(self, policy: BookingPolicy | None = None) -> None:
+    def __init__(self, policy: BookingPolicy | None = None, rules: Overrides | None = None) -> None:
+        """``policy``, ``rules``: what the caller already read (policy_with_rules)."""
         self.base = default_rule(policy)
-        self.rules: Overrides = memoized(RULES_MEMO_KEY, _load_rules)
+        self.rules: Overrides = rules if rules is not None else policy_with_rules()[1]
         self._seats: dict[tuple[int, str], EffectiveRule] = {}
 
     def for_floor(self, floor_id: int) -> EffectiveRule:
@@ -154,4 +162,3 @@ def rule_for_seat(seat: Seat, policy: BookingPolicy | None = None) -> EffectiveR
 
 def policy_changed() -> None:
     forget(MEMO_KEY)
-    forget(RULES_MEMO_KEY)

@@ -37,7 +37,14 @@ from reservations.models import (
     SeatBlock,
     Series,
 )
-from reservations.policy import EffectiveRule, default_rule, get_policy, rule_for_seat
+from reservations.policy import (
+    EffectiveRule,
+    RuleBook,
+    default_rule,
+    get_policy,
+    policy_with_rules,
+    rule_for_seat,
+)
 from reservations.signals import reservation_changed, reservation_conflict
 from seats.models import Seat
 
@@ -460,8 +467,8 @@ def _checked_booking(
     (it neither conflicts with itself nor counts against the cap again). ``count_cap``: whether
     the cap is checked (default: on create only; a held seat being accepted is a new booking).
     ``locked``: the caller's transaction already holds the member and seat locks (a series)."""
-    policy = get_policy()  # once: every rule below reads this one copy
-    rule = rule_for_seat(seat, policy)  # the seat's effective rule (policy + floor/kind rules)
+    policy, rules = policy_with_rules()  # once: every rule below reads this one copy
+    rule = RuleBook(policy, rules).for_seat(seat)  # the seat's rule (policy + floor/kind rules)
     _check_bookable(user=user, seat=seat, by=by)
     validate_window(start=start, end=end, now=now, rule=rule)
     with transaction.atomic():

@@ -98,13 +98,17 @@ ORDER BY b.start, b.id
 
 def _policy(conn) -> dict:
     # Read once per request, as the app does since issue 14 (a primary-key read, never stale),
-    # with the booking rules (issue 17); the bench's data set has none.
-    row = conn.execute(
-        f"SELECT {POLICY_COLS} FROM reservations_bookingpolicy WHERE id = 1"
-    ).fetchone()
+    # with the booking rules (issue 17) in the same statement, as the app reads them; the
+    # bench's data set has none.
+    p_cols = ", ".join(f"p.{c.strip()}" for c in POLICY_COLS.split(","))
+    r_cols = ", ".join(f"r.{c.strip()}" for c in RULE_COLS.split(","))
+    rows = conn.execute(
+        f"SELECT {p_cols}, r.id, {r_cols} FROM reservations_bookingpolicy p"
+        " LEFT JOIN reservations_bookingrule r ON true WHERE p.id = 1"
+    ).fetchall()
     names = [c.strip() for c in POLICY_COLS.split(",")]
-    policy = dict(zip(names, row, strict=True))
-    policy["rules"] = conn.execute(f"SELECT {RULE_COLS} FROM reservations_bookingrule").fetchall()
+    policy = dict(zip(names, rows[0][: len(names)], strict=True))
+    policy["rules"] = [row[len(names) + 1 :] for row in rows if row[len(names)] is not None]
     return policy
 
 

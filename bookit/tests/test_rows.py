@@ -59,6 +59,26 @@ def test_all_rows_filtered_and_ordered_as_the_orm():
     assert got_hooks[0].events == ["reservation.created"]
 
 
+def test_a_row_with_all_of_a_small_table_is_get_by_pk_and_all_of():
+    from reservations.models import BookingPolicy
+
+    policy, _created = BookingPolicy.objects.get_or_create(pk=1)
+    assert rows.get_with_all(BookingPolicy, 1, BookingRule) == (policy, [])  # no rules yet
+    got, got_rules = rows.get_with_all(BookingPolicy, 1, BookingRule)
+    assert _values(got) == _values(BookingPolicy.objects.get(pk=1))
+    floor = Floor.objects.create(name="F")
+    BookingRule.objects.create(kind="meeting_room", max_minutes=60)
+    BookingRule.objects.create(floor=floor, opens_at=dt.time(9))
+    BookingRule.objects.create(kind="quiet_desk", advance_days=3)
+    order = ("floor_id", "kind")
+    got, got_rules = rows.get_with_all(BookingPolicy, 1, BookingRule, order_by=order)
+    assert _values(got) == _values(BookingPolicy.objects.get(pk=1))
+    expected = rows.all_of(BookingRule, order_by=order)
+    assert [_values(r) for r in got_rules] == [_values(r) for r in expected]
+    assert len(got_rules) == 3
+    assert rows.get_with_all(BookingPolicy, 2, BookingRule) == (None, [])
+
+
 def test_insert_writes_the_row_save_would(frozen):
     floor = Floor.objects.create(name="F")
     seat = Seat.objects.create(floor=floor, label="A1")

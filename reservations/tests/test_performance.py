@@ -94,12 +94,12 @@ def test_staff_booking_with_an_outbox_row_is_four_statements_then_the_announcing
 ):
     member = make_user("tg@example.com", telegram_id=777)
     BookingPolicy.objects.get_or_create(pk=1)  # the row exists in production; count reads only
-    # The policy row and the booking rules (issue 17's per-seat overrides; each read once per
-    # unit of work), then the transaction: lock member, lock seat, every check in one statement
-    # (blocks included), insert; then the announcing statements (the outbox event with its
+    # The policy row with the booking rules (issue 17's per-seat overrides; one statement, read
+    # once per unit of work), then the transaction: lock member, lock seat, every check in one
+    # statement (blocks included), insert; then the announcing statements (the outbox event with its
     # email and Telegram deliveries, and the webhook endpoint lookup).
     with django_assert_max_num_queries(
-        2 + CORE + NOTIFY + WEBHOOK_LOOKUP + TRANSACTION_CONTROL
+        1 + CORE + NOTIFY + WEBHOOK_LOOKUP + TRANSACTION_CONTROL
     ) as ctx:
         reservation = services.reservation_create(
             user=member, seat=seat, start=at(1, 10), end=at(1, 11), by=staff
@@ -116,25 +116,28 @@ def test_staff_booking_with_an_outbox_row_is_four_statements_then_the_announcing
 
 
 @pytest.mark.django_db(transaction=True)
-def test_member_booking_post_is_six_statements_in_its_transaction_ten_in_all(
+def test_member_booking_post_is_six_statements_in_its_transaction_nine_in_all(
     frozen, member, seat, django_assert_max_num_queries, policy_reads
 ):
-    """A real JWT bearer request: the user, the policy row, the booking rules (issue 17, read
-    once per request), the seat, then the booking itself in four statements (lock member, lock
-    seat, every check with the seat's blocks, insert) and its announcing ones (the member's
-    own booking is confirmed by email: outbox event + its delivery; webhook lookup)."""
+    """A real JWT bearer request: the user, the seat, the policy row with the booking rules
+    (issue 17; one statement, read once per request), then the booking itself in four
+    statements (lock member, lock seat, every check with the seat's blocks, insert) and its
+    announcing ones (the member's own booking is confirmed by email: outbox event + its
+    delivery; webhook lookup)."""
     BookingPolicy.objects.get_or_create(pk=1)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for_user(member)['access']}")
     policy_reads.clear()
     body = {"seat": seat.pk, "start": at(1, 10).isoformat(), "end": at(1, 11).isoformat()}
     announcing_count = NOTIFY + WEBHOOK_LOOKUP
-    with django_assert_max_num_queries(4 + CORE + announcing_count + TRANSACTION_CONTROL) as ctx:
+    with django_assert_max_num_queries(3 + CORE + announcing_count + TRANSACTION_CONTROL) as ctx:
         response = client.post("/api/reservations", body, format="json")
     core, announcing = _split_booking(ctx)
     assert len(core) == CORE, core
     assert len(announcing) == announcing_count, announcing
-    assert len(_work(ctx)) == 4 + CORE + announcing_count, _work(ctx)
+    assert len(_work(ctx)) == 3 + CORE + announcing_count, _work(ctx)
+    before = _work(ctx)[: -(CORE + announcing_count)]
+    assert ['"reservations_bookingrule"' in q for q in before] == [False, False, True], before
     assert response.status_code == 201, response.content
     assert Reservation.objects.filter(user=member, seat=seat, status=Status.BOOKED).count() == 1
     assert len(policy_reads) == 1
