@@ -69,27 +69,37 @@ Overrides = dict[tuple[str, Any], dict[str, Any]]
 RULE_ORDER = ("floor_id", "kind")
 
 
-def _load() -> tuple[BookingPolicy, Overrides]:
-    """The policy row and the overrides (BookingRule rows), in one statement (bookit.rows);
-    the row is created on first use (get_or_create(pk=1))."""
+@dataclass
+class _Read:
+    policy: BookingPolicy
+    rules: Overrides | None  # None: not read yet (the policy row was only just created)
+
+
+def _load() -> _Read:
+    """The policy row and the overrides (BookingRule rows), in one statement (bookit.rows).
+    On first use the row is created (get_or_create(pk=1)) and the rules are left to be read
+    when first asked for, as before the two were one statement."""
     policy, rules = rows.get_with_all(BookingPolicy, 1, BookingRule, order_by=RULE_ORDER)
-    if policy is None:
-        try:
-            with transaction.atomic():
-                policy = BookingPolicy.objects.create(pk=1)
-        except IntegrityError:  # created by a concurrent first use
-            policy = BookingPolicy.objects.get(pk=1)
-        rules = rows.all_of(BookingRule, order_by=RULE_ORDER)
-    return policy, _overrides(rules)
+    if policy is not None:
+        return _Read(policy, _overrides(rules))
+    try:
+        with transaction.atomic():
+            policy = BookingPolicy.objects.create(pk=1)
+    except IntegrityError:  # created by a concurrent first use
+        policy = BookingPolicy.objects.get(pk=1)
+    return _Read(policy, None)
 
 
 def get_policy() -> BookingPolicy:
-    return memoized(MEMO_KEY, _load)[0]
+    return memoized(MEMO_KEY, _load).policy
 
 
 def policy_with_rules() -> tuple[BookingPolicy, Overrides]:
     """The policy and its overrides from one read, also outside a request (one statement)."""
-    return memoized(MEMO_KEY, _load)
+    read = memoized(MEMO_KEY, _load)
+    if read.rules is None:
+        read.rules = _overrides(rows.all_of(BookingRule, order_by=RULE_ORDER))
+    return read.policy, read.rules
 
 
 def _overrides(rules: list[BookingRule]) -> Overrides:

@@ -224,3 +224,35 @@ def test_the_policy_list_opens_the_one_policy(client, staff):
     client.force_login(staff)
     response = client.get("/admin/reservations/bookingpolicy/")
     assert response.status_code == 302 and response["Location"].endswith("/1/change/")
+
+
+class TestPolicyRead:
+    def test_the_policy_and_its_rules_are_one_statement_per_request(
+        self, rooms_two_hours, room, django_assert_num_queries
+    ):
+        from bookit.memo import memo_scope
+        from reservations.models import BookingPolicy
+        from reservations.policy import RuleBook, get_policy, policy_changed, policy_with_rules
+
+        BookingPolicy.objects.get_or_create(pk=1)
+        with memo_scope():
+            with django_assert_num_queries(1):
+                policy, rules = policy_with_rules()
+                assert get_policy() is policy
+                assert RuleBook().for_seat(room).max_minutes == 120
+            assert rules == {("kind", ROOM): {"max_minutes": 120, "max_upcoming": 1}}
+            # A staff edit in the same request is seen by the next read (one statement again).
+            BookingRule.objects.filter(kind=ROOM).update(max_minutes=60)
+            policy_changed()
+            with django_assert_num_queries(1):
+                assert RuleBook().for_seat(room).max_minutes == 60
+
+    def test_on_first_use_the_row_is_created_and_the_rules_still_apply(self, rooms_two_hours, room):
+        from reservations.models import BookingPolicy
+        from reservations.policy import policy_with_rules
+
+        BookingPolicy.objects.all().delete()
+        policy, rules = policy_with_rules()
+        assert policy.pk == 1 and BookingPolicy.objects.filter(pk=1).exists()
+        assert rules == {("kind", ROOM): {"max_minutes": 120, "max_upcoming": 1}}
+        assert rule_for_seat(room).max_minutes == 120
