@@ -108,7 +108,7 @@ def seat_markup(
             f'        <text x="{x}" y="{y + 14}" class="seat-status" '
             f'text-anchor="middle">{once(r["caption"])}</text>\n    {close_tag}\n  '
         )
-        amenities = once(", ".join(r["amenity_labels"])) or "—"
+        amenities = once(r["amenities"]) or "—"
         table.append(
             f'\n        <tr class="row-{state}">\n          <th scope="row">{label}</th>\n'
             f"          <td>{kind}</td>\n          <td>{amenities}</td>\n"
@@ -117,3 +117,29 @@ def seat_markup(
         )
     # Every interpolated value is escaped above.
     return mark_safe("".join(glyphs)), mark_safe("".join(table))  # noqa: S308
+
+
+def picker_chips(picker: dict) -> dict[str, SafeString]:
+    """The time picker's chip items (days, starts, durations) as the ``{% for %}`` loops of
+    _picker.html wrote them: about 25 links a page, each a handful of template lookups."""
+    until = _("until %(time)s")  # as {% blocktranslate %}: the value escaped, not the words
+
+    def chip(c: dict, extra: str = "", tail: str = "") -> str:
+        current = ' aria-current="true"' if c["current"] else ""
+        return (
+            f'\n    <li><a class="chip" href="{escape(c["url"])}" data-swap{extra}{current}>'
+            f"{escape(str(c['label']))}{tail}</a></li>\n  "
+        )
+
+    days = "".join(chip(d, extra=f' title="{escape(d["full"])}"') for d in picker["days"])
+    starts = "".join(chip(c) for c in picker["starts"])
+    durations = "".join(
+        chip(c, tail=f" <small>{until % {'time': escape(c['until'])}}</small>")
+        for c in picker["durations"]
+    )
+    # Every interpolated value is escaped above.
+    return {
+        "days": mark_safe(days),  # noqa: S308
+        "starts": mark_safe(starts),  # noqa: S308
+        "durations": mark_safe(durations),  # noqa: S308
+    }

@@ -85,7 +85,8 @@ class _Words:
     """The words of the seat rows, translated once per page instead of once per seat.
 
     A choice's display (get_kind_display, amenity_labels) rebuilds and translates the whole
-    choice list on every call: 200 seats made it ~2,700 gettext calls per page.
+    choice list on every call: 200 seats made it ~2,700 gettext calls per page. The amenity
+    lists repeat across a floor (SeatRow shares the tuple): each is named once per page.
     """
 
     def __init__(self, tz) -> None:
@@ -100,6 +101,7 @@ class _Words:
         self.not_for_this_time = _("not for this time")
         self.tz = tz
         self._times: dict[dt.datetime, str] = {}
+        self._amenity_lists: dict[tuple[str, ...], tuple[list[str], str]] = {}
 
     def time(self, moment: dt.datetime) -> str:
         """HH:MM in the coworking's zone; most busy seats end at the same few times."""
@@ -108,31 +110,42 @@ class _Words:
             text = self._times[moment] = f"{moment.astimezone(self.tz):%H:%M}"
         return text
 
+    def amenity_list(self, amenities: tuple[str, ...]) -> tuple[list[str], str]:
+        """The amenities' names, and joined with commas."""
+        found = self._amenity_lists.get(amenities)
+        if found is None:
+            labels = [self.amenities.get(a, a) for a in amenities]
+            found = self._amenity_lists[amenities] = (labels, ", ".join(labels))
+        return found
 
-def _describe(state, words: _Words, favourite: bool = False) -> tuple[str, str, str]:
-    """(status, description, caption) of a seat: for the list, title/aria-label, the glyph."""
+
+def _describe(
+    state, kind: str, words: _Words, kind_label: str, amenities: str, favourite: bool = False
+) -> tuple[str, str, str]:
+    """(status, description, caption) of a seat in state ``kind`` (``state.state``, read once):
+    for the list, title/aria-label, the glyph."""
     seat = state.seat
     caption = ""
-    if state.state == "inactive":
-        status, caption = words.not_available, "—"
-    elif state.state == "blocked":
-        status, caption = words.closed_because % {"reason": state.reason}, words.closed
-    elif state.state == "restricted":
-        status, caption = str(state.reason), words.not_for_this_time
-    elif state.state == "mine":
-        status, caption = words.booked_by_you, words.yours
-    elif state.state == "busy":
+    if kind == "free":
+        status = words.free
+    elif kind == "busy":
         until = words.time(state.busy_until)
         status = words.busy_until % {"time": until}
         if state.holder is not None:  # only a member who opted in is named (show_on_map)
             status += " · " + words.busy_until_by % {"name": state.holder.first_name, "time": until}
         caption = words.until % {"time": until}
-    else:
-        status = words.free
+    elif kind == "inactive":
+        status, caption = words.not_available, "—"
+    elif kind == "blocked":
+        status, caption = words.closed_because % {"reason": state.reason}, words.closed
+    elif kind == "restricted":
+        status, caption = str(state.reason), words.not_for_this_time
+    else:  # mine
+        status, caption = words.booked_by_you, words.yours
     # The name starts with what the glyph shows (label and caption), so speech matches sight.
-    parts = [f"{seat.label} {caption}".strip(), words.kinds.get(seat.kind, seat.kind)]
-    if seat.amenities:
-        parts.append(", ".join(words.amenities.get(a, a) for a in seat.amenities))
+    parts = [f"{seat.label} {caption}".strip(), kind_label]
+    if amenities:
+        parts.append(amenities)
     if favourite:
         parts.append("♥ " + words.favourite)
     return status, f"{' · '.join(parts)} — {status}", caption
@@ -142,22 +155,29 @@ def _seat_rows(states, tz) -> list[dict]:
     """One dict per seat: what the markup, the confirmation, the explanation and the usual
     seat show. Only the listed seat's plain attributes are read (no method, no relation)."""
     words = _Words(tz)
+    kinds = words.kinds
     rows = []
     for state in states:
         seat = state.seat
+        kind = state.state  # a property: read once
         favourite = seat.favourite  # the viewer's star, read with the seat (seat_rows)
-        status, description, caption = _describe(state, words, favourite)
+        kind_label = kinds.get(seat.kind, seat.kind)
+        amenity_labels, amenities = words.amenity_list(seat.amenities)
+        status, description, caption = _describe(
+            state, kind, words, kind_label, amenities, favourite
+        )
         if favourite:
             caption = f"♥ {caption}" if caption else "♥"
         rows.append(
             {
                 "seat": seat,
-                "state": state.state,
+                "state": kind,
                 "status": status,
                 "description": description,
                 "caption": caption,
-                "kind_label": words.kinds.get(seat.kind, seat.kind),
-                "amenity_labels": [words.amenities.get(a, a) for a in seat.amenities],
+                "kind_label": kind_label,
+                "amenity_labels": amenity_labels,
+                "amenities": amenities,
                 "favourite": favourite,
                 "holder": state.holder,
             }
@@ -172,11 +192,19 @@ DURATIONS = {60: gettext_lazy("1 h"), 120: gettext_lazy("2 h"), 240: gettext_laz
 class _Links:
     """The page's query with some fields replaced (and no seat), as a link: each chip is a
     plain link (no JS needed). The unchanged part of the query is encoded once per set of
-    changed fields, not once per chip."""
+    changed fields, and each changed pair once per page (the chips share their days and
+    times), not once per chip."""
 
     def __init__(self, query: list[tuple[str, str]]) -> None:
         self.query = query
         self._kept: dict[tuple[str, ...], str] = {}
+        self._pairs: dict[tuple[str, str], str] = {}
+
+    def _pair(self, name: str, value: str) -> str:
+        encoded = self._pairs.get((name, value))
+        if encoded is None:
+            encoded = self._pairs[name, value] = urlencode([(name, value)])
+        return encoded
 
     def __call__(self, **changes: str) -> str:
         names = tuple(changes)
@@ -184,7 +212,7 @@ class _Links:
         if kept is None:
             pairs = [(k, v) for k, v in self.query if k not in changes and k != "seat"]
             kept = self._kept[names] = urlencode(pairs)
-        tail = urlencode(list(changes.items()))
+        tail = "&".join([self._pair(k, v) for k, v in changes.items()])
         return f"?{kept}&{tail}" if kept and tail else f"?{kept or tail}"
 
 
@@ -205,9 +233,10 @@ def _picker(
     minutes = int((end - start).total_seconds() // 60)
     today = timezone.localdate(timezone=tz)
     days = []
+    starts_of: dict[dt.date, list[dt.datetime]] = {}  # the chosen day's are needed twice
     for offset in range(min(DAYS_SHOWN, policy.advance_days + 1)):
         day = today + dt.timedelta(days=offset)
-        starts = slots.day_slot_starts(policy, day, now)
+        starts = starts_of[day] = slots.day_slot_starts(policy, day, now)
         if not starts:
             continue
         first = starts[0]
@@ -227,7 +256,10 @@ def _picker(
                 ),
             }
         )
-    starts = slots.day_slot_starts(policy, local_start.date(), now)
+    chosen_day = local_start.date()
+    starts = starts_of.get(chosen_day)
+    if starts is None:
+        starts = slots.day_slot_starts(policy, chosen_day, now)
     start_chips = []
     for s in starts:
         if s != starts[0] and s.minute:  # the first slot, then whole hours: few chips
@@ -313,6 +345,7 @@ def floor_map(request: HttpRequest) -> HttpResponse:
         info = confirm
         confirm = None  # a GET confirmation only for a seat that can be booked now
     window_label = _window_label(start, end, policy.tz)
+    picker = _picker(policy, start, end, query, timezone.now())
     seat_glyphs, seat_table_rows = map_markup.seat_markup(
         rows, can_book=can_book, base_query=base_query, window_label=window_label
     )
@@ -333,7 +366,8 @@ def floor_map(request: HttpRequest) -> HttpResponse:
             for f in floors
         ],
         "window_label": window_label,
-        "picker": _picker(policy, start, end, query, timezone.now()),
+        "picker": picker,
+        "picker_chips": map_markup.picker_chips(picker),
         "seat_glyphs": seat_glyphs,
         "seat_table_rows": seat_table_rows,
         "can_book": can_book,
