@@ -192,19 +192,11 @@ DURATIONS = {60: gettext_lazy("1 h"), 120: gettext_lazy("2 h"), 240: gettext_laz
 class _Links:
     """The page's query with some fields replaced (and no seat), as a link: each chip is a
     plain link (no JS needed). The unchanged part of the query is encoded once per set of
-    changed fields, and each changed pair once per page (the chips share their days and
-    times), not once per chip."""
+    changed fields, not once per chip."""
 
     def __init__(self, query: list[tuple[str, str]]) -> None:
         self.query = query
         self._kept: dict[tuple[str, ...], str] = {}
-        self._pairs: dict[tuple[str, str], str] = {}
-
-    def _pair(self, name: str, value: str) -> str:
-        encoded = self._pairs.get((name, value))
-        if encoded is None:
-            encoded = self._pairs[name, value] = urlencode([(name, value)])
-        return encoded
 
     def __call__(self, **changes: str) -> str:
         names = tuple(changes)
@@ -212,7 +204,7 @@ class _Links:
         if kept is None:
             pairs = [(k, v) for k, v in self.query if k not in changes and k != "seat"]
             kept = self._kept[names] = urlencode(pairs)
-        tail = "&".join([self._pair(k, v) for k, v in changes.items()])
+        tail = urlencode(list(changes.items()))
         return f"?{kept}&{tail}" if kept and tail else f"?{kept or tail}"
 
 
