@@ -48,20 +48,33 @@ def _input(widget: dict) -> str:
 
 
 class Select(forms.Select):
-    """django/forms/widgets/select.html with its options."""
+    """django/forms/widgets/select.html with its options, read from the choices directly: the
+    option dicts of ``optgroups()`` (one per option, ~60 a map page) are not built. Which
+    options are selected follows ``optgroups()``: the first match only, unless multiple."""
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            for option in options:
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
+        values = self.format_value(value)
+        parts = [f'<select name="{conditional_escape(name)}"{_attrs(attrs)}>']
+        has_selected = False
+        for group_value, group_label in self.choices:
+            if group_value is None:
+                group_value = ""
+            group = isinstance(group_label, (list, tuple))
+            if group:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_value)}">')
+            for option_value, label in group_label if group else [(group_value, group_label)]:
+                selected = (not has_selected or self.allow_multiple_selected) and str(
+                    option_value
+                ) in values
+                has_selected |= selected
                 parts.append(
-                    f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                    f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+                    f'\n  <option value="{conditional_escape(str(option_value))}"'
+                    f"{' selected' if selected else ''}>{conditional_escape(label)}</option>\n"
                 )
-            if group_name:
+            if group:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above

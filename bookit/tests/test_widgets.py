@@ -63,3 +63,19 @@ def test_checkbox_tags_are_djangos(data):
         b.tag(wrap_label=True) for b in django["box"]
     ]
     assert str(ours["box"]) == str(django["box"])
+
+
+class _Multiple(widgets.Select):
+    allow_multiple_selected = True
+
+
+@pytest.mark.parametrize("value", [None, ["a&b", "3"], ["g1", "g2", "3"]])
+def test_select_marks_every_match_only_when_multiple(value):
+    """optgroups() selects the first match of a single select, every match of a multiple one;
+    a None value is the empty option."""
+    choices = [(None, "none"), *CHOICES[1:], ("3", "three again")]
+    ours = _Multiple(choices=choices).render("x", value)
+    django = forms.SelectMultiple(choices=choices).render("x", value)
+    assert ours == django
+    ours_single = widgets.Select(choices=choices).render("x", value and value[-1])
+    assert ours_single == forms.Select(choices=choices).render("x", value and value[-1])
