@@ -335,3 +335,27 @@ def test_the_picker_links_keep_the_query_and_replace_the_changed_fields(query):
         kept = [(k, v) for k, v in query if k not in changes and k != "seat"]
         assert link(**changes) == "?" + urlencode(kept + list(changes.items()))
         assert link(**changes) == "?" + urlencode(kept + list(changes.items()))  # memoized
+
+
+def test_the_map_draws_the_floor_s_zones_in_order_and_only_that_floor_s(
+    frozen, member_client, floor, seats, django_assert_max_num_queries
+):
+    from reservations.map_views import _zones
+    from seats.models import Zone
+
+    Zone.objects.create(floor=floor, name="Kitchen & bar", x=40, y=50, width=300, height=200)
+    Zone.objects.create(floor=floor, name="Atrium", x=400, y=60, width=100, height=80)
+    Zone.objects.create(floor=make_floor("Floor 2"), name="Elsewhere", x=1, y=1)
+    # The hand-written statement answers what the queryset did, field by field.
+    got = [(z.pk, z.floor_id, z.name, z.x, z.y, z.width, z.height) for z in _zones(floor)]
+    want = [(z.pk, z.floor_id, z.name, z.x, z.y, z.width, z.height) for z in floor.zones.all()]
+    assert got == want and [name for _pk, _f, name, *_ in got] == ["Atrium", "Kitchen & bar"]
+    member_client.get("/", window())  # warm the session
+    with django_assert_max_num_queries(9):
+        html = member_client.get("/", window()).content.decode()
+    assert re.findall(r'<g class="zone"[^>]*><rect x="(\d+)" y="(\d+)"', html) == [
+        ("400", "60"),
+        ("40", "50"),
+    ]
+    assert '<text x="52" y="74">Kitchen &amp; bar</text>' in html
+    assert "Elsewhere" not in html
