@@ -7,6 +7,8 @@ bookit.forms.add_service_error.
 """
 
 import datetime as dt
+import functools
+from types import SimpleNamespace
 
 from django import forms
 from django.utils import timezone
@@ -20,8 +22,15 @@ from reservations.models import BookingPolicy, Reservation
 from seats.models import Seat
 
 
-def _time_choices(times: list[dt.time]) -> list[tuple[str, str]]:
-    return [(t.strftime("%H:%M"), t.strftime("%H:%M")) for t in times]
+@functools.lru_cache(maxsize=32)
+def _slot_choices(
+    opens_at: dt.time, closes_at: dt.time, slot_minutes: int
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """The start and end choices of a day's slot grid, built once per grid (every map view
+    builds a window form; the grid changes only with the policy, which is the key)."""
+    grid = SimpleNamespace(opens_at=opens_at, closes_at=closes_at, slot_minutes=slot_minutes)
+    times = [f"{t:%H:%M}" for t in slots.slot_times(grid)]  # what slot_times reads
+    return tuple((t, t) for t in times[:-1]), tuple((t, t) for t in times[1:])
 
 
 class WindowForm(forms.Form):
@@ -38,9 +47,9 @@ class WindowForm(forms.Form):
     def __init__(self, *args, policy: BookingPolicy, **kwargs):
         super().__init__(*args, **kwargs)
         self.policy = policy
-        times = slots.slot_times(policy)
-        self.fields["start"].choices = _time_choices(times[:-1])
-        self.fields["end"].choices = _time_choices(times[1:])
+        starts, ends = _slot_choices(policy.opens_at, policy.closes_at, policy.slot_minutes)
+        self.fields["start"].choices = starts
+        self.fields["end"].choices = ends
         today = timezone.localdate(timezone=policy.tz)
         self.fields["date"].widget.attrs.update(
             {

@@ -44,14 +44,16 @@ def home(request: HttpRequest) -> HttpResponse:
 def _map_form(data, policy, floors) -> MapForm:
     """The map form over the query, with the default window and first floor filled in."""
     day, start, end = default_window(policy)
-    data = data.copy()
-    for name, value in (
+    defaults = (
         ("date", day.isoformat()),
         ("start", start.strftime("%H:%M")),
         ("end", end.strftime("%H:%M")),
         ("floor", str(floors[0].pk) if floors else ""),
-    ):
-        if not data.get(name):
+    )
+    missing = [(name, value) for name, value in defaults if not data.get(name)]
+    if missing:  # a QueryDict is immutable; the map's own links carry every field
+        data = data.copy()
+        for name, value in missing:
             data[name] = value
     form = MapForm(data, policy=policy, floors=floors)
     form.is_valid()

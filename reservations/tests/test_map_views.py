@@ -359,3 +359,17 @@ def test_the_map_draws_the_floor_s_zones_in_order_and_only_that_floor_s(
     ]
     assert '<text x="52" y="74">Kitchen &amp; bar</text>' in html
     assert "Elsewhere" not in html
+
+
+def test_the_time_fields_follow_a_change_of_opening_hours(frozen, member_client, seats):
+    """The slot choices are built once per grid: a new grid is a new set of choices."""
+    from reservations.models import BookingPolicy
+
+    def ends(html: str) -> list[str]:
+        select = html.split('<select name="end"')[1].split("</select>")[0]
+        return re.findall(r'<option value="([\d:]+)"', select)
+
+    assert ends(member_client.get("/", window()).content.decode())[-1] == "22:00"
+    BookingPolicy.objects.filter(pk=1).update(closes_at=dt.time(20, 0), slot_minutes=60)
+    changed = ends(member_client.get("/", window()).content.decode())
+    assert changed[-1] == "20:00" and "10:30" not in changed
