@@ -149,7 +149,7 @@ def _describe(
         status, caption = words.booked_by_you, words.yours
     # The name starts with what the glyph shows (label and caption), so speech matches sight.
     parts = [f"{seat.label} {caption}".strip(), kind_label]
-    if amenities:
+    if seat.amenities:
         parts.append(amenities)
     if favourite:
         parts.append("♥ " + words.favourite)
