@@ -114,9 +114,7 @@ def main() -> None:
     clean = psycopg.connect(data["url"], autocommit=True)
 
     def clean_bookings() -> None:
-        clean.execute(
-            "DELETE FROM reservations_reservation WHERE start >= %s::date", (data["book_from"],)
-        )
+        run.clean_run(clean, data)
 
     clean_bookings()
     warm = 20
