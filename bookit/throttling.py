@@ -134,11 +134,23 @@ def refused_waits(throttles: list, request, view) -> list[float | None]:
     return waits
 
 
-class OneRoundTripThrottles:
-    """For an APIView: its throttles counted in one round trip (refused_waits)."""
+class BookingThrottles:
+    """For an APIView that books: the "booking" scope's rate on top of the default throttles
+    for the methods in ``booking_methods`` (None: every method), and all of a request's
+    throttles counted in one round trip (refused_waits)."""
+
+    throttle_scope = "booking"
+    booking_methods: tuple[str, ...] | None = ("POST",)
+
+    def get_throttles(self) -> list:
+        throttles = super().get_throttles()  # type: ignore[misc]
+        methods = self.booking_methods
+        if methods is None or self.request.method in methods:  # type: ignore[attr-defined]
+            return [*throttles, ScopedRateThrottle()]
+        return throttles
 
     def check_throttles(self, request) -> None:
-        waits = refused_waits(self.get_throttles(), request, self)  # type: ignore[attr-defined]
+        waits = refused_waits(self.get_throttles(), request, self)
         if waits:
             durations = [wait for wait in waits if wait is not None]
             self.throttled(request, max(durations, default=None))  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from accounts.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from accounts.permissions import IsStaff
 from bookit.fields import AwareDateTimeField
-from bookit.throttling import ScopedRateThrottle
+from bookit.throttling import BookingThrottles
 from reservations import desk
 from reservations.api.serializers import ReservationSerializer
 from reservations.api.views import QR_SCHEMA, QRImageView
@@ -79,11 +79,8 @@ class SeatByTokenCheckInView(APIView):
         )
 
 
-class SeatByTokenWalkInView(APIView):
-    throttle_scope = "booking"
-
-    def get_throttles(self):
-        return [*super().get_throttles(), ScopedRateThrottle()]
+class SeatByTokenWalkInView(BookingThrottles, APIView):
+    booking_methods = None  # every method
 
     @extend_schema(
         request=WalkInInputSerializer,

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from accounts.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from bookit.fields import AwareDateTimeField, RelatedIdField
 from bookit.params import text_param
-from bookit.throttling import ScopedRateThrottle
+from bookit.throttling import BookingThrottles
 from reservations import series as series_service
 from reservations.models import Series
 from seats.models import Seat
@@ -100,13 +100,8 @@ def series_data(series: Series, occurrences=None, *, created: bool = False) -> d
     }
 
 
-class SeriesListView(generics.GenericAPIView):
+class SeriesListView(BookingThrottles, generics.GenericAPIView):
     serializer_class = SeriesInputSerializer  # for OPTIONS; answers are built by series_data
-    throttle_scope = "booking"
-
-    def get_throttles(self):
-        throttles = super().get_throttles()
-        return [*throttles, ScopedRateThrottle()] if self.request.method == "POST" else throttles
 
     @extend_schema(responses=SeriesSerializer(many=True), operation_id="reservations_series_list")
     def get(self, request):

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from accounts.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from accounts.permissions import IsStaff
 from bookit.params import datetime_param, int_param, text_param
-from bookit.throttling import OneRoundTripThrottles, ScopedRateThrottle
+from bookit.throttling import BookingThrottles
 from reservations import qr, selectors, services
 from reservations.api import serializers as s
 from reservations.models import Reservation
@@ -31,14 +31,9 @@ def _get_reservation_for_user(request, pk: int) -> Reservation:
     return reservation
 
 
-class ReservationListView(OneRoundTripThrottles, generics.GenericAPIView):
+class ReservationListView(BookingThrottles, generics.GenericAPIView):
     serializer_class = s.ReservationSerializer
-    throttle_scope = "booking"
     schema_conflicts = ("post",)
-
-    def get_throttles(self):
-        throttles = super().get_throttles()
-        return [*throttles, ScopedRateThrottle()] if self.request.method == "POST" else throttles
 
     @extend_schema(parameters=FILTERS, responses=s.ReservationSerializer(many=True))
     def get(self, request):

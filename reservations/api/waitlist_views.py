@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from accounts.idempotency import IDEMPOTENCY_PARAMETERS, IDEMPOTENCY_RESPONSES, idempotent
 from bookit.fields import AwareDateTimeField, RelatedIdField
-from bookit.throttling import ScopedRateThrottle
+from bookit.throttling import BookingThrottles
 from reservations import waitlist
 from reservations.api.serializers import ReservationSerializer
 from seats.models import Floor, Seat
@@ -42,13 +42,8 @@ class WaitlistEntrySerializer(serializers.Serializer):
     reservation = serializers.IntegerField(allow_null=True)
 
 
-class WaitlistListView(generics.GenericAPIView):
+class WaitlistListView(BookingThrottles, generics.GenericAPIView):
     serializer_class = WaitlistInputSerializer
-    throttle_scope = "booking"
-
-    def get_throttles(self):
-        throttles = super().get_throttles()
-        return [*throttles, ScopedRateThrottle()] if self.request.method == "POST" else throttles
 
     @extend_schema(responses=WaitlistEntrySerializer(many=True), operation_id="waitlist_list")
     def get(self, request):
