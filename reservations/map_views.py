@@ -11,7 +11,6 @@ from collections import Counter
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,8 +26,8 @@ from reservations import map_markup, selectors, series, services, slots
 from reservations.forms import WEEKDAYS, BookForm, MapForm, RepeatForm
 from reservations.policy import default_rule, get_policy
 from reservations.slots import default_window
-from seats.models import Floor, Seat, Zone
-from seats.selectors import seat_rows
+from seats.models import Floor, Seat
+from seats.selectors import floor_zones, seat_rows
 
 FILTER_FIELDS = ("date", "start", "end", "floor", "kind", "amenity")
 
@@ -371,7 +370,7 @@ def floor_map(request: HttpRequest) -> HttpResponse:
         "confirm": confirm,
         "info": info,
         # Zones are drawing only; demo names are catalog messages (seats/demo.py).
-        "zones": [(z, _(z.name)) for z in _zones(floor)] if floor is not None else [],
+        "zones": [(z, _(z.name)) for z in floor_zones(floor.pk)] if floor is not None else [],
         "policy": policy,
         "repeat_weekdays": WEEKDAYS,
         "usual": usual,
@@ -379,20 +378,6 @@ def floor_map(request: HttpRequest) -> HttpResponse:
         "page_url": request.get_full_path(),
     }
     return render(request, "reservations/floor_map.html", context, status=status)
-
-
-def _zones(floor: Floor) -> list[Zone]:
-    """``floor.zones.all()`` (Meta.ordering) with its statement written once: compiling the
-    queryset cost the page more than running it (bookit.rows, issue 15)."""
-    table = connection.ops.quote_name(Zone._meta.db_table)
-    order = ", ".join(f"{table}.{connection.ops.quote_name(c)}" for c in ("floor_id", "name", "id"))
-    sql = (
-        f"SELECT {sql_rows.columns(Zone)} FROM {table} WHERE {table}.floor_id = %s ORDER BY {order}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [floor.pk])
-        fetched = cursor.fetchall()
-    return [sql_rows.instance(Zone, row) for row in fetched]
 
 
 def _usual(user, rows: list[dict], query: list[tuple[str, str]]) -> dict | None:

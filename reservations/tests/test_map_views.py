@@ -340,14 +340,14 @@ def test_the_picker_links_keep_the_query_and_replace_the_changed_fields(query):
 def test_the_map_draws_the_floor_s_zones_in_order_and_only_that_floor_s(
     frozen, member_client, floor, seats, django_assert_max_num_queries
 ):
-    from reservations.map_views import _zones
     from seats.models import Zone
+    from seats.selectors import floor_zones
 
     Zone.objects.create(floor=floor, name="Kitchen & bar", x=40, y=50, width=300, height=200)
     Zone.objects.create(floor=floor, name="Atrium", x=400, y=60, width=100, height=80)
     Zone.objects.create(floor=make_floor("Floor 2"), name="Elsewhere", x=1, y=1)
     # The hand-written statement answers what the queryset did, field by field.
-    got = [(z.pk, z.floor_id, z.name, z.x, z.y, z.width, z.height) for z in _zones(floor)]
+    got = [(z.pk, z.floor_id, z.name, z.x, z.y, z.width, z.height) for z in floor_zones(floor.pk)]
     want = [(z.pk, z.floor_id, z.name, z.x, z.y, z.width, z.height) for z in floor.zones.all()]
     assert got == want and [name for _pk, _f, name, *_ in got] == ["Atrium", "Kitchen & bar"]
     member_client.get("/", window())  # warm the session
