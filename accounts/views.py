@@ -40,7 +40,7 @@ def _next_url(request, default: str = "/") -> str:
 
 
 def _login_and_redirect(request, user, target: str):
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="accounts.backends.ModelBackend")
     translation.activate(user.language)
     response = redirect(target)
     # Pages use the session; the same login also serves the API from this browser.

@@ -132,11 +132,33 @@ def _message_storage(ref: "weakref.ref[HttpRequest]"):
 
 
 def _user(ref: "weakref.ref[HttpRequest]"):
-    return auth_middleware.get_user(_alive(ref))
+    request = _alive(ref)
+    _move_legacy_backend(request)
+    return auth_middleware.get_user(request)
+
+
+def _move_legacy_backend(request: HttpRequest) -> None:
+    """A session logged in before accounts.backends.ModelBackend names Django's class, which is
+    no longer listed (listing both would hash a wrong password twice): it is moved to ours,
+    the same backend with a cheaper user read, so nobody is logged out by the change."""
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    from accounts.backends import LEGACY_PATHS
+
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    path = session.get(BACKEND_SESSION_KEY)
+    if path in LEGACY_PATHS:
+        session[BACKEND_SESSION_KEY] = LEGACY_PATHS[path]
 
 
 async def _auser(ref: "weakref.ref[HttpRequest]"):
-    return await auth_middleware.auser(_alive(ref))
+    from asgiref.sync import sync_to_async
+
+    request = _alive(ref)
+    await sync_to_async(_move_legacy_backend)(request)
+    return await auth_middleware.auser(request)
 
 
 class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):

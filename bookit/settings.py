@@ -200,7 +200,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "integrations.yandex.backend.YandexOAuth2",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the session's user read with one prepared statement.
+    "accounts.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -297,7 +297,7 @@ def viewer_session(user_id: int) -> str:
 
     session = SessionStore()
     session[SESSION_KEY] = str(user_id)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "accounts.backends.ModelBackend"
     session[HASH_SESSION_KEY] = User.objects.get(pk=user_id).get_session_auth_hash()
     session.create()
     return str(session.session_key)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from social_core.backends.yandex import YandexOAuth2 as BaseYandexOAuth2
 
+from accounts.backends import active_user
+
 YANDEX_USER_INFO_URL = "https://login.yandex.ru/info"
 
 
@@ -22,3 +24,8 @@ class YandexOAuth2(BaseYandexOAuth2):
         return self.get_json(
             url, params={"format": "json"}, headers={"Authorization": f"OAuth {access_token}"}
         )
+
+    def get_user(self, user_id):
+        # social-auth's storage answers the active user or None with a queryset compiled per
+        # request; a session logged in with Yandex reads the same row once (accounts.backends).
+        return active_user(user_id)
