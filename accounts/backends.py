@@ -29,8 +29,3 @@ class ModelBackend(backends.ModelBackend):
 
     def get_user(self, user_id):
         return active_user(user_id)
-
-
-# Sessions store the dotted path of the backend that logged them in; those made before this
-# class existed name Django's. bookit.middleware moves them to this one on their next request.
-LEGACY_PATHS = {"django.contrib.auth.backends.ModelBackend": "accounts.backends.ModelBackend"}

@@ -137,20 +137,23 @@ def _user(ref: "weakref.ref[HttpRequest]"):
     return auth_middleware.get_user(request)
 
 
+# Sessions store the dotted path of the backend that logged them in; those made before
+# accounts.backends.ModelBackend existed name Django's.
+LEGACY_BACKENDS = {"django.contrib.auth.backends.ModelBackend": "accounts.backends.ModelBackend"}
+
+
 def _move_legacy_backend(request: HttpRequest) -> None:
     """A session logged in before accounts.backends.ModelBackend names Django's class, which is
     no longer listed (listing both would hash a wrong password twice): it is moved to ours,
     the same backend with a cheaper user read, so nobody is logged out by the change."""
     from django.contrib.auth import BACKEND_SESSION_KEY
 
-    from accounts.backends import LEGACY_PATHS
-
     session = getattr(request, "session", None)
     if session is None:
         return
     path = session.get(BACKEND_SESSION_KEY)
-    if path in LEGACY_PATHS:
-        session[BACKEND_SESSION_KEY] = LEGACY_PATHS[path]
+    if path in LEGACY_BACKENDS:
+        session[BACKEND_SESSION_KEY] = LEGACY_BACKENDS[path]
 
 
 async def _auser(ref: "weakref.ref[HttpRequest]"):

@@ -59,7 +59,7 @@ def database_from_url(url: str | None) -> dict:
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
         options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
         return {
-            "ENGINE": "django_prometheus.db.backends.postgresql",
+            "ENGINE": "bookit.db.postgresql",
             "NAME": unquote(parsed.path[1:]),
             "USER": unquote(parsed.username or ""),
             "PASSWORD": unquote(parsed.password or ""),
@@ -76,7 +76,7 @@ def sqlite_database(path) -> dict:
     # IMMEDIATE makes every atomic() take the write lock up front, which serializes the booking
     # check-and-insert on SQLite (select_for_update is a no-op there); see reservations/services.py.
     return {
-        "ENGINE": "django_prometheus.db.backends.sqlite3",
+        "ENGINE": "bookit.db.sqlite3",
         "NAME": str(path),
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
