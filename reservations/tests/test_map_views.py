@@ -373,3 +373,15 @@ def test_the_time_fields_follow_a_change_of_opening_hours(frozen, member_client,
     BookingPolicy.objects.filter(pk=1).update(closes_at=dt.time(20, 0), slot_minutes=60)
     changed = ends(member_client.get("/", window()).content.decode())
     assert changed[-1] == "20:00" and "10:30" not in changed
+
+
+def test_the_day_strip_is_named_in_each_page_s_language(frozen, member_client, seats):
+    """The strip's day names are memoized per language: a switch is seen on the next page."""
+    english = chips(member_client.get("/").content.decode(), "days")
+    member_client.cookies["django_language"] = "ru"
+    russian = chips(member_client.get("/").content.decode(), "days")
+    member_client.cookies["django_language"] = "en"
+    again = chips(member_client.get("/").content.decode(), "days")
+    assert [d[0] for d in english[:3]] == ["Today", "Tomorrow", "Thu 3"]
+    assert [d[0] for d in russian[:3]] == ["Сегодня", "Завтра", "Чт 3"]
+    assert again == english
