@@ -6,10 +6,12 @@ page's time (docs/performance.md). The markup is the same bytes the loop produce
 server-rendered and still usable without JavaScript. Every value is escaped with
 ``html.escape``, which is what Django's ``escape`` (and so autoescaping) runs on a ``str``,
 without its lazy-string wrapper, and each value once per seat even where it appears twice. The
-words that are the same for every seat (kind names, button labels, URLs) are escaped once per
-page. The page around it stays a template.
+words that are the same for every seat (button labels, URLs) are escaped once per page; the
+texts that are the same on every page showing the seat alike (its drawing, its description,
+kind, amenity and status names) once per process. The page around it stays a template.
 """
 
+import functools
 from html import escape
 
 from django.urls import reverse
@@ -42,23 +44,13 @@ def seat_markup(
     # No #fragment: a document with a :target element skips autofocus, and the confirmation's
     # autofocused Book button is what makes Enter-Enter book.
     seat_url = f"?{escape(base_query)}&amp;seat="
-    # Captions, statuses, kind and amenity names repeat across a floor ("until 12:00", "free"):
-    # each distinct one is escaped once per page.
-    escaped: dict[str, str] = {}
-
-    def once(text: str) -> str:
-        value = escaped.get(text)
-        if value is None:
-            value = escaped[text] = escape(text)
-        return value
-
     glyphs, table = [], []
     for r in rows:
         seat, state = r["seat"], r["state"]
-        pk, x, y = seat.pk, seat.x, seat.y
-        label, description = escape(seat.label), escape(r["description"])
-        kind = once(r["kind_label"])
-        width, height = SEAT_GLYPHS.get(seat.kind, DEFAULT_GLYPH)
+        pk = seat.id
+        label, shape = _shape(seat.label, seat.x, seat.y, seat.kind)
+        description = _escaped(r["description"])
+        kind = _escaped(r["kind_label"])
         button = ""
         if state == "free" and can_book:
             open_tag = (
@@ -101,22 +93,39 @@ def seat_markup(
                 )
         glyphs.append(
             f"\n    \n      {open_tag}\n    \n        <title>{description}</title>\n"
-            f'        <rect x="{x - width // 2}" y="{y - height // 2}" width="{width}" '
-            f'height="{height}" rx="8"/>\n'
-            f'        <text x="{x}" y="{y - 3}" class="seat-label" '
-            f'text-anchor="middle">{label}</text>\n'
-            f'        <text x="{x}" y="{y + 14}" class="seat-status" '
-            f'text-anchor="middle">{once(r["caption"])}</text>\n    {close_tag}\n  '
+            f"{shape}{_escaped(r['caption'])}</text>\n    {close_tag}\n  "
         )
-        amenities = once(r["amenities"]) or "—"
+        amenities = _escaped(r["amenities"]) or "—"
         table.append(
             f'\n        <tr class="row-{state}">\n          <th scope="row">{label}</th>\n'
             f"          <td>{kind}</td>\n          <td>{amenities}</td>\n"
-            f'          <td><span class="state {state}">{once(r["status"])}</span></td>\n'
+            f'          <td><span class="state {state}">{_escaped(r["status"])}</span></td>\n'
             f"          <td>{button}</td>\n        </tr>\n      "
         )
     # Every interpolated value is escaped above.
     return mark_safe("".join(glyphs)), mark_safe("".join(table))  # noqa: S308
+
+
+# The seat's drawing (its rectangle, label and the caption's position) depends on the four
+# values of its key alone: built once per seat and process, whatever the window or language.
+@functools.lru_cache(maxsize=8192)
+def _shape(label: str, x: int, y: int, kind: str) -> tuple[str, str]:
+    """(escaped label, the glyph's markup from its rectangle to the caption's text)."""
+    width, height = SEAT_GLYPHS.get(kind, DEFAULT_GLYPH)
+    escaped = escape(label)
+    return escaped, (
+        f'        <rect x="{x - width // 2}" y="{y - height // 2}" width="{width}" '
+        f'height="{height}" rx="8"/>\n'
+        f'        <text x="{x}" y="{y - 3}" class="seat-label" '
+        f'text-anchor="middle">{escaped}</text>\n'
+        f'        <text x="{x}" y="{y + 14}" class="seat-status" text-anchor="middle">'
+    )
+
+
+# A seat's description is the same on every page that shows it in the same state (its label,
+# kind, amenities, status), and captions, statuses, kind and amenity names repeat across a
+# floor: each text is escaped once per process (a pure function of the text).
+_escaped = functools.lru_cache(maxsize=8192)(escape)
 
 
 def picker_chips(picker: dict) -> dict[str, SafeString]:

@@ -385,3 +385,17 @@ def test_the_day_strip_is_named_in_each_page_s_language(frozen, member_client, s
     assert [d[0] for d in english[:3]] == ["Today", "Tomorrow", "Thu 3"]
     assert [d[0] for d in russian[:3]] == ["Сегодня", "Завтра", "Чт 3"]
     assert again == english
+
+
+def test_a_seat_s_memoized_drawing_follows_its_move_and_new_label(frozen, member_client, seats):
+    """The glyph's geometry and escaped texts are memoized by their values (map_markup)."""
+    seat = seats["A1"]
+    html = member_client.get("/", window()).content.decode()
+    assert '<rect x="68" y="78" width="64" height="44" rx="8"/>' in html
+    Seat.objects.filter(pk=seat.pk).update(label='B<&"1', x=300, y=250, kind="meeting_room")
+    html = member_client.get("/", window()).content.decode()
+    glyph = html.split(f'id="seat-{seat.pk}"', 1)[1].split("</a>", 1)[0]
+    assert '<rect x="248" y="218" width="104" height="64" rx="8"/>' in glyph
+    assert 'text-anchor="middle">B&lt;&amp;&quot;1</text>' in glyph
+    assert "<title>B&lt;&amp;&quot;1 · Meeting room · Monitor — free</title>" in glyph
+    assert '<rect x="68" y="78"' not in html
