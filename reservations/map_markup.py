@@ -48,7 +48,8 @@ def seat_markup(
     for r in rows:
         seat, state = r["seat"], r["state"]
         pk = seat.id
-        label, shape = _shape(seat.label, seat.x, seat.y, seat.kind)
+        size = SEAT_GLYPHS.get(seat.kind, DEFAULT_GLYPH)
+        label, shape = _shape(seat.label, seat.x, seat.y, size)
         description = _escaped(r["description"])
         kind = _escaped(r["kind_label"])
         button = ""
@@ -109,9 +110,9 @@ def seat_markup(
 # The seat's drawing (its rectangle, label and the caption's position) depends on the four
 # values of its key alone: built once per seat and process, whatever the window or language.
 @functools.lru_cache(maxsize=8192)
-def _shape(label: str, x: int, y: int, kind: str) -> tuple[str, str]:
+def _shape(label: str, x: int, y: int, size: tuple[int, int]) -> tuple[str, str]:
     """(escaped label, the glyph's markup from its rectangle to the caption's text)."""
-    width, height = SEAT_GLYPHS.get(kind, DEFAULT_GLYPH)
+    width, height = size
     escaped = escape(label)
     return escaped, (
         f'        <rect x="{x - width // 2}" y="{y - height // 2}" width="{width}" '
