@@ -419,6 +419,10 @@ def floor_map(request: HttpRequest) -> HttpResponse:
         "usual": usual,
         "colleagues": _colleagues(request, start, policy, query),
         "page_url": request.get_full_path(),
+        "urls": {
+            "home": map_markup.url("reservations:home"),
+            "favourite": map_markup.url("reservations:favourite"),
+        },
     }
     return render(request, "reservations/floor_map.html", context, status=status)
 

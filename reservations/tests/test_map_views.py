@@ -399,3 +399,22 @@ def test_a_seat_s_memoized_drawing_follows_its_move_and_new_label(frozen, member
     assert 'text-anchor="middle">B&lt;&amp;&quot;1</text>' in glyph
     assert "<title>B&lt;&amp;&quot;1 · Meeting room · Monitor — free</title>" in glyph
     assert '<rect x="68" y="78"' not in html
+
+
+def test_the_map_s_memoized_urls_follow_the_script_prefix_and_urlconf(settings):
+    """map_markup.url memoizes reverse() by what its answer depends on."""
+    from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+    from reservations.map_markup import url
+
+    names = ("reservations:home", "reservations:favourite", "reservations:waitlist-join")
+    assert [url(n) for n in names] == ["/", "/favourites/", "/waitlist/join/"]
+    set_script_prefix("/desk/")
+    try:
+        assert [url(n) for n in names] == ["/desk/", "/desk/favourites/", "/desk/waitlist/join/"]
+        assert [url(n) for n in names] == [reverse(n) for n in names]
+    finally:
+        clear_script_prefix()
+    assert url("reservations:home") == "/"
+    settings.ROOT_URLCONF = "reservations.tests.urls_elsewhere"
+    assert url("reservations:home") == reverse("reservations:home") == "/elsewhere/"
