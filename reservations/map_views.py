@@ -8,6 +8,7 @@ submit button per free seat. Booking goes through reservations.services.reservat
 
 import datetime as dt
 import functools
+import secrets
 from collections import Counter
 from types import SimpleNamespace
 from urllib.parse import urlencode
@@ -15,8 +16,10 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -407,8 +410,8 @@ def floor_map(request: HttpRequest) -> HttpResponse:
         "window_label": window_label,
         "picker": picker,
         "picker_chips": map_markup.picker_chips(picker),
-        "seat_glyphs": seat_glyphs,
-        "seat_table_rows": seat_table_rows,
+        "seat_glyphs": GLYPHS_HERE,
+        "seat_table_rows": TABLE_ROWS_HERE,
         "can_book": can_book,
         "confirm": confirm,
         "info": info,
@@ -424,7 +427,30 @@ def floor_map(request: HttpRequest) -> HttpResponse:
             "favourite": map_markup.url("reservations:favourite"),
         },
     }
-    return render(request, "reservations/floor_map.html", context, status=status)
+    page = render_to_string("reservations/floor_map.html", context, request)
+    chunks = _spliced(page, ((GLYPHS_HERE, seat_glyphs), (TABLE_ROWS_HERE, seat_table_rows)))
+    return HttpResponse(chunks, status=status)
+
+
+# The seats' markup is most of the page (~200,000 characters). Rendered in place, each
+# enclosing node list ({% if rows %}, {% if floor %}, the block, the base template) would copy
+# it twice more (its join and its SafeString); the template gets a placeholder each, never
+# found elsewhere in a page (random per process), and the response is the page's pieces with
+# the markup between them, encoded one by one (HttpResponse joins the bytes once).
+GLYPHS_HERE = mark_safe(f"<!--glyphs-{secrets.token_hex(16)}-->")  # noqa: S308
+TABLE_ROWS_HERE = mark_safe(f"<!--rows-{secrets.token_hex(16)}-->")  # noqa: S308
+
+
+def _spliced(page: str, pieces: tuple[tuple[str, str], ...]) -> list[str]:
+    """``page`` with each placeholder (in page order; an absent one is skipped) replaced."""
+    chunks: list[str] = []
+    for placeholder, markup in pieces:
+        before, found, after = page.partition(placeholder)
+        if found:
+            chunks += (before, markup)
+            page = after
+    chunks.append(page)
+    return chunks
 
 
 def _usual(user, rows: list[dict], query: list[tuple[str, str]]) -> dict | None:

@@ -418,3 +418,34 @@ def test_the_map_s_memoized_urls_follow_the_script_prefix_and_urlconf(settings):
     assert url("reservations:home") == "/"
     settings.ROOT_URLCONF = "reservations.tests.urls_elsewhere"
     assert url("reservations:home") == reverse("reservations:home") == "/elsewhere/"
+
+
+def test_the_seats_markup_is_spliced_into_the_page_where_the_template_put_it(
+    frozen, member_client, floor, seats
+):
+    """The template renders placeholders where the seats go (map_views._spliced): none is
+    left in the page, with seats, with none matching, and with no floor at all."""
+    from reservations.map_views import GLYPHS_HERE, TABLE_ROWS_HERE
+
+    html = member_client.get("/", window()).content.decode()
+    assert GLYPHS_HERE not in html and TABLE_ROWS_HERE not in html
+    svg = html.split('<svg class="floor-map"', 1)[1].split("</svg>", 1)[0]
+    assert svg.count('class="seat ') == len(seats)
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert body.count("<tr class=") == len(seats)
+    empty = member_client.get("/", {**window(), "kind": "meeting_room"}).content.decode()
+    assert "<svg" not in empty and "<!--" not in empty.split("<body>", 1)[1]
+    assert '<tr><td colspan="5">No seats match these filters.</td></tr>' in empty
+    Seat.objects.all().delete()
+    floor.delete()
+    nothing = member_client.get("/").content.decode()
+    assert "There are no floors yet." in nothing and "<!--" not in nothing.split("<body>", 1)[1]
+
+
+def test_placeholders_are_replaced_in_order_and_absent_ones_skipped():
+    from reservations.map_views import _spliced
+
+    pieces = (("<!--a-->", "A"), ("<!--b-->", "B"))
+    assert "".join(_spliced("1<!--a-->2<!--b-->3", pieces)) == "1A2B3"
+    assert "".join(_spliced("1<!--b-->3", pieces)) == "1B3"
+    assert "".join(_spliced("no placeholder", pieces)) == "no placeholder"
