@@ -13,6 +13,7 @@ kind, amenity and status names) once per process. The page around it stays a tem
 
 import functools
 from html import escape
+from typing import NamedTuple
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -35,6 +36,19 @@ def _reversed(name: str, urlconf: str, prefix: str, language: str | None) -> str
     return reverse(name, urlconf=urlconf)
 
 
+class _Page(NamedTuple):
+    """What a seat's markup takes from the page: the window's links and words, escaped."""
+
+    can_book: bool
+    seat_url: str
+    list_url: str
+    join_url: str
+    book: str
+    book_seat: str
+    wait: str
+    wait_seat: str
+
+
 def seat_markup(
     rows: list[dict], *, can_book: bool, base_query: str, window_label: str
 ) -> tuple[SafeString, SafeString]:
@@ -43,82 +57,139 @@ def seat_markup(
     The glyph is a link to book a free seat, to the list for one's own, to its explanation for
     one that cannot be booked; an inactive seat is only drawn. The table row has a Book button
     on a free seat and a waitlist button on a busy one when booking is open.
+
+    A seat's markup is a function of the page's words (``_Page``) and of the seat's own values
+    (the key below: every value ``_seat`` reads): a seat shown again alike, in the same window,
+    state and language, reuses the markup written the first time; anything else is a new key.
     """
-    book = escape(_("Book"))
-    list_url = escape(url("reservations:list"))
-    join_url = escape(url("reservations:waitlist-join"))
     window = escape(window_label)
-    # The aria-labels of the buttons, with the seat's label still to fill in.
-    book_seat = _("Book seat %(seat)s, %(window)s") % {"seat": "\0", "window": window}
-    wait = escape(_("Join the waitlist"))
-    wait_seat = _("Join the waitlist for seat %(seat)s, %(window)s") % {
-        "seat": "\0",
-        "window": window,
-    }
-    # No #fragment: a document with a :target element skips autofocus, and the confirmation's
-    # autofocused Book button is what makes Enter-Enter book.
-    seat_url = f"?{escape(base_query)}&amp;seat="
+    page = _Page(
+        can_book=can_book,
+        # No #fragment: a document with a :target element skips autofocus, and the
+        # confirmation's autofocused Book button is what makes Enter-Enter book.
+        seat_url=f"?{escape(base_query)}&amp;seat=",
+        list_url=escape(url("reservations:list")),
+        join_url=escape(url("reservations:waitlist-join")),
+        book=escape(_("Book")),
+        # The aria-labels of the buttons, with the seat's label still to fill in.
+        book_seat=_("Book seat %(seat)s, %(window)s") % {"seat": "\0", "window": window},
+        wait=escape(_("Join the waitlist")),
+        wait_seat=_("Join the waitlist for seat %(seat)s, %(window)s")
+        % {"seat": "\0", "window": window},
+    )
+    written = _written(page)
+    if len(written) > SEATS_REMEMBERED:  # bookings come and go: keep the recent ones
+        written.clear()
     glyphs, table = [], []
     for r in rows:
-        seat, state = r["seat"], r["state"]
-        pk = seat.id
-        size = SEAT_GLYPHS.get(seat.kind, DEFAULT_GLYPH)
-        label, shape = _shape(seat.label, seat.x, seat.y, size)
-        description = _escaped(r["description"])
-        kind = _escaped(r["kind_label"])
-        button = ""
-        if state == "free" and can_book:
-            open_tag = (
-                f'<a class="seat free" href="{seat_url}{pk}" id="seat-{pk}" '
-                f'data-seat-id="{pk}" data-seat-label="{label} ({kind})" '
-                f'data-favourite="{1 if r["favourite"] else 0}" '
-                f'aria-label="{description}. {book}">'
-            )
-            close_tag = "</a>"
+        seat = r["seat"]
+        key = (
+            seat.id,
+            seat.label,
+            seat.x,
+            seat.y,
+            seat.kind,
+            r["state"],
+            r["description"],
+            r["caption"],
+            r["status"],
+            r["kind_label"],
+            r["amenities"],
+            r["favourite"],
+        )
+        pair = written.get(key)
+        if pair is None:
+            pair = written[key] = _seat(page, *key)
+        glyphs.append(pair[0])
+        table.append(pair[1])
+    # Every interpolated value is escaped in _seat.
+    return mark_safe("".join(glyphs)), mark_safe("".join(table))  # noqa: S308
+
+
+_GLYPH_SIZES: dict[str, tuple[int, int]] = {str(kind): size for kind, size in SEAT_GLYPHS.items()}
+SEATS_REMEMBERED = 2000  # per page's words: ten floors of 200 seats
+
+
+# The markup written for each page's words (a window, a language): the last few dozen.
+@functools.lru_cache(maxsize=32)
+def _written(page: _Page) -> dict[tuple, tuple[str, str]]:
+    return {}
+
+
+def _seat(
+    page: _Page,
+    pk: int,
+    raw_label: str,
+    x: int,
+    y: int,
+    seat_kind: str,
+    state: str,
+    raw_description: str,
+    caption: str,
+    status: str,
+    kind_label: str,
+    amenity_names: str,
+    favourite: bool,
+) -> tuple[str, str]:
+    """(the SVG glyph, the table row) of one seat."""
+    label, shape = _shape(raw_label, x, y, _GLYPH_SIZES.get(seat_kind, DEFAULT_GLYPH))
+    description = _escaped(raw_description)
+    kind = _escaped(kind_label)
+    button = ""
+    if state == "free" and page.can_book:
+        open_tag = (
+            f'<a class="seat free" href="{page.seat_url}{pk}" id="seat-{pk}" '
+            f'data-seat-id="{pk}" data-seat-label="{label} ({kind})" '
+            f'data-favourite="{1 if favourite else 0}" '
+            f'aria-label="{description}. {page.book}">'
+        )
+        close_tag = "</a>"
+        button = (
+            f'\n            <button type="submit" name="seat" value="{pk}" '
+            f'class="primary small" data-seat-id="{pk}" data-seat-label="{label} ({kind})" '
+            f'aria-label="{page.book_seat.replace(chr(0), label)}">{page.book}</button>'
+            "\n          "
+        )
+    elif state == "mine":
+        open_tag = (
+            f'<a class="seat mine" href="{page.list_url}" id="seat-{pk}" '
+            f'aria-label="{description}">'
+        )
+        close_tag = "</a>"
+    elif state == "inactive":
+        open_tag = (
+            f'<g class="seat {state}" id="seat-{pk}" tabindex="0" role="img" '
+            f'aria-label="{description}">'
+        )
+        close_tag = "</g>"
+    else:
+        # Busy, closed or not for this time: a link that says why (and until when), with
+        # floor_map.js in a panel, without it on the page the link opens.
+        open_tag = (
+            f'<a class="seat {state}" id="seat-{pk}" href="{page.seat_url}{pk}" '
+            f'data-seat-info="{description}" aria-label="{description}">'
+        )
+        close_tag = "</a>"
+        if state == "busy" and page.can_book:
+            # The list's form carries the window; this button posts it to the waitlist.
             button = (
                 f'\n            <button type="submit" name="seat" value="{pk}" '
-                f'class="primary small" data-seat-id="{pk}" data-seat-label="{label} ({kind})" '
-                f'aria-label="{book_seat.replace(chr(0), label)}">{book}</button>\n          '
+                f'formaction="{page.join_url}" class="small" data-waitlist-seat="{pk}" '
+                f'aria-label="{page.wait_seat.replace(chr(0), label)}">{page.wait}</button>'
+                "\n          "
             )
-        elif state == "mine":
-            open_tag = (
-                f'<a class="seat mine" href="{list_url}" id="seat-{pk}" aria-label="{description}">'
-            )
-            close_tag = "</a>"
-        elif state == "inactive":
-            open_tag = (
-                f'<g class="seat {state}" id="seat-{pk}" tabindex="0" role="img" '
-                f'aria-label="{description}">'
-            )
-            close_tag = "</g>"
-        else:
-            # Busy, closed or not for this time: a link that says why (and until when), with
-            # floor_map.js in a panel, without it on the page the link opens.
-            open_tag = (
-                f'<a class="seat {state}" id="seat-{pk}" href="{seat_url}{pk}" '
-                f'data-seat-info="{description}" aria-label="{description}">'
-            )
-            close_tag = "</a>"
-            if state == "busy" and can_book:
-                # The list's form carries the window; this button posts it to the waitlist.
-                button = (
-                    f'\n            <button type="submit" name="seat" value="{pk}" '
-                    f'formaction="{join_url}" class="small" data-waitlist-seat="{pk}" '
-                    f'aria-label="{wait_seat.replace(chr(0), label)}">{wait}</button>\n          '
-                )
-        glyphs.append(
-            f"\n    \n      {open_tag}\n    \n        <title>{description}</title>\n"
-            f"{shape}{_escaped(r['caption'])}</text>\n    {close_tag}\n  "
-        )
-        amenities = _escaped(r["amenities"]) or "—"
-        table.append(
-            f'\n        <tr class="row-{state}">\n          <th scope="row">{label}</th>\n'
-            f"          <td>{kind}</td>\n          <td>{amenities}</td>\n"
-            f'          <td><span class="state {state}">{_escaped(r["status"])}</span></td>\n'
-            f"          <td>{button}</td>\n        </tr>\n      "
-        )
-    # Every interpolated value is escaped above.
-    return mark_safe("".join(glyphs)), mark_safe("".join(table))  # noqa: S308
+    glyph = (
+        f"\n    \n      {open_tag}\n    \n        <title>{description}</title>\n"
+        f"{shape}{_escaped(caption)}</text>\n    {close_tag}\n  "
+    )
+    amenities = _escaped(amenity_names) or "—"
+    row = (
+        f'\n        <tr class="row-{state}">\n          <th scope="row">{label}</th>\n'
+        f"          <td>{kind}</td>\n          <td>{amenities}</td>\n"
+        f'          <td><span class="state {state}">{_escaped(status)}</span></td>\n'
+        f"          <td>{button}</td>\n        </tr>\n      "
+    )
+    return glyph, row
 
 
 # The seat's drawing (its rectangle, label and the caption's position) depends on the four

@@ -449,3 +449,48 @@ def test_placeholders_are_replaced_in_order_and_absent_ones_skipped():
     assert "".join(_spliced("1<!--a-->2<!--b-->3", pieces)) == "1A2B3"
     assert "".join(_spliced("1<!--b-->3", pieces)) == "1B3"
     assert "".join(_spliced("no placeholder", pieces)) == "no placeholder"
+
+
+def _masked(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def test_the_remembered_seat_markup_is_what_a_fresh_page_writes_after_every_change(
+    frozen, client, member, other_member, unverified, seats
+):
+    """map_markup remembers each seat's markup per page's words: after a booking, a
+    cancellation, a block, a favourite, a rule, a language or window change and for a member
+    who cannot book, the page is the one written with nothing remembered."""
+    from reservations.map_markup import _written
+    from reservations.models import BookingRule, SeatBlock
+    from seats.models import FavouriteSeat
+
+    def page(query=None, language="en"):
+        client.cookies["django_language"] = language
+        warm = _masked(client.get("/", query or window()))  # written, or remembered
+        _written.cache_clear()
+        fresh = _masked(client.get("/", query or window()))
+        assert warm == fresh
+        return warm
+
+    client.login(email=member.email, password=PASSWORD)
+    first = page()
+    page()  # remembered from here on
+    booking = make_reservation(other_member, seats["A1"], at(1, 9), at(1, 12))
+    busy = page()
+    assert busy != first and "busy until 12:00" in seat_markup(busy, seats["A1"])
+    booking.status = Reservation.Status.CANCELLED
+    booking.save()
+    assert page() == first
+    FavouriteSeat.objects.create(user=member, seat=seats["A2"])
+    assert 'data-favourite="1"' in seat_markup(page(), seats["A2"])
+    SeatBlock.objects.create(seat=seats["A1"], start=at(1, 8), end=at(1, 20), reason="Paint")
+    assert 'class="seat blocked"' in seat_markup(page(), seats["A1"])
+    BookingRule.objects.create(kind=Seat.Kind.QUIET_DESK, max_minutes=30)
+    assert 'class="seat restricted"' in seat_markup(page(), seats["Q1"])
+    assert "Забронировать" in page(language="ru")
+    assert "11:00–12:00" in page(window(start="11:00", end="12:00"))
+    client.logout()
+    client.login(email=unverified.email, password=PASSWORD)
+    assert 'class="seat free"' in seat_markup(page(), seats["A2"])
+    assert "data-seat-id" not in seat_markup(page(), seats["A2"])  # cannot book: no dialog
