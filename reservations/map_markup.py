@@ -214,6 +214,16 @@ def _shape(label: str, x: int, y: int, size: tuple[int, int]) -> tuple[str, str]
 _escaped = functools.lru_cache(maxsize=8192)(escape)
 
 
+def hidden_inputs(pairs: list[tuple[str, str]], *, newline: bool = True) -> SafeString:
+    """An ``<input type="hidden">`` per (name, value): the page's window and filters in its
+    forms, three times a page (the former _hidden.html's loop, with its file's final newline)."""
+    inputs = "".join(
+        f'<input type="hidden" name="{escape(name)}" value="{escape(value)}">'
+        for name, value in pairs
+    )
+    return mark_safe(inputs + "\n" if newline else inputs)  # noqa: S308 - escaped above
+
+
 def picker_chips(picker: dict) -> dict[str, SafeString]:
     """The time picker's chip items (days, starts, durations) as the ``{% for %}`` loops of
     _picker.html wrote them: about 25 links a page, each a handful of template lookups."""

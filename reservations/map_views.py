@@ -378,6 +378,7 @@ def floor_map(request: HttpRequest) -> HttpResponse:
 
     query = _query(form, start, end, policy.tz)
     base_query = urlencode(query)
+    hidden = [(k, v) for k, v in query if k in FILTER_FIELDS]
     rows = _seat_rows(states, policy.tz)
     can_book = request.user.can_book and window_ok
     wanted = book_form.data.get("seat") if book_form is not None else request.GET.get("seat")
@@ -401,7 +402,11 @@ def floor_map(request: HttpRequest) -> HttpResponse:
         "floor": floor,
         "rows": rows,
         "counts": {s: counts[s] for s in ("free", "busy", "mine", "blocked")},
-        "hidden": [(k, v) for k, v in query if k in FILTER_FIELDS],
+        "hidden_inputs": map_markup.hidden_inputs(hidden),
+        # The colleague search keeps the window and floor, not the seat filters.
+        "colleague_hidden_inputs": map_markup.hidden_inputs(
+            [(k, v) for k, v in hidden if k not in ("amenity", "kind")], newline=False
+        ),
         "base_query": base_query,
         "floor_links": [
             (f, urlencode([(k, v) for k, v in query if k != "floor"] + [("floor", f.pk)]))

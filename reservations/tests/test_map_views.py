@@ -494,3 +494,19 @@ def test_the_remembered_seat_markup_is_what_a_fresh_page_writes_after_every_chan
     client.login(email=unverified.email, password=PASSWORD)
     assert 'class="seat free"' in seat_markup(page(), seats["A2"])
     assert "data-seat-id" not in seat_markup(page(), seats["A2"])  # cannot book: no dialog
+
+
+@pytest.mark.parametrize("newline", [True, False])
+def test_hidden_inputs_are_the_former_template_loop_s_bytes(newline):
+    from django.template import engines
+
+    from reservations.map_markup import hidden_inputs
+
+    loop = (
+        '{% for name, value in hidden %}<input type="hidden" name="{{ name }}" '
+        'value="{{ value }}">{% endfor %}'
+    )
+    pairs = [("date", "2026-12-02"), ("start", "10:00"), ("amenity", "a<b>&\"c'"), ("x", "")]
+    template = engines.all()[0].from_string(loop + ("\n" if newline else ""))
+    assert hidden_inputs(pairs, newline=newline) == template.render({"hidden": pairs})
+    assert hidden_inputs([], newline=newline) == ("\n" if newline else "")
