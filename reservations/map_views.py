@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bookit import rows as sql_rows
+from bookit import widgets
 from bookit.errors import DomainError
 from bookit.forms import add_service_error
 from reservations import map_markup, selectors, series, services, slots
@@ -397,6 +398,10 @@ def floor_map(request: HttpRequest) -> HttpResponse:
     counts = Counter(r["state"] for r in rows)  # the legend's, in one pass
     context = {
         "form": form,
+        "filter_fields": {
+            name: widgets.field_html(form[name])
+            for name in ("date", "start", "end", "floor", "kind")
+        },
         "book_form": book_form,
         "floors": floors,
         "floor": floor,
