@@ -510,3 +510,24 @@ def test_hidden_inputs_are_the_former_template_loop_s_bytes(newline):
     template = engines.all()[0].from_string(loop + ("\n" if newline else ""))
     assert hidden_inputs(pairs, newline=newline) == template.render({"hidden": pairs})
     assert hidden_inputs([], newline=newline) == ("\n" if newline else "")
+
+
+def test_the_window_form_s_slot_choices_are_the_normalized_grid(db):
+    """The grid's choices are set already normalized (forms._Normalized): the same pairs as
+    normalize_choices() makes of them, on the field and its widget, and they validate."""
+    from django.utils.choices import normalize_choices
+
+    from reservations.forms import WindowForm
+    from reservations.policy import get_policy
+    from reservations.slots import slot_times
+
+    policy = get_policy()
+    times = [f"{t:%H:%M}" for t in slot_times(policy)]
+    form = WindowForm({"date": "2026-12-02", "start": "10:00", "end": "22:00"}, policy=policy)
+    for name, pairs in (("start", times[:-1]), ("end", times[1:])):
+        field = form.fields[name]
+        want = normalize_choices(tuple((t, t) for t in pairs))
+        assert list(field.choices) == list(field.widget.choices) == want
+    assert form.is_valid(), form.errors
+    late = WindowForm({"date": "2026-12-02", "start": "22:00", "end": "10:15"}, policy=policy)
+    assert not late.is_valid() and {"start", "end"} <= set(late.errors)
