@@ -37,8 +37,10 @@ def _reversed(name: str, urlconf: str, prefix: str, language: str | None) -> str
 
 
 class _Page(NamedTuple):
-    """What a seat's markup takes from the page: the window's links and words, escaped."""
+    """What a seat's markup takes from the page: the window's links and words, escaped, and
+    the response's charset."""
 
+    charset: str
     can_book: bool
     seat_url: str
     list_url: str
@@ -51,8 +53,10 @@ class _Page(NamedTuple):
 
 def seat_markup(
     rows: list[dict], *, can_book: bool, base_query: str, window_label: str
-) -> tuple[SafeString, SafeString]:
-    """(SVG glyphs, table rows) of the seats, in one pass.
+) -> tuple[bytes, bytes]:
+    """(SVG glyphs, table rows) of the seats, in one pass, encoded in the charset of the
+    response they are spliced into (HttpResponse's, DEFAULT_CHARSET): most of the page's
+    bytes, each seat's encoded once with its markup rather than on every page.
 
     The glyph is a link to book a free seat, to the list for one's own, to its explanation for
     one that cannot be booked; an inactive seat is only drawn. The table row has a Book button
@@ -64,6 +68,7 @@ def seat_markup(
     """
     window = escape(window_label)
     page = _Page(
+        charset=settings.DEFAULT_CHARSET,
         can_book=can_book,
         # No #fragment: a document with a :target element skips autofocus, and the
         # confirmation's autofocused Book button is what makes Enter-Enter book.
@@ -103,7 +108,7 @@ def seat_markup(
         glyphs.append(pair[0])
         table.append(pair[1])
     # Every interpolated value is escaped in _seat.
-    return mark_safe("".join(glyphs)), mark_safe("".join(table))  # noqa: S308
+    return b"".join(glyphs), b"".join(table)
 
 
 _GLYPH_SIZES: dict[str, tuple[int, int]] = {str(kind): size for kind, size in SEAT_GLYPHS.items()}
@@ -112,7 +117,7 @@ SEATS_REMEMBERED = 2000  # per page's words: ten floors of 200 seats
 
 # The markup written for each page's words (a window, a language): the last few dozen.
 @functools.lru_cache(maxsize=32)
-def _written(page: _Page) -> dict[tuple, tuple[str, str]]:
+def _written(page: _Page) -> dict[tuple, tuple[bytes, bytes]]:
     return {}
 
 
@@ -130,8 +135,8 @@ def _seat(
     kind_label: str,
     amenity_names: str,
     favourite: bool,
-) -> tuple[str, str]:
-    """(the SVG glyph, the table row) of one seat."""
+) -> tuple[bytes, bytes]:
+    """(the SVG glyph, the table row) of one seat, encoded."""
     label, shape = _shape(raw_label, x, y, _GLYPH_SIZES.get(seat_kind, DEFAULT_GLYPH))
     description = _escaped(raw_description)
     kind = _escaped(kind_label)
@@ -189,7 +194,7 @@ def _seat(
         f'          <td><span class="state {state}">{_escaped(status)}</span></td>\n'
         f"          <td>{button}</td>\n        </tr>\n      "
     )
-    return glyph, row
+    return glyph.encode(page.charset), row.encode(page.charset)
 
 
 # The seat's drawing (its rectangle, label and the caption's position) depends on the four

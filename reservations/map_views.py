@@ -446,14 +446,15 @@ def floor_map(request: HttpRequest) -> HttpResponse:
 # enclosing node list ({% if rows %}, {% if floor %}, the block, the base template) would copy
 # it twice more (its join and its SafeString); the template gets a placeholder each, never
 # found elsewhere in a page (random per process), and the response is the page's pieces with
-# the markup between them, encoded one by one (HttpResponse joins the bytes once).
+# the markup (already encoded, map_markup.seat_markup) between them: HttpResponse encodes the
+# rest and joins the bytes once.
 GLYPHS_HERE = mark_safe(f"<!--glyphs-{secrets.token_hex(16)}-->")  # noqa: S308
 TABLE_ROWS_HERE = mark_safe(f"<!--rows-{secrets.token_hex(16)}-->")  # noqa: S308
 
 
-def _spliced(page: str, pieces: tuple[tuple[str, str], ...]) -> list[str]:
+def _spliced(page: str, pieces: tuple[tuple[str, str | bytes], ...]) -> list[str | bytes]:
     """``page`` with each placeholder (in page order; an absent one is skipped) replaced."""
-    chunks: list[str] = []
+    chunks: list[str | bytes] = []
     for placeholder, markup in pieces:
         before, found, after = page.partition(placeholder)
         if found:
