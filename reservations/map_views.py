@@ -402,6 +402,7 @@ def floor_map(request: HttpRequest) -> HttpResponse:
             name: widgets.field_html(form[name])
             for name in ("date", "start", "end", "floor", "kind")
         },
+        "amenity_boxes": widgets.labelled_boxes(form["amenity"]),
         "book_form": book_form,
         "floors": floors,
         "floor": floor,

@@ -107,3 +107,27 @@ def test_field_html_is_the_field_template_s(data, language):
             ours = widgets.field_html(form[name])
             template = render_to_string("_field.html", {"field": form[name]})
             assert ours == template
+
+
+class _BoxesForm(forms.Form):
+    pick = forms.MultipleChoiceField(
+        choices=[("a", gettext_lazy("Monitor")), ("b&<", 'Tom & "Jerry"'), ("c", "three")],
+        required=False,
+        widget=widgets.CheckboxSelectMultiple,
+    )
+
+
+@pytest.mark.parametrize("data", [None, {}, {"pick": ["b&<"]}, {"pick": ["a", "c", "zz"]}])
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_labelled_boxes_are_the_template_loop_s(data, language):
+    from django.template import engines
+
+    loop = engines.all()[0].from_string(
+        '{% for box in field %}<label class="check">{{ box.tag }} {{ box.choice_label }}'
+        "</label>{% endfor %}"
+    )
+    form = _BoxesForm(data, auto_id="id_%s")
+    if data is not None:
+        form.is_valid()
+    with override(language):
+        assert widgets.labelled_boxes(form["pick"]) == loop.render({"field": form["pick"]})
