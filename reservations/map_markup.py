@@ -112,11 +112,13 @@ def seat_markup(
 
 
 _GLYPH_SIZES: dict[str, tuple[int, int]] = {str(kind): size for kind, size in SEAT_GLYPHS.items()}
-SEATS_REMEMBERED = 2000  # per page's words: ten floors of 200 seats
+# Per page's words (one floor in one window and language): a 200-seat floor five times over
+# as bookings change. About 1 KB a seat, so at most ~16 MB for the sixteen pages below.
+SEATS_REMEMBERED = 1000
 
 
-# The markup written for each page's words (a window, a language): the last few dozen.
-@functools.lru_cache(maxsize=32)
+# The markup written for each page's words: the last sixteen floors, windows and languages.
+@functools.lru_cache(maxsize=16)
 def _written(page: _Page) -> dict[tuple, tuple[bytes, bytes]]:
     return {}
 

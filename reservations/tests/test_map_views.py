@@ -531,3 +531,16 @@ def test_the_window_form_s_slot_choices_are_the_normalized_grid(db):
     assert form.is_valid(), form.errors
     late = WindowForm({"date": "2026-12-02", "start": "22:00", "end": "10:15"}, policy=policy)
     assert not late.is_valid() and {"start", "end"} <= set(late.errors)
+
+
+def test_the_remembered_seats_are_forgotten_past_the_bound(
+    frozen, member_client, seats, monkeypatch
+):
+    """Past SEATS_REMEMBERED a page's remembered seats are dropped and written again."""
+    from reservations import map_markup
+
+    map_markup._written.cache_clear()
+    fresh = _masked(member_client.get("/", window()))
+    monkeypatch.setattr(map_markup, "SEATS_REMEMBERED", 2)
+    for _ in range(3):
+        assert _masked(member_client.get("/", window())) == fresh
