@@ -96,3 +96,39 @@ class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
         if template_name == self.option_template_name and not widget.get("wrap_label"):
             return mark_safe(_input(widget))  # noqa: S308 - every value is escaped in _input
         return super()._render(template_name, context, renderer)  # type: ignore[misc]
+
+
+def field_html(field: forms.BoundField) -> SafeString:
+    """A form field as templates/_field.html writes it (its label, widget, help text and
+    errors, with the file's final newline), without an include and its lookups; the floor
+    map's filter form has five (bookit/tests/test_widgets.py compares them)."""
+    errors = field.errors
+    for_id = conditional_escape(field.id_for_label)
+    help_text = (
+        f'<small class="help">{conditional_escape(field.help_text)}</small>'
+        if field.help_text
+        else ""
+    )
+    error_lines = "".join(
+        f'<p class="error" id="{for_id}-error">{conditional_escape(e)}</p>' for e in errors
+    )
+    return mark_safe(  # noqa: S308 - every value is escaped above; str(field) is safe markup
+        f'<div class="field{" has-error" if errors else ""}">\n'
+        f'  <label for="{for_id}">{conditional_escape(field.label)}</label>\n'
+        f"  {conditional_escape(field)}\n"
+        f"  {help_text}\n"
+        f"  {error_lines}\n"
+        "</div>\n"
+    )
+
+
+def labelled_boxes(field: forms.BoundField) -> SafeString:
+    """Each box of a multiple-choice field in its label, as the template loop
+    ``{% for box in field %}<label class="check">{{ box.tag }} {{ box.choice_label }}</label>
+    {% endfor %}`` writes them (the floor map's amenities; test_widgets compares them)."""
+    return mark_safe(  # noqa: S308 - box.tag() is safe markup, the label is escaped
+        "".join(
+            f'<label class="check">{box.tag()} {conditional_escape(box.choice_label)}</label>'
+            for box in field
+        )
+    )

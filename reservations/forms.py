@@ -8,10 +8,12 @@ bookit.forms.add_service_error.
 
 import datetime as dt
 import functools
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 from django import forms
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from bookit import widgets
@@ -22,15 +24,29 @@ from reservations.models import BookingPolicy, Reservation
 from seats.models import Seat
 
 
+class _Normalized(BaseChoiceIterator):
+    """Choices already in normalize_choices()'s form (a sequence of (value, label) pairs):
+    setting them on a field and its widget does not walk them again, twice a field, as a
+    list does (~60 recursive calls per slot field, every map page)."""
+
+    def __init__(self, pairs: tuple[tuple[str, str], ...]) -> None:
+        self.pairs = pairs
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.pairs)
+
+
 @functools.lru_cache(maxsize=32)
 def _slot_choices(
     opens_at: dt.time, closes_at: dt.time, slot_minutes: int
-) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+) -> tuple[_Normalized, _Normalized]:
     """The start and end choices of a day's slot grid, built once per grid (every map view
     builds a window form; the grid changes only with the policy, which is the key)."""
     grid = SimpleNamespace(opens_at=opens_at, closes_at=closes_at, slot_minutes=slot_minutes)
     times = [f"{t:%H:%M}" for t in slots.slot_times(grid)]  # what slot_times reads
-    return tuple((t, t) for t in times[:-1]), tuple((t, t) for t in times[1:])
+    return _Normalized(tuple((t, t) for t in times[:-1])), _Normalized(
+        tuple((t, t) for t in times[1:])
+    )
 
 
 class WindowForm(forms.Form):

@@ -7,19 +7,25 @@ submit button per free seat. Booking goes through reservations.services.reservat
 """
 
 import datetime as dt
+import functools
+import secrets
 from collections import Counter
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from bookit import rows as sql_rows
+from bookit import widgets
 from bookit.errors import DomainError
 from bookit.forms import add_service_error
 from reservations import map_markup, selectors, series, services, slots
@@ -208,13 +214,50 @@ class _Links:
         if kept is None:
             pairs = [(k, v) for k, v in self.query if k not in changes and k != "seat"]
             kept = self._kept[names] = urlencode(pairs)
-        tail = urlencode(list(changes.items()))
+        tail = _encoded(tuple(changes.items()))
         return f"?{kept}&{tail}" if kept and tail else f"?{kept or tail}"
 
 
+# The changed fields of the chips are a day's dates and grid times: the same few hundred pairs
+# on every page, each encoded once per process (a pure function of its argument).
+@functools.lru_cache(maxsize=4096)
+def _encoded(pairs: tuple[tuple[str, str], ...]) -> str:
+    return urlencode(pairs)
+
+
+@functools.lru_cache(maxsize=512)
+def _date_label(day: dt.date, format_string: str, language: str | None) -> str:
+    """``formats.date_format`` in ``language`` (the active one, passed as the key): the strip
+    names the same seven days on every page."""
+    return formats.date_format(day, format_string)
+
+
 def _fit(policy, start: dt.datetime, minutes: int) -> int:
-    """The chosen length where ``start`` allows it, else the nearest shorter (or the minimum)."""
-    allowed = slots.durations_from(policy, start, {minutes})
+    """The chosen length where ``start`` allows it, else the nearest shorter (or the minimum).
+
+    ``start`` is a start of the policy's grid (slots.slot_starts_between: the policy's zone
+    object), so ``durations_from`` counts the minutes to closing in wall-clock time from its
+    time of day alone, and the answer is one of a few per policy."""
+    return _fit_at(
+        start.time(),
+        minutes,
+        policy.closes_at,
+        policy.min_minutes,
+        policy.max_minutes,
+        policy.slot_minutes,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _fit_at(
+    start: dt.time, minutes: int, closes_at: dt.time, min_minutes: int, max_minutes: int, step: int
+) -> int:
+    # What durations_from subtracts: closing minus the start on one day, one zone object.
+    day = dt.date(2000, 1, 3)
+    to_close = dt.datetime.combine(day, closes_at) - dt.datetime.combine(day, start)
+    rules = SimpleNamespace(min_minutes=min_minutes, max_minutes=max_minutes, slot_minutes=step)
+    until_close = int(to_close.total_seconds() // 60)
+    allowed = slots.durations_until(rules, until_close, {minutes})
     return max((m for m in allowed if m <= minutes), default=allowed[0] if allowed else minutes)
 
 
@@ -228,11 +271,15 @@ def _picker(
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
     minutes = int((end - start).total_seconds() // 60)
     today = timezone.localdate(timezone=tz)
+    language = get_language()
+    # slots.day_slot_starts's bounds, once for the eight days asked for.
+    earliest = slots.current_slot_start(policy, now)
+    latest = now + dt.timedelta(days=policy.advance_days)
     days = []
     starts_of: dict[dt.date, list[dt.datetime]] = {}  # the chosen day's are needed twice
     for offset in range(min(DAYS_SHOWN, policy.advance_days + 1)):
         day = today + dt.timedelta(days=offset)
-        starts = starts_of[day] = slots.day_slot_starts(policy, day, now)
+        starts = starts_of[day] = slots.slot_starts_between(policy, day, earliest, latest)
         if not starts:
             continue
         first = starts[0]
@@ -242,8 +289,8 @@ def _picker(
         label = _("Today") if offset == 0 else _("Tomorrow") if offset == 1 else None
         days.append(
             {
-                "label": label or formats.date_format(day, "D j"),
-                "full": formats.date_format(day, "l, j E"),
+                "label": label or _date_label(day, "D j", language),
+                "full": _date_label(day, "l, j E", language),
                 "current": day == local_start.date(),
                 "url": link(
                     date=day.isoformat(),
@@ -255,7 +302,7 @@ def _picker(
     chosen_day = local_start.date()
     starts = starts_of.get(chosen_day)
     if starts is None:
-        starts = slots.day_slot_starts(policy, chosen_day, now)
+        starts = slots.slot_starts_between(policy, chosen_day, earliest, latest)
     start_chips = []
     for s in starts:
         if s != starts[0] and s.minute:  # the first slot, then whole hours: few chips
@@ -332,6 +379,7 @@ def floor_map(request: HttpRequest) -> HttpResponse:
 
     query = _query(form, start, end, policy.tz)
     base_query = urlencode(query)
+    hidden = [(k, v) for k, v in query if k in FILTER_FIELDS]
     rows = _seat_rows(states, policy.tz)
     can_book = request.user.can_book and window_ok
     wanted = book_form.data.get("seat") if book_form is not None else request.GET.get("seat")
@@ -350,12 +398,21 @@ def floor_map(request: HttpRequest) -> HttpResponse:
     counts = Counter(r["state"] for r in rows)  # the legend's, in one pass
     context = {
         "form": form,
+        "filter_fields": {
+            name: widgets.field_html(form[name])
+            for name in ("date", "start", "end", "floor", "kind")
+        },
+        "amenity_boxes": widgets.labelled_boxes(form["amenity"]),
         "book_form": book_form,
         "floors": floors,
         "floor": floor,
         "rows": rows,
         "counts": {s: counts[s] for s in ("free", "busy", "mine", "blocked")},
-        "hidden": [(k, v) for k, v in query if k in FILTER_FIELDS],
+        "hidden_inputs": map_markup.hidden_inputs(hidden),
+        # The colleague search keeps the window and floor, not the seat filters.
+        "colleague_hidden_inputs": map_markup.hidden_inputs(
+            [(k, v) for k, v in hidden if k not in ("amenity", "kind")], newline=False
+        ),
         "base_query": base_query,
         "floor_links": [
             (f, urlencode([(k, v) for k, v in query if k != "floor"] + [("floor", f.pk)]))
@@ -364,8 +421,8 @@ def floor_map(request: HttpRequest) -> HttpResponse:
         "window_label": window_label,
         "picker": picker,
         "picker_chips": map_markup.picker_chips(picker),
-        "seat_glyphs": seat_glyphs,
-        "seat_table_rows": seat_table_rows,
+        "seat_glyphs": GLYPHS_HERE,
+        "seat_table_rows": TABLE_ROWS_HERE,
         "can_book": can_book,
         "confirm": confirm,
         "info": info,
@@ -376,8 +433,36 @@ def floor_map(request: HttpRequest) -> HttpResponse:
         "usual": usual,
         "colleagues": _colleagues(request, start, policy, query),
         "page_url": request.get_full_path(),
+        "urls": {
+            "home": map_markup.url("reservations:home"),
+            "favourite": map_markup.url("reservations:favourite"),
+        },
     }
-    return render(request, "reservations/floor_map.html", context, status=status)
+    page = render_to_string("reservations/floor_map.html", context, request)
+    chunks = _spliced(page, ((GLYPHS_HERE, seat_glyphs), (TABLE_ROWS_HERE, seat_table_rows)))
+    return HttpResponse(chunks, status=status)
+
+
+# The seats' markup is most of the page (~200,000 characters). Rendered in place, each
+# enclosing node list ({% if rows %}, {% if floor %}, the block, the base template) would copy
+# it twice more (its join and its SafeString); the template gets a placeholder each, never
+# found elsewhere in a page (random per process), and the response is the page's pieces with
+# the markup (already encoded, map_markup.seat_markup) between them: HttpResponse encodes the
+# rest and joins the bytes once.
+GLYPHS_HERE = mark_safe(f"<!--glyphs-{secrets.token_hex(16)}-->")  # noqa: S308
+TABLE_ROWS_HERE = mark_safe(f"<!--rows-{secrets.token_hex(16)}-->")  # noqa: S308
+
+
+def _spliced(page: str, pieces: tuple[tuple[str, str | bytes], ...]) -> list[str | bytes]:
+    """``page`` with each placeholder (in page order; an absent one is skipped) replaced."""
+    chunks: list[str | bytes] = []
+    for placeholder, markup in pieces:
+        before, found, after = page.partition(placeholder)
+        if found:
+            chunks += (before, markup)
+            page = after
+    chunks.append(page)
+    return chunks
 
 
 def _usual(user, rows: list[dict], query: list[tuple[str, str]]) -> dict | None:

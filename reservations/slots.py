@@ -5,6 +5,7 @@ pages and the Telegram bot all compute slots here, so they agree on every bounda
 """
 
 import datetime as dt
+import functools
 
 from django.utils import timezone
 
@@ -79,23 +80,52 @@ def day_slot_starts(policy: Rules, day: dt.date, now: dt.datetime) -> list[dt.da
     """The bookable starts of a day: on the grid, not past, within the advance limit, and
     leaving at least the minimum duration before closing."""
     earliest = current_slot_start(policy, now)
-    start = dt.datetime.combine(day, policy.opens_at, policy.tz)
-    last = dt.datetime.combine(day, policy.closes_at, policy.tz) - dt.timedelta(
-        minutes=policy.min_minutes
-    )
     latest = now + dt.timedelta(days=policy.advance_days)
+    return slot_starts_between(policy, day, earliest, latest)
+
+
+def slot_starts_between(
+    policy: Rules, day: dt.date, earliest: dt.datetime, latest: dt.datetime
+) -> list[dt.datetime]:
+    """``day_slot_starts`` with its bounds computed once by a caller that asks for many days
+    (the map's day strip): the day's grid, from ``earliest`` to ``latest``."""
+    grid = _day_grid(
+        day, policy.tz, policy.opens_at, policy.closes_at, policy.slot_minutes, policy.min_minutes
+    )
+    return [start for start in grid if earliest <= start <= latest]
+
+
+# A pure function of its key: the same starts, compared the same way (the zone object itself
+# is part of the key, so an aware comparison with the policy's zone behaves as before).
+@functools.lru_cache(maxsize=256)
+def _day_grid(
+    day: dt.date,
+    tz: dt.tzinfo,
+    opens_at: dt.time,
+    closes_at: dt.time,
+    slot_minutes: int,
+    min_minutes: int,
+) -> tuple[dt.datetime, ...]:
+    """Every start of a day's grid that leaves the minimum duration before closing, stepping
+    in wall-clock time as aware datetimes of one zone do."""
+    start = dt.datetime.combine(day, opens_at, tz)
+    last = dt.datetime.combine(day, closes_at, tz) - dt.timedelta(minutes=min_minutes)
+    step = dt.timedelta(minutes=slot_minutes)
     starts = []
     while start <= last:
-        if earliest <= start <= latest:
-            starts.append(start)
-        start += policy.slot
-    return starts
+        starts.append(start)
+        start += step
+    return tuple(starts)
 
 
 def durations_from(policy: Rules, start: dt.datetime, wanted: set[int]) -> list[int]:
     """Of the ``wanted`` lengths in minutes, those the policy allows from ``start``, sorted."""
     closes = dt.datetime.combine(start.date(), policy.closes_at, policy.tz)
-    until_close = int((closes - start).total_seconds() // 60)
+    return durations_until(policy, int((closes - start).total_seconds() // 60), wanted)
+
+
+def durations_until(policy: Rules, until_close: int, wanted: set[int]) -> list[int]:
+    """``durations_from`` for a start ``until_close`` minutes before closing."""
     wanted = wanted | {policy.min_minutes, min(until_close, policy.max_minutes)}
     return sorted(
         m

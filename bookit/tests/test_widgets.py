@@ -79,3 +79,55 @@ def test_select_marks_every_match_only_when_multiple(value):
     assert ours == django
     ours_single = widgets.Select(choices=choices).render("x", value and value[-1])
     assert ours_single == forms.Select(choices=choices).render("x", value and value[-1])
+
+
+class _FieldForm(forms.Form):
+    when = forms.DateField(label=gettext_lazy("Date"), widget=widgets.DateInput)
+    kind = forms.ChoiceField(
+        label='Kind & "sort" <x>', choices=CHOICES[:3], required=False, widget=widgets.Select
+    )
+    note = forms.CharField(label="Note", help_text='Say <b>"why"</b> & how', required=False)
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False, show_hidden_initial=True)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize(
+    "data",
+    [None, {}, {"when": "not a <date>", "kind": "nope & more"}, {"when": "2026-12-02", "kind": 3}],
+)
+def test_field_html_is_the_field_template_s(data, language):
+    from django.template.loader import render_to_string
+
+    form = _FieldForm(data, auto_id="id_%s")
+    if data is not None:
+        form.is_valid()
+        form.add_error("kind", 'Second <error> & "quotes"')
+    with override(language):
+        for name in form.fields:
+            ours = widgets.field_html(form[name])
+            template = render_to_string("_field.html", {"field": form[name]})
+            assert ours == template
+
+
+class _BoxesForm(forms.Form):
+    pick = forms.MultipleChoiceField(
+        choices=[("a", gettext_lazy("Monitor")), ("b&<", 'Tom & "Jerry"'), ("c", "three")],
+        required=False,
+        widget=widgets.CheckboxSelectMultiple,
+    )
+
+
+@pytest.mark.parametrize("data", [None, {}, {"pick": ["b&<"]}, {"pick": ["a", "c", "zz"]}])
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_labelled_boxes_are_the_template_loop_s(data, language):
+    from django.template import engines
+
+    loop = engines.all()[0].from_string(
+        '{% for box in field %}<label class="check">{{ box.tag }} {{ box.choice_label }}'
+        "</label>{% endfor %}"
+    )
+    form = _BoxesForm(data, auto_id="id_%s")
+    if data is not None:
+        form.is_valid()
+    with override(language):
+        assert widgets.labelled_boxes(form["pick"]) == loop.render({"field": form["pick"]})

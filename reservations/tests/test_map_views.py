@@ -373,3 +373,174 @@ def test_the_time_fields_follow_a_change_of_opening_hours(frozen, member_client,
     BookingPolicy.objects.filter(pk=1).update(closes_at=dt.time(20, 0), slot_minutes=60)
     changed = ends(member_client.get("/", window()).content.decode())
     assert changed[-1] == "20:00" and "10:30" not in changed
+
+
+def test_the_day_strip_is_named_in_each_page_s_language(frozen, member_client, seats):
+    """The strip's day names are memoized per language: a switch is seen on the next page."""
+    english = chips(member_client.get("/").content.decode(), "days")
+    member_client.cookies["django_language"] = "ru"
+    russian = chips(member_client.get("/").content.decode(), "days")
+    member_client.cookies["django_language"] = "en"
+    again = chips(member_client.get("/").content.decode(), "days")
+    assert [d[0] for d in english[:3]] == ["Today", "Tomorrow", "Thu 3"]
+    assert [d[0] for d in russian[:3]] == ["Сегодня", "Завтра", "Чт 3"]
+    assert again == english
+
+
+def test_a_seat_s_memoized_drawing_follows_its_move_and_new_label(frozen, member_client, seats):
+    """The glyph's geometry and escaped texts are memoized by their values (map_markup)."""
+    seat = seats["A1"]
+    html = member_client.get("/", window()).content.decode()
+    assert '<rect x="68" y="78" width="64" height="44" rx="8"/>' in html
+    Seat.objects.filter(pk=seat.pk).update(label='B<&"1', x=300, y=250, kind="meeting_room")
+    html = member_client.get("/", window()).content.decode()
+    glyph = html.split(f'id="seat-{seat.pk}"', 1)[1].split("</a>", 1)[0]
+    assert '<rect x="248" y="218" width="104" height="64" rx="8"/>' in glyph
+    assert 'text-anchor="middle">B&lt;&amp;&quot;1</text>' in glyph
+    assert "<title>B&lt;&amp;&quot;1 · Meeting room · Monitor — free</title>" in glyph
+    assert '<rect x="68" y="78"' not in html
+
+
+def test_the_map_s_memoized_urls_follow_the_script_prefix_and_urlconf(settings):
+    """map_markup.url memoizes reverse() by what its answer depends on."""
+    from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+    from reservations.map_markup import url
+
+    names = ("reservations:home", "reservations:favourite", "reservations:waitlist-join")
+    assert [url(n) for n in names] == ["/", "/favourites/", "/waitlist/join/"]
+    set_script_prefix("/desk/")
+    try:
+        assert [url(n) for n in names] == ["/desk/", "/desk/favourites/", "/desk/waitlist/join/"]
+        assert [url(n) for n in names] == [reverse(n) for n in names]
+    finally:
+        clear_script_prefix()
+    assert url("reservations:home") == "/"
+    settings.ROOT_URLCONF = "reservations.tests.urls_elsewhere"
+    assert url("reservations:home") == reverse("reservations:home") == "/elsewhere/"
+
+
+def test_the_seats_markup_is_spliced_into_the_page_where_the_template_put_it(
+    frozen, member_client, floor, seats
+):
+    """The template renders placeholders where the seats go (map_views._spliced): none is
+    left in the page, with seats, with none matching, and with no floor at all."""
+    from reservations.map_views import GLYPHS_HERE, TABLE_ROWS_HERE
+
+    html = member_client.get("/", window()).content.decode()
+    assert GLYPHS_HERE not in html and TABLE_ROWS_HERE not in html
+    svg = html.split('<svg class="floor-map"', 1)[1].split("</svg>", 1)[0]
+    assert svg.count('class="seat ') == len(seats)
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert body.count("<tr class=") == len(seats)
+    empty = member_client.get("/", {**window(), "kind": "meeting_room"}).content.decode()
+    assert "<svg" not in empty and "<!--" not in empty.split("<body>", 1)[1]
+    assert '<tr><td colspan="5">No seats match these filters.</td></tr>' in empty
+    Seat.objects.all().delete()
+    floor.delete()
+    nothing = member_client.get("/").content.decode()
+    assert "There are no floors yet." in nothing and "<!--" not in nothing.split("<body>", 1)[1]
+
+
+def test_placeholders_are_replaced_in_order_and_absent_ones_skipped():
+    from reservations.map_views import _spliced
+
+    pieces = (("<!--a-->", "A"), ("<!--b-->", "B"))
+    assert "".join(_spliced("1<!--a-->2<!--b-->3", pieces)) == "1A2B3"
+    assert "".join(_spliced("1<!--b-->3", pieces)) == "1B3"
+    assert "".join(_spliced("no placeholder", pieces)) == "no placeholder"
+
+
+def _masked(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def test_the_remembered_seat_markup_is_what_a_fresh_page_writes_after_every_change(
+    frozen, client, member, other_member, unverified, seats
+):
+    """map_markup remembers each seat's markup per page's words: after a booking, a
+    cancellation, a block, a favourite, a rule, a language or window change and for a member
+    who cannot book, the page is the one written with nothing remembered."""
+    from reservations.map_markup import _written
+    from reservations.models import BookingRule, SeatBlock
+    from seats.models import FavouriteSeat
+
+    def page(query=None, language="en"):
+        client.cookies["django_language"] = language
+        warm = _masked(client.get("/", query or window()))  # written, or remembered
+        _written.cache_clear()
+        fresh = _masked(client.get("/", query or window()))
+        assert warm == fresh
+        return warm
+
+    client.login(email=member.email, password=PASSWORD)
+    first = page()
+    page()  # remembered from here on
+    booking = make_reservation(other_member, seats["A1"], at(1, 9), at(1, 12))
+    busy = page()
+    assert busy != first and "busy until 12:00" in seat_markup(busy, seats["A1"])
+    booking.status = Reservation.Status.CANCELLED
+    booking.save()
+    assert page() == first
+    FavouriteSeat.objects.create(user=member, seat=seats["A2"])
+    assert 'data-favourite="1"' in seat_markup(page(), seats["A2"])
+    SeatBlock.objects.create(seat=seats["A1"], start=at(1, 8), end=at(1, 20), reason="Paint")
+    assert 'class="seat blocked"' in seat_markup(page(), seats["A1"])
+    BookingRule.objects.create(kind=Seat.Kind.QUIET_DESK, max_minutes=30)
+    assert 'class="seat restricted"' in seat_markup(page(), seats["Q1"])
+    assert "Забронировать" in page(language="ru")
+    assert "11:00–12:00" in page(window(start="11:00", end="12:00"))
+    client.logout()
+    client.login(email=unverified.email, password=PASSWORD)
+    assert 'class="seat free"' in seat_markup(page(), seats["A2"])
+    assert "data-seat-id" not in seat_markup(page(), seats["A2"])  # cannot book: no dialog
+
+
+@pytest.mark.parametrize("newline", [True, False])
+def test_hidden_inputs_are_the_former_template_loop_s_bytes(newline):
+    from django.template import engines
+
+    from reservations.map_markup import hidden_inputs
+
+    loop = (
+        '{% for name, value in hidden %}<input type="hidden" name="{{ name }}" '
+        'value="{{ value }}">{% endfor %}'
+    )
+    pairs = [("date", "2026-12-02"), ("start", "10:00"), ("amenity", "a<b>&\"c'"), ("x", "")]
+    template = engines.all()[0].from_string(loop + ("\n" if newline else ""))
+    assert hidden_inputs(pairs, newline=newline) == template.render({"hidden": pairs})
+    assert hidden_inputs([], newline=newline) == ("\n" if newline else "")
+
+
+def test_the_window_form_s_slot_choices_are_the_normalized_grid(db):
+    """The grid's choices are set already normalized (forms._Normalized): the same pairs as
+    normalize_choices() makes of them, on the field and its widget, and they validate."""
+    from django.utils.choices import normalize_choices
+
+    from reservations.forms import WindowForm
+    from reservations.policy import get_policy
+    from reservations.slots import slot_times
+
+    policy = get_policy()
+    times = [f"{t:%H:%M}" for t in slot_times(policy)]
+    form = WindowForm({"date": "2026-12-02", "start": "10:00", "end": "22:00"}, policy=policy)
+    for name, pairs in (("start", times[:-1]), ("end", times[1:])):
+        field = form.fields[name]
+        want = normalize_choices(tuple((t, t) for t in pairs))
+        assert list(field.choices) == list(field.widget.choices) == want
+    assert form.is_valid(), form.errors
+    late = WindowForm({"date": "2026-12-02", "start": "22:00", "end": "10:15"}, policy=policy)
+    assert not late.is_valid() and {"start", "end"} <= set(late.errors)
+
+
+def test_the_remembered_seats_are_forgotten_past_the_bound(
+    frozen, member_client, seats, monkeypatch
+):
+    """Past SEATS_REMEMBERED a page's remembered seats are dropped and written again."""
+    from reservations import map_markup
+
+    map_markup._written.cache_clear()
+    fresh = _masked(member_client.get("/", window()))
+    monkeypatch.setattr(map_markup, "SEATS_REMEMBERED", 2)
+    for _ in range(3):
+        assert _masked(member_client.get("/", window())) == fresh
