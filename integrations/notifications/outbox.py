@@ -27,6 +27,7 @@ from django.db.models import F, Field
 from django.utils import timezone
 
 from accounts.models import User
+from bookit import rows
 from integrations.models import Notification, NotificationDelivery
 from reservations.models import Reservation
 from reservations.policy import get_policy
@@ -156,20 +157,20 @@ def _insert(notification: Notification, channels: list[str]) -> bool:
     event_params = [f.get_db_prep_save(f.pre_save(notification, True), connection) for f in fields]
     due = connection.ops.adapt_datetimefield_value(notification.created_at)
     sql, deliveries_sql = _insert_sql(alias, len(channels))
-    with connection.cursor() as cursor:
-        if deliveries_sql is None:
-            cursor.execute(sql, [*event_params, Status.PENDING, due, *channels])
-        else:
-            cursor.execute(sql, event_params)
-            row = cursor.fetchone()
-            if row is None:
-                return False
-            params = [p for c in channels for p in (row[0], c, Status.PENDING, due)]
-            cursor.execute(deliveries_sql, params)
-        row = cursor.fetchone()
-    if row is None:
+    cursor = rows.cursor(alias)
+    if deliveries_sql is None:
+        cursor.execute(sql, [*event_params, Status.PENDING, due, *channels])
+    else:
+        cursor.execute(sql, event_params)
+        event = cursor.fetchall()
+        if not event:
+            return False
+        params = [p for c in channels for p in (event[0][0], c, Status.PENDING, due)]
+        cursor.execute(deliveries_sql, params)
+    written = cursor.fetchall()
+    if not written:
         return False
-    notification.pk = row[0]
+    notification.pk = written[0][0]
     notification._state.adding = False
     notification._state.db = connection.alias
     return True
