@@ -19,7 +19,10 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
 from django.db import connections, router
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import DateTimeField, Field, ForeignKey, Model, Value
+
+from bookit.memo import forget, memoized
 
 M = TypeVar("M", bound=Model)
 
@@ -40,6 +43,30 @@ def _columns(model: type[Model], alias: str) -> tuple[str, list[str], list[tuple
         if funcs:
             converters.append((i, col, funcs))
     return select, [f.attname for f in fields], converters
+
+
+def cursor(alias: str) -> CursorWrapper:
+    """A cursor on ``alias`` for hand-written statements: inside a request (bookit.memo's
+    scope) the request's one cursor, elsewhere a new one each call. Run a statement and read
+    it to its end with ``fetchall()`` before the next one (on SQLite a statement read with
+    ``fetchone()`` stays in progress: a savepoint could then not be released); never close it.
+
+    ``connection.cursor()`` costs more than a primary-key read's own Python: the backend's
+    cursor, Django's wrapper and the Prometheus wrapper (a class made for every cursor) are
+    built each time, and a booking ran eight statements through eight cursors. The cursor is
+    replaced when it no longer fits the connection: reconnected (another DB-API connection),
+    or statements captured now and not when it was made (or the reverse).
+    """
+    connection = connections[alias]
+    key = f"bookit.rows:cursor:{alias}"
+    current: CursorWrapper = memoized(key, connection.cursor)
+    captured = isinstance(current, CursorDebugWrapper)
+    if current.cursor.connection is not connection.connection or captured != bool(
+        connection.queries_logged
+    ):
+        forget(key)
+        current = memoized(key, connection.cursor)
+    return current
 
 
 def _instance(model: type[M], alias: str, values: Sequence[Any]) -> M:
@@ -134,11 +161,12 @@ def get_by_pk(model: type[M], pk: Any, *, related: str | None = None) -> M | Non
     """``model.objects.select_related(related).filter(pk=pk).first()`` (one foreign key
     ``related`` joined, or none), or None when there is no such row."""
     alias = router.db_for_read(model)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_by_pk_sql(model, alias, related), [pk])
-        row = cursor.fetchone()
-    if row is None:
+    statement = cursor(alias)
+    statement.execute(_by_pk_sql(model, alias, related), [pk])
+    fetched = statement.fetchall()
+    if not fetched:
         return None
+    row = fetched[0]
     width = len(_columns(model, alias)[1])
     obj = _instance(model, alias, row[:width])
     if related:
@@ -168,9 +196,9 @@ def all_of(model: type[M], *, true: str = "", order_by: tuple[str, ...] = ()) ->
     """Every row of ``model`` (``true``: only those where this boolean column is true),
     ordered by the named columns."""
     alias = router.db_for_read(model)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_all_sql(model, alias, true, order_by))
-        rows = cursor.fetchall()
+    statement = cursor(alias)
+    statement.execute(_all_sql(model, alias, true, order_by))
+    rows = statement.fetchall()
     return [_instance(model, alias, row) for row in rows]
 
 
@@ -195,10 +223,9 @@ def insert(obj: Model) -> None:
     connection = connections[alias]
     sql, fields = _insert_sql(type(obj), alias)
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
-    assert row is not None
+    statement = cursor(alias)
+    statement.execute(sql, values)
+    (row,) = statement.fetchall()
     obj.pk = row[0]
     obj._state.adding = False
     obj._state.db = alias
@@ -228,9 +255,9 @@ def get_with_all(
     row and a small table read together, e.g. a settings row and its overrides): (None, [])
     when there is no such row."""
     alias = router.db_for_read(model)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_with_all_sql(model, other, alias, order_by), [pk])
-        fetched = cursor.fetchall()
+    statement = cursor(alias)
+    statement.execute(_with_all_sql(model, other, alias, order_by), [pk])
+    fetched = statement.fetchall()
     if not fetched:
         return None, []
     width = len(_columns(model, alias)[1])

@@ -65,6 +65,10 @@ class EffectiveRule:
         return dt.timedelta(minutes=self.slot_minutes)
 
 
+# What a rule copies from the policy row: every field but the cap's scope (found once).
+POLICY_FIELDS = tuple(
+    f.name for f in fields(EffectiveRule) if f.name not in ("cap_kind", "cap_floor")
+)
 Overrides = dict[tuple[str, Any], dict[str, Any]]
 RULE_ORDER = ("floor_id", "kind")
 
@@ -116,8 +120,7 @@ def default_rule(policy: BookingPolicy | None = None) -> EffectiveRule:
 
     ``policy``: a copy the caller already read (outside a request nothing is memoized)."""
     policy = policy or get_policy()
-    names = {f.name for f in fields(EffectiveRule)} - {"cap_kind", "cap_floor"}
-    return EffectiveRule(**{name: getattr(policy, name) for name in names})
+    return EffectiveRule(**{name: getattr(policy, name) for name in POLICY_FIELDS})
 
 
 class RuleBook:

@@ -202,7 +202,6 @@ def _check_rows(
     member, so it is never the member's clash nor counts against their cap.
     """
     alias = router.db_for_read(Reservation)
-    connection = connections[alias]
     w_start, w_end, w_now = sql_rows.db_datetimes(alias, start, end, now)
     cap_key: object = None
     cap = ""
@@ -217,9 +216,9 @@ def _check_rows(
         params.append(exclude_pk)
     params += [w_end, w_start, seat.pk, seat.floor_id]
     sql = _check_sql(alias, cap=cap, exclude=bool(exclude_pk), limit_upcoming=limit_upcoming)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
+    cursor = sql_rows.cursor(alias)
+    cursor.execute(sql, params)
+    fetched = cursor.fetchall()
     # The datetimes as the ORM returns them (SQLite sends text; PostgreSQL aware datetimes).
     read = sql_rows.datetime_reader(alias)
     checked = []
@@ -354,11 +353,11 @@ def _lock(*, user: User, seat: Seat) -> None:
     connection = connections[router.db_for_write(Reservation)]
     quote = connection.ops.quote_name
     suffix = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        for model, pk in ((User, user.pk), (Seat, seat.pk)):
-            table, column = quote(model._meta.db_table), quote(model._meta.pk.attname)
-            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = %s{suffix}", [pk])
-            cursor.fetchall()
+    cursor = sql_rows.cursor(connection.alias)
+    for model, pk in ((User, user.pk), (Seat, seat.pk)):
+        table, column = quote(model._meta.db_table), quote(model._meta.pk.attname)
+        cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = %s{suffix}", [pk])
+        cursor.fetchall()
 
 
 def lock_for_series(*, user: User, seat: Seat) -> None:

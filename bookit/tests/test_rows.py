@@ -96,3 +96,37 @@ def test_no_save_signal_is_connected_to_what_insert_writes():
 
     assert not pre_save.has_listeners(Reservation)
     assert not post_save.has_listeners(Reservation)
+
+
+def test_a_request_runs_its_statements_through_one_cursor():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bookit.memo import memo_scope
+
+    assert rows.cursor("default") is not rows.cursor("default")  # outside a request: new ones
+    with memo_scope():
+        first = rows.cursor("default")
+        assert rows.cursor("default") is first
+        with CaptureQueriesContext(connection) as captured:  # captured now: a logging cursor
+            floor = Floor.objects.create(name="F")
+            assert rows.get_by_pk(Floor, floor.pk) is not None
+            assert rows.cursor("default") is not first
+        assert len(captured) == 2
+        assert rows.cursor("default") is not first  # not captured any more: a plain one again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_request_cursor_is_replaced_after_a_reconnection():
+    from django.db import connection
+
+    from bookit.memo import memo_scope
+
+    if connection.vendor == "sqlite":
+        pytest.skip("Django never closes the in-memory test database")
+    floor = Floor.objects.create(name="F")
+    with memo_scope():
+        kept = rows.cursor("default")
+        connection.close()  # the old cursor belongs to the closed connection
+        assert rows.get_by_pk(Floor, floor.pk) is not None
+        assert rows.cursor("default") is not kept

@@ -27,6 +27,7 @@ from django.db.models import F, Field
 from django.utils import timezone
 
 from accounts.models import User
+from bookit import rows
 from integrations.models import Notification, NotificationDelivery
 from reservations.models import Reservation
 from reservations.policy import get_policy
@@ -82,6 +83,34 @@ def notify(
     defaults to the member's own choice; account emails (password reset, email change) pass
     ``[Channel.EMAIL]`` because they are the answer to what the member just asked for. Returns
     None when no channel reaches the member. Call it inside the event's transaction.
+    """
+    created_at = timezone.now()
+    payload = payload or {}
+    pk = enqueue(
+        user=user, kind=kind, key=key, payload=payload, channels=channels, created_at=created_at
+    )
+    if pk is None:
+        return None
+    notification = Notification(
+        pk=pk, user=user, kind=kind, dedupe_key=key, payload=payload, created_at=created_at
+    )
+    notification._state.adding = False
+    notification._state.db = router.db_for_write(Notification)
+    return notification
+
+
+def enqueue(
+    *,
+    user: User,
+    kind: str,
+    key: str,
+    payload: dict | None = None,
+    channels: Iterable[str] | None = None,
+    created_at: dt.datetime | None = None,
+) -> int | None:
+    """notify() without building the Notification: the new event's id, or None when nothing
+    was written (no channel reaches the member, or the key exists). For the receivers of the
+    hot paths (a booking), which only write the event.
 
     The event row and its deliveries are one statement on PostgreSQL (an INSERT ... ON
     CONFLICT DO NOTHING RETURNING feeding the deliveries' INSERT), two elsewhere: a repeated
@@ -94,12 +123,11 @@ def notify(
         chosen = list(channels) if reachable(user, kind) else []
     if not chosen:
         return None
-    notification = Notification(user=user, kind=kind, dedupe_key=key, payload=payload or {})
-    if not _insert(notification, chosen):
-        return None
-    if settings.NOTIFICATIONS_INLINE:
+    created_at = created_at or timezone.now()
+    pk = _insert([user.pk, kind, key, payload or {}, created_at], chosen)
+    if pk is not None and settings.NOTIFICATIONS_INLINE:
         transaction.on_commit(_deliver_inline)
-    return notification
+    return pk
 
 
 EVENT_COLUMNS = ["user", "kind", "dedupe_key", "payload", "created_at"]
@@ -144,35 +172,36 @@ def _insert_sql(alias: str, channels: int) -> tuple[str, str | None]:
     return event_sql, f"INSERT INTO {delivery_table} ({delivery_cols}) VALUES {values} {returning}"
 
 
-def _insert(notification: Notification, channels: list[str]) -> bool:
-    """Write the event and its pending deliveries unless the key exists; True if written.
+def _insert(values: list, channels: list[str]) -> int | None:
+    """Write the event (``values``: EVENT_COLUMNS' values) and its pending deliveries unless
+    the key exists; the event's id if written.
 
     Hand-written SQL because the ORM has no INSERT ... ON CONFLICT DO NOTHING RETURNING (its
     ``ignore_conflicts`` returns no id, which cost a read-back) and no data-modifying CTE.
     """
     alias = router.db_for_write(Notification)
     connection = connections[alias]
-    fields = [cast(Field, Notification._meta.get_field(n)) for n in EVENT_COLUMNS]
-    event_params = [f.get_db_prep_save(f.pre_save(notification, True), connection) for f in fields]
-    due = connection.ops.adapt_datetimefield_value(notification.created_at)
+    fields = _event_fields()
+    event_params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+    due = connection.ops.adapt_datetimefield_value(values[-1])
     sql, deliveries_sql = _insert_sql(alias, len(channels))
-    with connection.cursor() as cursor:
-        if deliveries_sql is None:
-            cursor.execute(sql, [*event_params, Status.PENDING, due, *channels])
-        else:
-            cursor.execute(sql, event_params)
-            row = cursor.fetchone()
-            if row is None:
-                return False
-            params = [p for c in channels for p in (row[0], c, Status.PENDING, due)]
-            cursor.execute(deliveries_sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    notification.pk = row[0]
-    notification._state.adding = False
-    notification._state.db = connection.alias
-    return True
+    cursor = rows.cursor(alias)
+    if deliveries_sql is None:
+        cursor.execute(sql, [*event_params, Status.PENDING, due, *channels])
+    else:
+        cursor.execute(sql, event_params)
+        event = cursor.fetchall()
+        if not event:
+            return None
+        params = [p for c in channels for p in (event[0][0], c, Status.PENDING, due)]
+        cursor.execute(deliveries_sql, params)
+    written = cursor.fetchall()
+    return written[0][0] if written else None
+
+
+@functools.cache
+def _event_fields() -> list[Field]:
+    return [cast(Field, Notification._meta.get_field(n)) for n in EVENT_COLUMNS]
 
 
 def _deliver_inline() -> None:

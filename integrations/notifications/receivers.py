@@ -34,6 +34,7 @@ from integrations.notifications.outbox import (
     Channel,
     Kind,
     channels_for,
+    enqueue,
     notify,
     reservation_payload,
 )
@@ -86,7 +87,7 @@ def on_reservation_changed(
     if action == "cancelled" and reason:
         # A seat block (issue 17). Still live: a checked-in booking cut short at the block's
         # start rather than cancelled.
-        notify(
+        enqueue(
             user=user,
             kind=Kind.BOOKING_BLOCKED,
             key=f"reservation:{reservation.pk}:{Kind.BOOKING_BLOCKED}",
@@ -122,7 +123,7 @@ def on_reservation_changed(
         kind, key = Kind.NO_SHOW, f"reservation:{reservation.pk}:no_show"
     else:
         return
-    notify(
+    enqueue(
         user=user,
         kind=kind,
         key=key,

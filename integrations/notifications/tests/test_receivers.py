@@ -166,6 +166,22 @@ def test_unknown_and_inactive_addresses_get_nothing(member):
     assert not Notification.objects.exists()
 
 
+def test_enqueue_writes_what_notify_writes_without_the_instance(member):
+    from integrations.notifications.outbox import enqueue
+
+    first = notify(user=member, kind=Kind.WELCOME, key="k:n", payload={"a": 1})
+    pk = enqueue(user=member, kind=Kind.WELCOME, key="k:e", payload={"a": 1})
+    assert first is not None and isinstance(pk, int)
+    assert enqueue(user=member, kind=Kind.WELCOME, key="k:e") is None  # the key exists
+    by_notify, by_enqueue = (Notification.objects.get(pk=p) for p in (first.pk, pk))
+    for field in ("user_id", "kind", "payload"):
+        assert getattr(by_notify, field) == getattr(by_enqueue, field)
+    assert by_notify.created_at == first.created_at and not first._state.adding
+    assert list(by_enqueue.deliveries.values_list("channel", "status")) == list(
+        by_notify.deliveries.values_list("channel", "status")
+    )
+
+
 def test_one_key_is_one_event_and_a_rollback_leaves_nothing(member, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         first = notify(user=member, kind=Kind.WELCOME, key="k:1")
