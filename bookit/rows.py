@@ -58,14 +58,16 @@ def cursor(alias: str) -> CursorWrapper:
     or statements captured now and not when it was made (or the reverse).
     """
     connection = connections[alias]
+    # PostgreSQL (bookit.db): a cursor binding parameters on the server, statements prepared.
+    make = getattr(connection, "statement_cursor", connection.cursor)
     key = f"bookit.rows:cursor:{alias}"
-    current: CursorWrapper = memoized(key, connection.cursor)
+    current: CursorWrapper = memoized(key, make)
     captured = isinstance(current, CursorDebugWrapper)
     if current.cursor.connection is not connection.connection or captured != bool(
         connection.queries_logged
     ):
         forget(key)
-        current = memoized(key, connection.cursor)
+        current = memoized(key, make)
     return current
 
 

@@ -57,7 +57,12 @@ def database_from_url(url: str | None) -> dict:
         # sqlite:///relative.db or sqlite:////absolute/path.db
         return sqlite_database(unquote(parsed.path[1:]) or BASE_DIR / "db.sqlite3")
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
-        options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        options: dict = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        # Hand-written statements are prepared after this many runs on a connection
+        # (bookit.db.postgresql); "off" behind a pooler that cannot keep prepared statements.
+        threshold = env("DB_PREPARE_THRESHOLD")
+        if threshold not in (None, ""):
+            options["prepare_threshold"] = None if threshold == "off" else int(threshold)
         return {
             "ENGINE": "bookit.db.postgresql",
             "NAME": unquote(parsed.path[1:]),

@@ -119,3 +119,27 @@ def test_a_connection_the_server_ended_is_checked_and_replaced():
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != pid
     assert connection.connection is not old
+
+
+@postgres_only
+def test_hand_written_statements_bind_on_the_server_and_are_prepared(member):
+    from django.test.utils import CaptureQueriesContext
+    from psycopg import ClientCursor
+
+    from accounts.models import User
+    from bookit import rows
+    from bookit.memo import memo_scope
+
+    with connection.cursor() as orm:  # the ORM keeps Django's client-side binding
+        assert isinstance(orm.cursor, ClientCursor)
+    with memo_scope():
+        statement = rows.cursor("default")
+        assert not isinstance(statement.cursor, ClientCursor)
+        for _ in range(6):
+            assert rows.get_by_pk(User, member.pk) == member
+        statement.execute("SELECT count(*) FROM pg_prepared_statements WHERE NOT from_sql")
+        assert statement.fetchall()[0][0] >= 1
+        with CaptureQueriesContext(connection) as queries:
+            rows.get_by_pk(User, member.pk)
+    # Captured as a client-binding cursor would have sent it: the values written in.
+    assert queries.captured_queries[0]["sql"].endswith(f'"id" = {member.pk}')

@@ -58,3 +58,14 @@ def test_database_url_is_parsed(url, engine, name):
         assert db["PASSWORD"] == "p@ss" and db["PORT"] == 5433 and db["CONN_HEALTH_CHECKS"]
     else:
         assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("", "absent"), ("0", 0), ("12", 12), ("off", None)]
+)
+def test_the_prepare_threshold_comes_from_the_environment(monkeypatch, value, expected):
+    from bookit.settings import database_from_url
+
+    monkeypatch.setenv("DB_PREPARE_THRESHOLD", value)
+    options = database_from_url("postgres://u@db.example/bookit")["OPTIONS"]
+    assert options.get("prepare_threshold", "absent") == expected
