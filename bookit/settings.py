@@ -140,7 +140,8 @@ MIDDLEWARE = [
     "bookit.unavailable.DatabaseUnavailableMiddleware",
     "bookit.middleware.SecurityHeadersMiddleware",
     "bookit.middleware.ApiJsonErrorsMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    # django-prometheus', each labelled child looked up once (bookit/prometheus.py).
+    "bookit.prometheus.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "bookit.urls"
