@@ -51,9 +51,9 @@ def cursor(alias: str) -> CursorWrapper:
     it to its end with ``fetchall()`` before the next one (on SQLite a statement read with
     ``fetchone()`` stays in progress: a savepoint could then not be released); never close it.
 
-    ``connection.cursor()`` costs more than a primary-key read's own Python: the backend's
-    cursor, Django's wrapper and the Prometheus wrapper (a class made for every cursor) are
-    built each time, and a booking ran eight statements through eight cursors. The cursor is
+    ``connection.cursor()`` costs more than a primary-key read's own Python: the health check,
+    the backend's cursor and Django's wrapper are built each time, and a booking ran eight
+    statements through eight cursors. The cursor is
     replaced when it no longer fits the connection: reconnected (another DB-API connection),
     or statements captured now and not when it was made (or the reverse).
     """
