@@ -4,11 +4,12 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from bookit import health
+from bookit.routing import RememberingResolver
 from integrations.metrics import metrics_view
 
 handler500 = "bookit.unavailable.server_error"
 
-urlpatterns = [
+routes = [
     path("admin/", admin.site.urls),
     path("api/", include("bookit.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -27,6 +28,9 @@ urlpatterns = [
 
 if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
     # Local media (avatars) when no S3 bucket is configured; production uses S3/MinIO.
-    urlpatterns += [
+    routes += [
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
+
+# Every route, each path's match remembered (bookit.routing).
+urlpatterns = [RememberingResolver.wrap(path("", include(routes)))]

@@ -136,6 +136,8 @@ def main() -> None:
         profiler.enable()
     t0, c0 = time.perf_counter(), time.process_time()
     for i in range(args.n):
+        if bookings and (offset + i) % len(bookings) == 0:
+            clean_bookings()  # every slot is taken: start again from the data set's tables
         call(offset + i)
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     if args.cprofile:
