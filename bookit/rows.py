@@ -101,12 +101,25 @@ def db_datetimes(alias: str, *values: dt.datetime) -> list[Any]:
     return [adapt(value) for value in values]
 
 
+@functools.cache
+def _datetime_column() -> Value:
+    """Any datetime expression will do for asking the backend's converters; a field costs
+    more to build (Field.__init__) than the statement it serves, so it is built once."""
+    return Value(None, output_field=DateTimeField())
+
+
+def _unchanged(value: Any) -> Any:
+    return value
+
+
 def datetime_reader(alias: str) -> Callable[[Any], dt.datetime]:
     """A datetime column's value of a hand-written statement as the ORM returns it (the
     backend's converters: SQLite's text or naive UTC made aware; nothing on PostgreSQL)."""
     connection = connections[alias]
-    column = Value(None, output_field=DateTimeField())  # any datetime expression will do
+    column = _datetime_column()
     funcs = connection.ops.get_db_converters(column)
+    if not funcs:
+        return _unchanged
 
     def read(value: Any) -> dt.datetime:
         for convert in funcs:

@@ -130,3 +130,20 @@ def test_the_request_cursor_is_replaced_after_a_reconnection():
         connection.close()  # the old cursor belongs to the closed connection
         assert rows.get_by_pk(Floor, floor.pk) is not None
         assert rows.cursor("default") is not kept
+
+
+def test_a_datetime_column_reads_as_the_orm_reads_it():
+    """datetime_reader: what the ORM returns for a datetime column of a hand-written statement
+    (SQLite sends text, made aware here; PostgreSQL's values pass unchanged), with the
+    expression it asks the backend about built once, not per statement."""
+    from django.db import connection
+
+    reservation_start = dt.datetime(2030, 1, 2, 9, 30, tzinfo=dt.UTC)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s", [connection.ops.adapt_datetimefield_value(reservation_start)])
+        (raw,) = cursor.fetchone()
+    read = rows.datetime_reader("default")
+    assert read(raw) == reservation_start and read(raw).tzinfo is not None
+    if connection.vendor == "postgresql":
+        assert read is rows._unchanged
+    assert rows._datetime_column() is rows._datetime_column()
