@@ -284,6 +284,8 @@ REST_FRAMEWORK = {
     # JSON bodies only; views that take a file add the multipart parser themselves. The schema
     # then advertises one media type per body, which generated clients need.
     "DEFAULT_PARSER_CLASSES": ["bookit.parsers.JSONParser"],
+    # DRF's, answering the usual Accept (none, */*, JSON) without parsing it.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "bookit.negotiation.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "bookit.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         # Atomic counters: DRF's own keep a list that concurrent requests overwrite.
