@@ -11,7 +11,7 @@ raises ``Resolver404`` every time, with the list of tried patterns Django's 404 
 
 import functools
 
-from django.urls import URLResolver
+from django.urls import ResolverMatch, URLResolver
 
 
 class RememberingResolver(URLResolver):
@@ -24,7 +24,10 @@ class RememberingResolver(URLResolver):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.resolve = functools.lru_cache(maxsize=self.MAX_PATHS)(super().resolve)
+        self.remembered = functools.lru_cache(maxsize=self.MAX_PATHS)(super().resolve)
+
+    def resolve(self, path: str) -> ResolverMatch:
+        return self.remembered(path)
 
     @classmethod
     def wrap(cls, resolver: URLResolver) -> "RememberingResolver":
