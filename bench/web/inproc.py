@@ -35,6 +35,13 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument("--cprofile", type=int, default=0)
     parser.add_argument("--sql", action="store_true", help="print one request's statements")
+    parser.add_argument(
+        "--blocks",
+        type=int,
+        default=0,
+        help="run N blocks of -n requests, calling getppid() around each: the marks where "
+        "callgrind --dump-before=getppid cuts its counts (bench/web/instructions.sh)",
+    )
     args = parser.parse_args()
     data = json.loads(Path(args.data).read_text())
     secret = secrets.token_urlsafe(40)
@@ -134,6 +141,20 @@ def main() -> None:
     if args.cprofile:
         profiler = cProfile.Profile(time.process_time)
         profiler.enable()
+    if args.blocks:
+        for _block in range(args.blocks):
+            for _ in range(5):  # a booking block starting on a cleaning is warmed past it
+                call(offset)
+                offset += 1
+            os.getppid()
+            for i in range(args.n):
+                if bookings and (offset + i) % len(bookings) == 0:
+                    clean_bookings()
+                call(offset + i)
+            os.getppid()
+            offset += args.n
+        clean_bookings()
+        return
     t0, c0 = time.perf_counter(), time.process_time()
     for i in range(args.n):
         if bookings and (offset + i) % len(bookings) == 0:
