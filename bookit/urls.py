@@ -32,5 +32,6 @@ if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
-# Every route, each path's match remembered (bookit.routing).
+# Every route, each path's match remembered (bookit.routing). Language-prefixed routes
+# (i18n_patterns), should they come, go beside it: LocaleMiddleware looks for them only here.
 urlpatterns = [RememberingResolver.wrap(path("", include(routes)))]
