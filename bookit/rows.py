@@ -53,9 +53,9 @@ def cursor(alias: str) -> CursorWrapper:
 
     ``connection.cursor()`` costs more than a primary-key read's own Python: the health check,
     the backend's cursor and Django's wrapper are built each time, and a booking ran eight
-    statements through eight cursors. The cursor is
-    replaced when it no longer fits the connection: reconnected (another DB-API connection),
-    or statements captured now and not when it was made (or the reverse).
+    statements through eight cursors. The cursor is replaced when it no longer fits the
+    connection: reconnected (another DB-API connection), or statements captured now and not
+    when it was made (or the reverse).
     """
     connection = connections[alias]
     # PostgreSQL (bookit.db): a cursor binding parameters on the server, statements prepared.

@@ -273,8 +273,7 @@ def _picker(
     today = timezone.localdate(timezone=tz)
     language = get_language()
     # slots.day_slot_starts's bounds, once for the eight days asked for.
-    earliest = slots.current_slot_start(policy, now)
-    latest = now + dt.timedelta(days=policy.advance_days)
+    earliest, latest = slots.start_bounds(policy, now)
     days = []
     starts_of: dict[dt.date, list[dt.datetime]] = {}  # the chosen day's are needed twice
     for offset in range(min(DAYS_SHOWN, policy.advance_days + 1)):

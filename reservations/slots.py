@@ -79,9 +79,13 @@ def default_window(
 def day_slot_starts(policy: Rules, day: dt.date, now: dt.datetime) -> list[dt.datetime]:
     """The bookable starts of a day: on the grid, not past, within the advance limit, and
     leaving at least the minimum duration before closing."""
-    earliest = current_slot_start(policy, now)
-    latest = now + dt.timedelta(days=policy.advance_days)
-    return slot_starts_between(policy, day, earliest, latest)
+    return slot_starts_between(policy, day, *start_bounds(policy, now))
+
+
+def start_bounds(policy: Rules, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The earliest and latest bookable start at ``now``: the current slot's start (not past)
+    and the advance limit."""
+    return current_slot_start(policy, now), now + dt.timedelta(days=policy.advance_days)
 
 
 def slot_starts_between(

@@ -8,10 +8,10 @@
 # from a run of N, as this script did before, varied by up to 15 %.)
 set -eu
 data=$1 endpoint=$2
-blocks=${3:-3} n=${4:-20}
 shift 2
-[ $# -gt 0 ] && shift
-[ $# -gt 0 ] && shift
+blocks=3 n=20
+case "${1:-}" in [0-9]*) blocks=$1; shift ;; esac
+case "${1:-}" in [0-9]*) n=$1; shift ;; esac
 out=$(mktemp -d)
 PYTHONHASHSEED=0 valgrind --tool=callgrind --dump-before=getppid \
     --callgrind-out-file="$out/cg" \
