@@ -32,6 +32,9 @@ from bookit.errors import Conflict, Unprocessable, ValidationFailed
 from bookit.schema import ConflictErrorSerializer, ErrorSerializer
 
 HEADER = "Idempotency-Key"
+# The header as WSGI puts it in META: read there, a request without it builds nothing (the
+# request.headers mapping copies every header of the request; issue 15).
+_META_KEY = "HTTP_IDEMPOTENCY_KEY"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
 TTL = dt.timedelta(hours=24)
@@ -101,7 +104,7 @@ def request_fingerprint(request) -> str:
 
 
 def _key_from(request) -> str | None:
-    key = request.headers.get(HEADER)
+    key = request.META.get(_META_KEY)
     if key is None:
         return None
     key = key.strip()

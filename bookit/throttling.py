@@ -12,6 +12,9 @@ Redis is an optimisation: when the shared cache does not answer (circuit open), 
 kept in this process's memory instead, so a limit still applies, per replica, until it returns.
 """
 
+import hashlib
+import threading
+
 import redis
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache import cache as default_cache
@@ -30,6 +33,40 @@ for i, key in ipairs(KEYS) do
 end
 return counts
 """
+WINDOWS_SHA = hashlib.sha1(WINDOWS_SCRIPT.encode()).hexdigest()
+
+
+_threads = threading.local()
+
+
+def _script_client(redis_cache: RedisCache) -> redis.Redis:
+    """This thread's client for WINDOWS_SCRIPT.
+
+    The client keeps one connection of the cache's pool for the thread (redis-py's
+    single_connection_client): a request does not take a connection from the pool, check it
+    for unread data (a non-blocking read) and give it back. The script goes by its SHA1
+    (EVALSHA; loaded again if Redis has forgotten it). A connection that fails is reconnected
+    by its next command, through the circuit breaker (bookit.cache). A new pool (another
+    cache) gets a new client; the thread's last client gives its connection back when the
+    thread ends.
+    """
+    pool = redis_cache.client.get_client(write=True).connection_pool
+    held = getattr(_threads, "held", None)
+    if held is None or held[0] is not pool:
+        if held is not None:
+            held[1].close()
+        client = redis.Redis(connection_pool=pool, single_connection_client=True)
+        held = _threads.held = (pool, client)
+    return held[1]
+
+
+def _run_script(client: redis.Redis, keys: list[str], args: list[int]) -> list:
+    """WINDOWS_SCRIPT by its SHA1 (EVALSHA), loaded first if Redis does not know it."""
+    try:
+        return client.evalsha(WINDOWS_SHA, len(keys), *keys, *args)
+    except redis.exceptions.NoScriptError:
+        client.script_load(WINDOWS_SCRIPT)
+        return client.evalsha(WINDOWS_SHA, len(keys), *keys, *args)
 
 
 def _redis(cache) -> RedisCache | None:
@@ -56,10 +93,8 @@ def _counts(cache, windows: list[tuple[str, int]]) -> list[int | None]:
         keys = [redis_cache.client.make_key(key) for key, _timeout in windows]
         expiries = [timeout * 1000 for _key, timeout in windows]
         try:
-            client = redis_cache.client.get_client(write=True)
-            return [
-                int(count) for count in client.eval(WINDOWS_SCRIPT, len(keys), *keys, *expiries)
-            ]
+            counts = _run_script(_script_client(redis_cache), keys, expiries)
+            return [int(count) for count in counts]
         except redis.exceptions.RedisError:
             return [None] * len(windows)
     return [_local_count(cache, key, timeout) for key, timeout in windows]

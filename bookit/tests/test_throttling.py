@@ -2,6 +2,8 @@
 (one Redis round trip), each keeps its own limit, and a cache that does not answer falls back
 to the process-local counter."""
 
+import threading
+
 import pytest
 import redis
 from django.core.cache import caches
@@ -63,13 +65,13 @@ def test_the_user_throttle_refuses_a_booking_too(member_api, other_api, rates):
 def test_on_redis_both_throttles_are_one_round_trip(member_api, rates, monkeypatch):
     rates(user="100/min", booking="2/min")
     calls = []
-    real_eval = redis.Redis.eval
+    real_evalsha = redis.Redis.evalsha
 
-    def counting_eval(self, script, numkeys, *args):
+    def counting_evalsha(self, sha, numkeys, *args):
         calls.append(numkeys)
-        return real_eval(self, script, numkeys, *args)
+        return real_evalsha(self, sha, numkeys, *args)
 
-    monkeypatch.setattr(redis.Redis, "eval", counting_eval)
+    monkeypatch.setattr(redis.Redis, "evalsha", counting_evalsha)
     assert [_book(member_api) for _ in range(3)] == [400, 400, 429]
     assert calls == [2, 2, 2]  # the user and the booking counters, one script each request
     assert member_api.get("/api/reservations").status_code == 200
@@ -83,8 +85,43 @@ def test_with_redis_down_the_local_counter_still_limits(member_api, rates, monke
     def down(self, *args):
         raise redis.exceptions.ConnectionError("down")
 
-    monkeypatch.setattr(redis.Redis, "eval", down)
+    monkeypatch.setattr(redis.Redis, "evalsha", down)
     assert [_book(member_api) for _ in range(3)] == [400, 400, 429]
+
+
+@pytest.mark.skipif(not on_redis, reason="the script is loaded on Redis (REDIS_URL)")
+def test_a_script_redis_has_forgotten_is_loaded_again(member_api, rates):
+    rates(user="100/min", booking="2/min")
+    assert _book(member_api) == 400
+    client = caches["default"].client.get_client(write=True)
+    client.script_flush()
+    assert client.script_exists(throttling.WINDOWS_SHA) == [False]
+    assert [_book(member_api) for _ in range(2)] == [400, 429]  # the count went on
+    assert client.script_exists(throttling.WINDOWS_SHA) == [True]
+
+
+@pytest.mark.skipif(not on_redis, reason="the thread's connection is one of Redis' pool")
+def test_each_thread_keeps_one_connection_for_its_throttles(member_api, rates):
+    rates(user="100/min", booking="100/min")
+    pool = caches["default"].client.get_client(write=True).connection_pool
+    _book(member_api)
+    client = throttling._script_client(caches["default"])
+    connection = client.connection
+    in_use = len(pool._in_use_connections)
+    for _ in range(5):
+        _book(member_api)
+    assert throttling._script_client(caches["default"]) is client
+    assert client.connection is connection  # not taken from the pool and given back each time
+    assert len(pool._in_use_connections) == in_use
+
+    # Another thread gets a client and a connection of its own.
+    other = []
+    thread = threading.Thread(
+        target=lambda: other.append(throttling._script_client(caches["default"]))
+    )
+    thread.start()
+    thread.join()
+    assert other[0] is not client and other[0].connection is not connection
 
 
 def test_without_redis_each_counter_opens_and_counts_its_window():
