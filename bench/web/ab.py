@@ -6,6 +6,7 @@ which goes first), CPU per request from /proc — for "did this change help" on 
     python bench/web/ab.py --data bench/.data/10k.json map \\
         --a "root=/tmp/before,args=-c $PWD/bench/web/gcstats.conf.py" \\
         --b "args=-c $PWD/bench/web/gcstats.conf.py"
+    python bench/web/ab.py --data bench/.data/10k.json booking --a root=/tmp/before --b root=.
 
 A variant is comma-separated key=value: root= (source tree, default this one), app= (WSGI
 target, e.g. bench.web.raw_app:app), args= (extra gunicorn arguments), anything else is an
@@ -19,6 +20,8 @@ import secrets
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -35,7 +38,7 @@ def main() -> None:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", required=True)
-    parser.add_argument("endpoint", choices=["healthz", "availability", "map"])
+    parser.add_argument("endpoint", choices=["healthz", "availability", "map", "booking"])
     parser.add_argument("--a", type=variant, default={})
     parser.add_argument("--b", type=variant, default={})
     parser.add_argument("--rounds", type=int, default=6)
@@ -60,7 +63,19 @@ def main() -> None:
         servers.append((server, port))
     start, end = data["window"]
     day, s, e = data["window_local"]
+    script, script_args = None, []
+    if args.endpoint == "booking":  # run.py's booking load, each run from the same tables
+        import psycopg
+
+        work = Path(tempfile.mkdtemp(prefix="bookit-ab-"))
+        (work / "tokens").write_text("\n".join(tokens["members"]) + "\n")
+        (work / "slots").write_text(run.slots(data))
+        (work / "seats").write_text("\n".join(map(str, data["seats"])) + "\n")
+        script = Path(run.__file__).with_name("booking.lua")
+        script_args = [str(work / name) for name in ("tokens", "slots", "seats")]
+        conn = psycopg.connect(data["url"], autocommit=True)
     path, headers = {
+        "booking": ("/api/reservations", []),
         "healthz": ("/healthz", []),
         "availability": (
             "/api/seat?" + urllib.parse.urlencode({"start": start, "end": end}),
@@ -81,8 +96,19 @@ def main() -> None:
         for round_ in range(args.rounds):
             for which in (0, 1) if round_ % 2 == 0 else (1, 0):
                 server, port = servers[which]
+                if script is not None:
+                    time.sleep(1)  # the server finishes the requests wrk left in flight
+                    run.clean_run(conn, data)
                 cpu = run.server_cpu(server.pid)
-                report = run.wrk(port, path, seconds=args.seconds, clients=32, headers=headers)
+                report = run.wrk(
+                    port,
+                    path,
+                    seconds=args.seconds,
+                    clients=32,
+                    headers=headers,
+                    script=script,
+                    args=script_args,
+                )
                 served = max(report["rps"] * args.seconds, 1)
                 results[which].append(
                     (report["rps"], (run.server_cpu(server.pid) - cpu) * 1000 / served)
@@ -96,6 +122,9 @@ def main() -> None:
             server.terminate()
         for server, _ in servers:
             server.wait()
+        if script is not None:
+            run.clean_run(conn, data)
+            conn.close()
     (rps_a, cpu_a), (rps_b, cpu_b) = (
         (statistics.median(r for r, _ in runs), statistics.median(c for _, c in runs))
         for runs in results
