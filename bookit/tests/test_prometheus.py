@@ -3,6 +3,9 @@ child looked up once."""
 
 import pytest
 from django.conf import settings
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.urls import resolve
+from django_prometheus import middleware
 from django_prometheus.middleware import Metrics
 
 from bookit.prometheus import PrometheusAfterMiddleware
@@ -68,3 +71,53 @@ def test_a_child_is_looked_up_once_and_is_the_metrics_own():
     assert middleware.label_metric(metrics.responses_by_status, None, status="201") is first
     assert first is metrics.responses_by_status.labels(status="201")
     assert middleware.label_metric(metrics.requests_ajax, None) is metrics.requests_ajax
+
+
+def _samples(metrics) -> dict:
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for metric in vars(metrics).values()
+        if hasattr(metric, "collect")
+        for family in metric.collect()
+        for sample in family.samples
+        if not sample.name.endswith("_created")
+    }
+
+
+def _delta(before: dict, after: dict) -> dict:
+    return {k: v - before.get(k, 0.0) for k, v in after.items() if v != before.get(k, 0.0)}
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: HttpResponse(b"hello", content_type="text/plain; charset=koi8-r", status=201),
+        lambda: JsonResponse({"ok": True}),
+        lambda: StreamingHttpResponse(iter([b"a", b"b"])),
+        lambda: HttpResponse(b"", status=404),
+    ],
+    ids=["charset", "json", "streaming", "404"],
+)
+@pytest.mark.parametrize("timed", [True, False])
+def test_process_response_counts_what_upstreams_does(rf, make, timed):
+    metrics = Metrics.get_instance()
+    ours = PrometheusAfterMiddleware(lambda request: None)
+    deltas = []
+    for process_response in (middleware.PrometheusAfterMiddleware.process_response, None):
+        request = rf.post("/api/reservations")
+        request.resolver_match = resolve("/api/reservations")
+        if timed:
+            request.prometheus_after_middleware_event = 0.0
+        before = _samples(metrics)
+        response = make()
+        if process_response is None:
+            assert ours.process_response(request, response) is response
+        else:
+            assert process_response(ours, request, response) is response
+        deltas.append(_delta(before, _samples(metrics)))
+    upstream, own = deltas
+    # Latencies differ by the time between the two calls; their counts must not.
+    assert {k: v for k, v in own.items() if not k[0].endswith("_sum")} == {
+        k: v for k, v in upstream.items() if not k[0].endswith("_sum")
+    }
+    assert own
