@@ -33,7 +33,8 @@ for i, key in ipairs(KEYS) do
 end
 return counts
 """
-WINDOWS_SHA = hashlib.sha1(WINDOWS_SCRIPT.encode()).hexdigest()
+# The name Redis knows the script by (EVALSHA), not a security measure.
+WINDOWS_SHA = hashlib.sha1(WINDOWS_SCRIPT.encode(), usedforsecurity=False).hexdigest()
 
 
 _threads = threading.local()
@@ -44,11 +45,10 @@ def _script_client(redis_cache: RedisCache) -> redis.Redis:
 
     The client keeps one connection of the cache's pool for the thread (redis-py's
     single_connection_client): a request does not take a connection from the pool, check it
-    for unread data (a non-blocking read) and give it back. The script goes by its SHA1
-    (EVALSHA; loaded again if Redis has forgotten it). A connection that fails is reconnected
-    by its next command, through the circuit breaker (bookit.cache). A new pool (another
-    cache) gets a new client; the thread's last client gives its connection back when the
-    thread ends.
+    for unread data (a non-blocking read) and give it back. A connection that fails is
+    reconnected by its next command, through the circuit breaker (bookit.cache). A new pool
+    (another cache) gets a new client; the thread's last client gives its connection back
+    when the thread ends.
     """
     pool = redis_cache.client.get_client(write=True).connection_pool
     held = getattr(_threads, "held", None)
@@ -61,7 +61,10 @@ def _script_client(redis_cache: RedisCache) -> redis.Redis:
 
 
 def _run_script(client: redis.Redis, keys: list[str], args: list[int]) -> list:
-    """WINDOWS_SCRIPT by its SHA1 (EVALSHA), loaded first if Redis does not know it."""
+    """WINDOWS_SCRIPT by its SHA1 (EVALSHA), loaded first if Redis does not know it.
+
+    What redis-py's ``Script`` does, without the import and the checks it repeats on every
+    call (0.05 M instructions a booking, measured)."""
     try:
         return client.evalsha(WINDOWS_SHA, len(keys), *keys, *args)
     except redis.exceptions.NoScriptError:

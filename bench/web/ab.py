@@ -21,7 +21,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -67,12 +66,8 @@ def main() -> None:
     if args.endpoint == "booking":  # run.py's booking load, each run from the same tables
         import psycopg
 
-        work = Path(tempfile.mkdtemp(prefix="bookit-ab-"))
-        (work / "tokens").write_text("\n".join(tokens["members"]) + "\n")
-        (work / "slots").write_text(run.slots(data))
-        (work / "seats").write_text("\n".join(map(str, data["seats"])) + "\n")
         script = Path(run.__file__).with_name("booking.lua")
-        script_args = [str(work / name) for name in ("tokens", "slots", "seats")]
+        script_args = run.booking_files(data, tokens, Path(tempfile.mkdtemp(prefix="bookit-ab-")))
         conn = psycopg.connect(data["url"], autocommit=True)
     path, headers = {
         "booking": ("/api/reservations", []),
@@ -97,8 +92,7 @@ def main() -> None:
             for which in (0, 1) if round_ % 2 == 0 else (1, 0):
                 server, port = servers[which]
                 if script is not None:
-                    time.sleep(1)  # the server finishes the requests wrk left in flight
-                    run.clean_run(conn, data)
+                    run.clean_after_wrk(conn, data)
                 cpu = run.server_cpu(server.pid)
                 report = run.wrk(
                     port,

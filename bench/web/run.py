@@ -351,17 +351,11 @@ def measure(
             print(f"  diff {work}/app.html {work}/raw.html")
         checks["map_identical"] = same
 
-    files: list[str] = []
-    if "booking" in args.only:
-        (work / "tokens").write_text("\n".join(tokens["members"]) + "\n")
-        (work / "seats").write_text("\n".join(map(str, data["seats"])) + "\n")
-        (work / "slots").write_text(slots(data))
-        files = [str(work / "tokens"), str(work / "slots"), str(work / "seats")]
+    files = booking_files(data, tokens, work) if "booking" in args.only else []
     conn = psycopg.connect(data["url"], autocommit=True)
 
     def clean_bookings() -> None:
-        time.sleep(1)  # the server finishes the requests wrk left in flight
-        clean_run(conn, data)
+        clean_after_wrk(conn, data)
 
     endpoints: dict[str, dict[str, Any]] = {
         "healthz": dict(path="/healthz"),
@@ -413,6 +407,21 @@ def measure(
         clean_bookings()
     conn.close()
     return results
+
+
+def booking_files(data: dict, tokens: dict, work: Path) -> list[str]:
+    """booking.lua's arguments: the members' tokens, the slots and the seats, each a file in
+    ``work``."""
+    (work / "tokens").write_text("\n".join(tokens["members"]) + "\n")
+    (work / "slots").write_text(slots(data))
+    (work / "seats").write_text("\n".join(map(str, data["seats"])) + "\n")
+    return [str(work / name) for name in ("tokens", "slots", "seats")]
+
+
+def clean_after_wrk(conn, data: dict) -> None:
+    """clean_run once the server has finished the requests wrk left in flight."""
+    time.sleep(1)
+    clean_run(conn, data)
 
 
 def clean_run(conn, data: dict) -> None:
