@@ -1,7 +1,8 @@
 """Latency and throughput under faults, against gunicorn as production runs it.
 
-Starts its own PostgreSQL (initdb in a temp dir), redis-server and gunicorn (gthread, 1 worker,
-8 threads: deploy/entrypoint.sh) on free loopback ports, then runs the same load per scenario:
+Starts its own PostgreSQL (initdb in a temp dir), redis-server and gunicorn (gthread, 8 threads
+as deploy/gunicorn.conf.py; one worker process, where production runs two per container, so the
+figures are one process's) on free loopback ports, then runs the same load per scenario:
 - normal
 - Redis down (killed for the whole run)
 - Redis hung (SIGSTOP for the whole run: connections accepted, nothing answered)

@@ -14,12 +14,7 @@ python deploy/migrate.py
 # Idempotent; does nothing without S3_BUCKET. --wait: MinIO may still be starting.
 python manage.py ensure_bucket --wait 60
 
-# One worker process with 8 threads per container, and more containers to scale
-# (docker compose up --scale web=3): each process keeps its own Prometheus registry, so with one
-# process per container every scrape of a replica is complete and consistent.
-exec gunicorn bookit.wsgi:application \
-  --bind "${GUNICORN_BIND:-0.0.0.0:8000}" \
-  --worker-class gthread --workers 1 --threads 8 \
-  --timeout 60 --graceful-timeout 30 \
-  --no-control-socket \
-  --access-logfile - --error-logfile -
+# gunicorn gthread with deploy/gunicorn.conf.py: WEB_CONCURRENCY worker processes (default 2, one
+# per core) of GUNICORN_THREADS threads (default 8), Prometheus' multiprocess mode so that every
+# scrape adds up all the workers; more containers to scale further (docker compose up --scale web=3).
+exec gunicorn bookit.wsgi:application --config deploy/gunicorn.conf.py

@@ -6,10 +6,15 @@ Two kinds:
   counted in ``transaction.on_commit``: a rolled-back booking never counts. Conflicts are
   counted at once, because the 409 rolls the transaction back.
 - gauges of database state (occupancy, upcoming bookings, members, tickets, outbox backlog),
-  computed by a custom collector at scrape time with a few aggregate queries. That works because
-  every container runs one gunicorn process (gthread workers, see docs/metrics.md), so the
-  global registry is the process's whole truth. A database error never breaks ``/metrics``: the
-  collector reports ``bookit_collector_up 0`` and skips the gauges it could not compute.
+  computed by a custom collector at scrape time with a few aggregate queries: the database's
+  state, so whichever process answers the scrape computes them. A database error never breaks
+  ``/metrics``: the collector reports ``bookit_collector_up 0`` and skips the gauges it could
+  not compute.
+
+Under gunicorn (deploy/gunicorn.conf.py) the web container runs several worker processes in
+prometheus_client's multiprocess mode: ``export_registry`` then adds up every worker's files and
+puts the state collector beside them (docs/metrics.md). Without ``PROMETHEUS_MULTIPROC_DIR``
+(runserver, tests, the scheduler and the bot) the process's own registry is exported.
 
 Imported once from ``IntegrationsConfig.ready()``, which connects the receivers.
 """
@@ -17,6 +22,7 @@ Imported once from ``IntegrationsConfig.ready()``, which connects the receivers.
 import datetime as dt
 import hmac
 import logging
+import os
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -26,8 +32,14 @@ from django.db.models import Count, Q
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django_prometheus.exports import ExportToDjangoView
-from prometheus_client import REGISTRY, Counter
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    generate_latest,
+    multiprocess,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -280,6 +292,19 @@ def register_collector() -> BookitStateCollector:
 register_collector()
 
 
+def export_registry() -> CollectorRegistry:
+    """What ``/metrics`` exports: this process's registry or, in multiprocess mode, a registry
+    built for this scrape from every worker's files, with the state collector beside them (a
+    multiprocess registry holds only what the files hold)."""
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not path:
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry, path)
+    registry.register(register_collector())
+    return registry
+
+
 @checks.register(checks.Tags.security, deploy=True)
 def check_metrics_token(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """``check --deploy``: an open /metrics tells anyone the booking volume and the view names."""
@@ -311,7 +336,7 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
             return response
         if not hmac.compare_digest(supplied.strip().encode(), token.encode()):
             return HttpResponse("Forbidden.\n", status=403)
-    return ExportToDjangoView(request)
+    return HttpResponse(generate_latest(export_registry()), content_type=CONTENT_TYPE_LATEST)
 
 
 def serve_worker_metrics() -> int | None:

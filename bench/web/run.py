@@ -30,17 +30,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+# Production's own settings (processes, threads, timeouts; deploy/gunicorn.conf.py), for both apps;
+# only the access log is dropped.
 GUNICORN = [
     str(ROOT / ".venv/bin/gunicorn"),
-    "--worker-class",
-    "gthread",
-    "--workers",
-    "1",
-    "--threads",
-    "8",
-    "--timeout",
-    "60",
-    "--no-control-socket",
+    "--config",
+    str(ROOT / "deploy/gunicorn.conf.py"),
     "--access-logfile",
     "/dev/null",
     "--error-logfile",

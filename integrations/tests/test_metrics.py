@@ -197,6 +197,23 @@ def test_collector_reports_up_when_the_database_answers(client, db):
     assert "bookit_members{" in body
 
 
+def test_in_multiprocess_mode_the_files_are_exported_with_the_state_gauges(
+    client, db, monkeypatch, tmp_path
+):
+    """gunicorn's workers (deploy/gunicorn.conf.py): /metrics reads every worker's files, not
+    this process's registry, and still computes the database gauges (bookit_tickets, ...).
+    bookit/tests/ops/test_worker_processes.py runs the real thing with two workers."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # no worker wrote anything
+    body = client.get("/metrics").content.decode()
+    assert "bookit_collector_up 1.0" in body
+    assert "bookit_members{" in body
+    assert "django_http_requests_before_middlewares_total" not in body  # only the files count
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
+    assert (
+        "django_http_requests_before_middlewares_total" in client.get("/metrics").content.decode()
+    )
+
+
 def test_one_failing_gauge_group_does_not_hide_the_others(db, monkeypatch):
     from integrations import metrics
 

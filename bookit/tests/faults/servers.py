@@ -233,7 +233,10 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 
 class Gunicorn:
-    """The web process as deploy/entrypoint.sh runs it: gthread, 1 worker, 8 threads.
+    """One web worker process as deploy/gunicorn.conf.py runs each of them: gthread, 8 threads.
+
+    One worker (production runs two per container): a drill then reads one process's circuit
+    breaker, warnings and connections.
 
     ``command`` replaces the plain gunicorn call (e.g. the entrypoint itself); the bind address
     is then passed as GUNICORN_BIND.

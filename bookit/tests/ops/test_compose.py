@@ -10,6 +10,7 @@ import copy
 import json
 import os
 import re
+import runpy
 import shutil
 import subprocess
 
@@ -89,7 +90,7 @@ def test_every_command_is_a_real_management_command_or_the_web_role():
         assert command[2] in commands, f"{name}: manage.py {command[2]} does not exist"
 
 
-def test_the_entrypoint_runs_real_commands_and_the_documented_gunicorn():
+def test_the_entrypoint_runs_real_commands_and_the_documented_gunicorn(monkeypatch):
     script = entrypoint_script()
     commands = get_commands()
     used = re.findall(r"manage\.py (\w+)", script)
@@ -99,7 +100,13 @@ def test_the_entrypoint_runs_real_commands_and_the_documented_gunicorn():
     for path in re.findall(r"python (deploy/\S+\.py)", script):
         assert (ROOT / path).is_file(), path
     assert "bookit.wsgi:application" in script
-    assert "--worker-class gthread --workers 1 --threads 8" in script
+    assert "--config deploy/gunicorn.conf.py" in script
+    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_BIND"):
+        monkeypatch.delenv(name, raising=False)
+    config = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    assert (config["worker_class"], config["workers"], config["threads"]) == ("gthread", 2, 8)
+    assert (config["timeout"], config["bind"]) == (60, "0.0.0.0:8000")
+    assert callable(config["on_starting"]) and callable(config["child_exit"])
     assert os.access(ROOT / "deploy" / "entrypoint.sh", os.X_OK)
 
 

@@ -95,7 +95,8 @@ def test_dockerignore_keeps_secrets_and_local_state_out():
                  "accounts/tests/test_api.py", "bookit/tests/ops/test_compose.py"]:  # fmt: skip
         assert docker_ignored(path, rules), path
     for path in ["manage.py", "requirements.txt", "bookit/settings.py", ".env.example",
-                 "deploy/entrypoint.sh", "deploy/migrate.py", "static/css/app.css"]:  # fmt: skip
+                 "deploy/entrypoint.sh", "deploy/gunicorn.conf.py", "deploy/migrate.py",
+                 "static/css/app.css"]:  # fmt: skip
         assert not docker_ignored(path, rules), path
 
 
