@@ -2,10 +2,11 @@
 `make bench` (bench/web/run.py) starts the app and its raw baseline with them.
 
 Processes and threads: ``WEB_CONCURRENCY`` worker processes (default 2: one per core of a
-two-core host), each with ``GUNICORN_THREADS`` threads (default 8) for the time a request
-waits on PostgreSQL or Redis. A process runs Python on one core at a time (the GIL), so one
-worker leaves a second core to the database; docs/performance.md has the figures. Scale
-further with replicas (``docker compose up --scale web=3``).
+two-core host), each with ``GUNICORN_THREADS`` threads (default 8) for the time a request waits
+on PostgreSQL or Redis, and at most twice that many connections. A process runs Python on one
+core at a time (the GIL), so a single worker leaves the second core to the database;
+docs/performance.md (eighth round) has the figures. Scale further with replicas
+(``docker compose up --scale web=3``).
 
 Metrics with several processes: prometheus_client's multiprocess mode. Every worker writes its
 counters and histograms to files in ``PROMETHEUS_MULTIPROC_DIR``; ``/metrics``, whichever worker
@@ -27,6 +28,12 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# A worker holds at most this many connections (its threads' worth in flight, as many idle
+# keep-alive ones) and leaves the rest in the listen queue, where the other worker can take
+# them. gthread's default, 1,000, let one worker take most of a client's keep-alive connections
+# and keep them while the other idled: the map page's throughput then moved by 2x from run to
+# run (docs/performance.md, eighth round).
+worker_connections = 2 * threads
 timeout = 60
 graceful_timeout = 30
 control_socket_disable = True

@@ -106,6 +106,7 @@ def test_the_entrypoint_runs_real_commands_and_the_documented_gunicorn(monkeypat
     config = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
     assert (config["worker_class"], config["workers"], config["threads"]) == ("gthread", 2, 8)
     assert (config["timeout"], config["bind"]) == (60, "0.0.0.0:8000")
+    assert config["worker_connections"] == 16  # threads in flight + as many idle keep-alive ones
     assert callable(config["on_starting"]) and callable(config["child_exit"])
     assert os.access(ROOT / "deploy" / "entrypoint.sh", os.X_OK)
 
