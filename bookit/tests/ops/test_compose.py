@@ -103,11 +103,16 @@ def test_the_entrypoint_runs_real_commands_and_the_documented_gunicorn(monkeypat
     assert "--config deploy/gunicorn.conf.py" in script
     for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_BIND"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("REDIS_URL", "redis://redis:6379/0")  # as docker-compose.yml sets it
     config = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
     assert (config["worker_class"], config["workers"], config["threads"]) == ("gthread", 2, 8)
     assert (config["timeout"], config["bind"]) == (60, "0.0.0.0:8000")
     assert config["worker_connections"] == 16  # threads in flight + as many idle keep-alive ones
     assert callable(config["on_starting"]) and callable(config["child_exit"])
+    # Without a shared cache each process would keep its own sessions and throttle counts.
+    monkeypatch.setenv("REDIS_URL", "")
+    assert runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))["workers"] == 1
+    assert APP_SERVICES["web"]["environment"]["REDIS_URL"]
     assert os.access(ROOT / "deploy" / "entrypoint.sh", os.X_OK)
 
 

@@ -137,6 +137,8 @@ def test_every_scrape_adds_up_all_the_workers_and_survives_a_killed_one(env, tmp
     finally:
         server.stop()
     assert server.proc.returncode == 0, "".join(server.log)
+    # Two processes on the local-memory cache (no REDIS_URL here): said at start.
+    assert "2 worker processes without REDIS_URL" in "".join(server.log)
 
     # The same directory again: a new run counts from zero.
     again = Gunicorn(env, command=_gunicorn_command())
