@@ -225,6 +225,7 @@ def availability(environ, start_response):
         elif holders[seat_id][0] != user_id:
             holders[seat_id] = (None, None)
     rule_error = None if _window_ok(policy, start, end, now) else "restricted"
+    formatted = {until: _dt(until) for until in set(busy.values())}  # each instant once
     data = []
     for s in seats:
         block = blocks.get(s[0], blocks.get(("floor", s[1])))
@@ -252,7 +253,7 @@ def availability(environ, start_response):
                 "is_active": s[7],
                 "available": available,
                 "mine": s[0] in mine,
-                "busy_until": _dt(busy[s[0]]) if s[0] in busy else None,
+                "busy_until": formatted[busy[s[0]]] if s[0] in busy else None,
                 "state": state,
                 "reason": block if block is not None else rule_error,
                 "favourite": s[9],

@@ -209,6 +209,29 @@ def test_availability_fast_path_matches_the_schema_serializer(frozen, member, ot
     assert [row["label"] for row in expected] == ["B1", "B2", "B10"]
 
 
+def test_availability_formats_each_busy_until_right_when_seats_share_it(frozen, member):
+    """seat_availability_data formats each instant once: seats that free up together and one
+    that frees up later still get the serializer's own text."""
+    floor = Floor.objects.create(name="F")
+    seats = [Seat.objects.create(floor=floor, label=f"C{i}") for i in range(4)]
+    others = [make_user(f"o{i}@example.com") for i in range(3)]
+    for other, seat, end in zip(others, seats[:3], (at(1, 12), at(1, 12), at(1, 13)), strict=True):
+        make_reservation(other, seat, at(1, 9), end)
+    states = selectors.seat_availability(
+        seats=seats_filtered(), start=at(1, 10), end=at(1, 11), user=member
+    )
+    for state in states:
+        state.seat.available, state.seat.mine = state.available, state.mine
+        state.seat.busy_until = state.busy_until
+        state.seat.state, state.seat.reason = state.state, state.reason
+        state.seat.favourite, state.seat.holder = False, None
+    expected = SeatAvailabilitySerializer([s.seat for s in states], many=True).data
+    rows = seat_availability_data(states)
+    assert json.dumps(rows) == json.dumps(expected)
+    assert [row["busy_until"] is None for row in rows] == [False, False, False, True]
+    assert rows[0]["busy_until"] == rows[1]["busy_until"] != rows[2]["busy_until"]
+
+
 def test_booking_answer_fast_path_matches_the_serializer(frozen, member, seat):
     from reservations.api.serializers import ReservationSerializer, reservation_data
 

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -76,11 +78,15 @@ def seat_availability_data(
             default_url.append(avatar_url(User(), request=request))
         return default_url[0]
 
+    # Busy seats mostly free up at the same few times: each instant is formatted once.
+    formatted: dict[dt.datetime, str | None] = {}
     rows = []
     for state in states:
         seat = state.seat
         holder = state.holder
         until = state.busy_until
+        if until is not None and until not in formatted:
+            formatted[until] = iso_datetime(until, tz)
         rows.append(
             {
                 "id": seat.id,
@@ -93,7 +99,7 @@ def seat_availability_data(
                 "is_active": seat.is_active,
                 "available": state.available,
                 "mine": state.mine,
-                "busy_until": None if until is None else iso_datetime(until, tz),
+                "busy_until": None if until is None else formatted[until],
                 "state": state.state,
                 "reason": state.reason,
                 "favourite": seat.favourite if favourites is None else seat.id in favourites,
