@@ -184,6 +184,17 @@ def test_the_map_page_reads_the_policy_once(frozen, member, seat, client, policy
     assert len(policy_reads) == 1
 
 
+def _serializer_answer(states) -> list:
+    """What the schema serializer answers for these availability states (no favourites or
+    holders), the reference the fast path is held to."""
+    for state in states:
+        state.seat.available, state.seat.mine = state.available, state.mine
+        state.seat.busy_until = state.busy_until
+        state.seat.state, state.seat.reason = state.state, state.reason
+        state.seat.favourite, state.seat.holder = False, None
+    return SeatAvailabilitySerializer([s.seat for s in states], many=True).data
+
+
 def test_availability_fast_path_matches_the_schema_serializer(frozen, member, other_member):
     floor = Floor.objects.create(name="F")
     seats = [
@@ -199,12 +210,7 @@ def test_availability_fast_path_matches_the_schema_serializer(frozen, member, ot
         end=at(1, 11),
         user=member,
     )
-    for state in states:
-        state.seat.available, state.seat.mine = state.available, state.mine
-        state.seat.busy_until = state.busy_until
-        state.seat.state, state.seat.reason = state.state, state.reason
-        state.seat.favourite, state.seat.holder = False, None
-    expected = SeatAvailabilitySerializer([s.seat for s in states], many=True).data
+    expected = _serializer_answer(states)
     assert json.dumps(seat_availability_data(states)) == json.dumps(expected)
     assert [row["label"] for row in expected] == ["B1", "B2", "B10"]
 
@@ -220,12 +226,7 @@ def test_availability_formats_each_busy_until_right_when_seats_share_it(frozen, 
     states = selectors.seat_availability(
         seats=seats_filtered(), start=at(1, 10), end=at(1, 11), user=member
     )
-    for state in states:
-        state.seat.available, state.seat.mine = state.available, state.mine
-        state.seat.busy_until = state.busy_until
-        state.seat.state, state.seat.reason = state.state, state.reason
-        state.seat.favourite, state.seat.holder = False, None
-    expected = SeatAvailabilitySerializer([s.seat for s in states], many=True).data
+    expected = _serializer_answer(states)
     rows = seat_availability_data(states)
     assert json.dumps(rows) == json.dumps(expected)
     assert [row["busy_until"] is None for row in rows] == [False, False, False, True]
