@@ -8,6 +8,12 @@ if [ "${1:-web}" != "web" ]; then
   exec "$@"
 fi
 
+# prometheus_client reads PROMETHEUS_MULTIPROC_DIR when it is first imported, and the migrations
+# below import it: a directory named there must exist before them (gunicorn empties it at start).
+if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
+  mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+fi
+
 # Several web replicas may start together: migrate.py holds a PostgreSQL advisory lock, so one
 # applies the migrations and the others wait, then find nothing left to do.
 python deploy/migrate.py

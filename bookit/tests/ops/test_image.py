@@ -160,6 +160,8 @@ def test_the_image_serves_the_site_in_production_mode(image, tmp_path):
         S3_BUCKET="",
         MEDIA_ROOT=str(tmp_path / "media"),
         METRICS_TOKEN="scrape-token",
+        # Named by the operator and not there yet: the entrypoint makes it before migrating.
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics" / "web"),
     )
     server = subprocess.Popen(
         ["sh", "deploy/entrypoint.sh", "web"],
@@ -210,6 +212,7 @@ def test_the_image_serves_the_site_in_production_mode(image, tmp_path):
         assert get(f"{base}/metrics")[0] == 401
         status, _, body = get(f"{base}/metrics", Authorization="Bearer scrape-token")
         assert status == 200 and b"django_http_requests" in body
+        assert list((tmp_path / "metrics" / "web").glob("*.db"))  # the workers' metric files
         # Prometheus scrapes each replica by its IP (dns_sd_configs): that Host is allowed.
         for address in socket.gethostbyname_ex(socket.gethostname())[2]:
             status, _, _ = get(
