@@ -33,6 +33,14 @@ def memoized(key: str, load: Callable[[], T]) -> T:
     return scope[key]
 
 
+def remember(key: str, value: object) -> None:
+    """Keep ``value`` under ``key`` for the rest of this scope: a value another statement read
+    along with its own (the booking's lock reads the policy with the member and the seat)."""
+    scope = _scope.get()
+    if scope is not None:
+        scope[key] = value
+
+
 def peek(key: str) -> object | None:
     """The value kept under ``key`` in this scope, without loading it (None if none)."""
     scope = _scope.get()

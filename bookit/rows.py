@@ -94,6 +94,11 @@ def instance(model: type[M], values: Sequence[Any]) -> M:
     return _instance(model, router.db_for_read(model), values)
 
 
+def width(model: type[Model]) -> int:
+    """How many columns ``columns(model)`` selects."""
+    return len(_columns(model, router.db_for_read(model))[1])
+
+
 def db_datetimes(alias: str, *values: dt.datetime) -> list[Any]:
     """Datetime parameters of a hand-written statement as the ORM sends them (UTC text on
     SQLite, as they are on PostgreSQL): it must compare like with like."""

@@ -69,6 +69,12 @@ def own_clash(*, start: str, end: str) -> str:
     }
 
 
+def seat_does_not_exist(pk: object) -> str:
+    """Word for word the booking serializer's answer for an unknown seat id (DRF's
+    PrimaryKeyRelatedField; DRF's catalogues translate it)."""
+    return gettext('Invalid pk "{pk_value}" - object does not exist.').format(pk_value=pk)
+
+
 def too_many_upcoming(n: int, *, per_kind: bool = False, per_floor: bool = False) -> str:
     if per_kind:
         text = gettext("You can hold at most %(n)d upcoming bookings of this kind of seat.")

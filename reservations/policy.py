@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 
 from bookit import rows
-from bookit.memo import forget, memoized
+from bookit.memo import forget, memoized, peek, remember
 from reservations.models import BookingPolicy, BookingRule
 from seats.models import Seat
 
@@ -71,6 +71,7 @@ POLICY_FIELDS = tuple(
 )
 Overrides = dict[tuple[str, Any], dict[str, Any]]
 RULE_ORDER = ("floor_id", "kind")
+POLICY_PK = 1  # the policy is one row
 
 
 @dataclass
@@ -83,14 +84,14 @@ def _load() -> _Read:
     """The policy row and the overrides (BookingRule rows), in one statement (bookit.rows).
     On first use the row is created (get_or_create(pk=1)) and the rules are left to be read
     when first asked for, as before the two were one statement."""
-    policy, rules = rows.get_with_all(BookingPolicy, 1, BookingRule, order_by=RULE_ORDER)
+    policy, rules = rows.get_with_all(BookingPolicy, POLICY_PK, BookingRule, order_by=RULE_ORDER)
     if policy is not None:
         return _Read(policy, _overrides(rules))
     try:
         with transaction.atomic():
-            policy = BookingPolicy.objects.create(pk=1)
+            policy = BookingPolicy.objects.create(pk=POLICY_PK)
     except IntegrityError:  # created by a concurrent first use
-        policy = BookingPolicy.objects.get(pk=1)
+        policy = BookingPolicy.objects.get(pk=POLICY_PK)
     return _Read(policy, None)
 
 
@@ -104,6 +105,23 @@ def policy_with_rules() -> tuple[BookingPolicy, Overrides]:
     if read.rules is None:
         read.rules = _overrides(rows.all_of(BookingRule, order_by=RULE_ORDER))
     return read.policy, read.rules
+
+
+def policy_is_read() -> bool:
+    """Whether this request already holds the policy and its rules (bookit.memo): a statement
+    that could read them along with its own rows need not."""
+    return peek(MEMO_KEY) is not None
+
+
+def remember_policy(
+    policy: BookingPolicy, rules: list[BookingRule]
+) -> tuple[BookingPolicy, Overrides]:
+    """The policy row and its rules, read by another statement (the booking's lock reads them
+    with the member and the seat), kept for the rest of the request as if policy_with_rules had
+    read them."""
+    overrides = _overrides(rules)
+    remember(MEMO_KEY, _Read(policy, overrides))
+    return policy, overrides
 
 
 def _overrides(rules: list[BookingRule]) -> Overrides:

@@ -32,21 +32,27 @@ from reservations.models import (
     LIVE_STATUSES,
     SEAT_HOLDING_STATUSES,
     BookingPolicy,
+    BookingRule,
     Reservation,
     ReservationQuerySet,
     SeatBlock,
     Series,
 )
 from reservations.policy import (
+    POLICY_PK,
+    RULE_ORDER,
     EffectiveRule,
+    Overrides,
     RuleBook,
     default_rule,
     get_policy,
+    policy_is_read,
     policy_with_rules,
+    remember_policy,
     rule_for_seat,
 )
 from reservations.signals import reservation_changed, reservation_conflict
-from seats.models import Seat
+from seats.models import Floor, Seat
 
 logger = logging.getLogger(__name__)
 
@@ -337,32 +343,95 @@ def _fmt(value: dt.datetime, policy: BookingPolicy) -> str:
     return _local(value, policy).strftime("%d.%m %H:%M")
 
 
-def _lock(*, user: User, seat: Seat) -> None:
-    """Lock the member then the seat (always in that order: no deadlocks); check after this.
+@functools.cache
+def _lock_sql(alias: str, *, read_seat: bool, read_policy: bool) -> str:
+    """The lock statement of _lock, one per shape, built once."""
+    connection = connections[alias]
+    q = connection.ops.quote_name
+    u, s, f, p, r = (q(m._meta.db_table) for m in (User, Seat, Floor, BookingPolicy, BookingRule))
+    select, joins = [f"{u}.{q('id')}"], ""
+    if read_seat:
+        select += [sql_rows.columns(Seat), sql_rows.columns(Floor)]
+        joins += f" INNER JOIN {f} ON ({s}.{q('floor_id')} = {f}.{q('id')})"
+    else:
+        select.append(f"{s}.{q('id')}")
+    order = ""
+    if read_policy:
+        select += [sql_rows.columns(BookingPolicy), sql_rows.columns(BookingRule)]
+        joins += (
+            f" LEFT OUTER JOIN {p} ON ({p}.{q('id')} = %s)"
+            f" LEFT OUTER JOIN {r} ON ({p}.{q('id')} IS NOT NULL)"
+        )
+        order = " ORDER BY " + ", ".join(f"{r}.{q(c)} ASC" for c in RULE_ORDER)
+    sql = (
+        f"SELECT {', '.join(select)} FROM {u} CROSS JOIN {s}{joins}"
+        f" WHERE {u}.{q('id')} = %s AND {s}.{q('id')} = %s{order}"
+    )
+    if connection.features.has_select_for_update_of:
+        sql += f" FOR UPDATE OF {u}, {s}"  # the member and the seat: never the floor or policy
+    elif connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    return sql
+
+
+Policy = tuple[BookingPolicy, Overrides]
+
+
+def _lock(*, user: User, seat: Seat | int) -> tuple[Seat, Policy | None]:
+    """Lock the member then the seat, in one statement; check after this.
 
     Without the locks two transactions could both see "no overlap" (or both count two
     upcoming bookings of three) and both insert; on PostgreSQL the exclusion constraint would
     still refuse an overlap, but not the upcoming limit; on SQLite the IMMEDIATE transaction
     serializes them anyway. The checks run after the locks, so in READ COMMITTED they see
-    every booking committed before the lock was granted.
+    every booking committed before the lock was granted. PostgreSQL takes a join's row locks
+    in the order FOR UPDATE OF names the tables: the member, then the seat, as the two
+    statements this replaced did (one order everywhere: no deadlocks; test:
+    test_the_one_lock_statement_takes_the_member_before_the_seat).
+
+    The same statement reads what the booking needs and the request does not hold yet: the
+    seat with its floor when ``seat`` is an id (an unknown one is the booking's 400, as the
+    serializer words it), and the policy with its rules when this request has not read them
+    (returned, and kept for the rest of the request as policy_with_rules would).
     """
     # Written out: a primary-key read of each row and nothing else. Through the ORM the models'
     # default orderings once added a join (Seat orders by its floor) and FOR UPDATE then locked
-    # the floor row too, serializing every booking on that floor; and compiling two querysets
-    # per booking cost more than running them.
-    connection = connections[router.db_for_write(Reservation)]
-    quote = connection.ops.quote_name
-    suffix = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    cursor = sql_rows.cursor(connection.alias)
-    for model, pk in ((User, user.pk), (Seat, seat.pk)):
-        table, column = quote(model._meta.db_table), quote(model._meta.pk.attname)
-        cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = %s{suffix}", [pk])
-        cursor.fetchall()
+    # the floor row too, serializing every booking on that floor; and compiling the queryset
+    # per booking cost more than running it.
+    alias = router.db_for_write(Reservation)
+    read_seat, read_policy = not isinstance(seat, Seat), not policy_is_read()
+    seat_pk = seat if isinstance(seat, int) else seat.pk
+    params = [POLICY_PK] if read_policy else []
+    cursor = sql_rows.cursor(alias)
+    cursor.execute(
+        _lock_sql(alias, read_seat=read_seat, read_policy=read_policy),
+        [*params, user.pk, seat_pk],
+    )
+    fetched = cursor.fetchall()
+    if not fetched:  # no such seat, or the member's account was deleted meanwhile
+        if read_seat and not Seat.objects.filter(pk=seat_pk).exists():
+            raise ValidationFailed.on("seat", msg.seat_does_not_exist(seat_pk))
+        raise ValidationFailed.on("user", msg.ACCOUNT_INACTIVE)
+    row, at = fetched[0], 1
+    if isinstance(seat, Seat):
+        at += 1
+    else:
+        seat = sql_rows.instance(Seat, row[at : at + sql_rows.width(Seat)])
+        at += sql_rows.width(Seat)
+        floor = sql_rows.instance(Floor, row[at : at + sql_rows.width(Floor)])
+        Seat.floor.field.set_cached_value(seat, floor)
+        at += sql_rows.width(Floor)
+    if not read_policy or row[at] is None:  # read already, or not created yet (its first use)
+        return seat, None
+    policy = sql_rows.instance(BookingPolicy, row[at : at + sql_rows.width(BookingPolicy)])
+    at += sql_rows.width(BookingPolicy)
+    rules = [sql_rows.instance(BookingRule, r[at:]) for r in fetched if r[at] is not None]
+    return seat, remember_policy(policy, rules)
 
 
 def lock_for_series(*, user: User, seat: Seat) -> None:
     """Take the booking locks once for a whole series (reservations.series_create), inside its
-    transaction: each occurrence then skips its own two lock statements."""
+    transaction: each occurrence then skips its own lock statement."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_for_series needs the series' transaction")
     _lock(user=user, seat=seat)
@@ -449,7 +518,7 @@ def _not_changeable() -> ValidationFailed:
 def _checked_booking(
     *,
     user: User,
-    seat: Seat,
+    seat: Seat | int,
     start: dt.datetime,
     end: dt.datetime,
     by: User,
@@ -458,21 +527,27 @@ def _checked_booking(
     series: Series | None = None,
     count_cap: bool | None = None,
     locked: bool = False,
-) -> Iterator[None]:
+) -> Iterator[Seat]:
     """Every rule for ``user`` holding ``seat`` over [start, end), then the body, in one
-    transaction: the checks that need no lock run first (no write lock is taken for a refused
-    window), then the member and seat rows are locked and the overlaps, blocks and caps are
-    checked; the body writes while the locks are held. ``exclude_pk``: the booking being moved
-    (it neither conflicts with itself nor counts against the cap again). ``count_cap``: whether
-    the cap is checked (default: on create only; a held seat being accepted is a new booking).
-    ``locked``: the caller's transaction already holds the member and seat locks (a series)."""
-    policy, rules = policy_with_rules()  # once: every rule below reads this one copy
-    rule = RuleBook(policy, rules).for_seat(seat)  # the seat's rule (policy + floor/kind rules)
-    _check_bookable(user=user, seat=seat, by=by)
-    validate_window(start=start, end=end, now=now, rule=rule)
+    transaction; yields the seat. The member and seat rows are locked first, by the statement
+    that also reads the seat (when ``seat`` is its id) and the policy with its rules (when the
+    request has not read them), then every rule is checked: the member may book, the seat is
+    bookable, the window fits the seat's rule, then the overlaps, blocks and caps; the body
+    writes while the locks are held. A refused booking holds the locks only until its
+    rollback. ``exclude_pk``: the booking being moved (it neither conflicts with itself nor
+    counts against the cap again). ``count_cap``: whether the cap is checked (default: on
+    create only; a held seat being accepted is a new booking). ``locked``: the caller's
+    transaction already holds the member and seat locks (a series)."""
     with transaction.atomic():
-        if not (locked and transaction.get_connection().in_atomic_block):
-            _lock(user=user, seat=seat)
+        read = None
+        if not locked:
+            seat, read = _lock(user=user, seat=seat)
+        elif not isinstance(seat, Seat):
+            raise TypeError("a series books a Seat it has read")
+        policy, rules = read or policy_with_rules()  # every rule below reads this one copy
+        rule = RuleBook(policy, rules).for_seat(seat)  # the seat's rule (policy + floor/kind rules)
+        _check_bookable(user=user, seat=seat, by=by)
+        validate_window(start=start, end=end, now=now, rule=rule)
         _check_overlaps(
             user=user,
             seat=seat,
@@ -485,13 +560,13 @@ def _checked_booking(
             limit_upcoming=exclude_pk is None if count_cap is None else count_cap,
             series=series,
         )
-        yield
+        yield seat
 
 
 def reservation_create(
     *,
     user: User,
-    seat: Seat,
+    seat: Seat | int,
     start: dt.datetime,
     end: dt.datetime,
     by: User | None = None,
@@ -499,7 +574,9 @@ def reservation_create(
 ) -> Reservation:
     """Book ``seat`` for ``user``. ``by`` is the acting user (staff may book for anyone);
     ``series``: the recurring booking this is an occurrence of (reservations.series), whose
-    transaction took the member and seat locks once for all its occurrences (lock_for_series)."""
+    transaction took the member and seat locks once for all its occurrences (lock_for_series).
+    ``seat`` may be an id (the booking POST): the seat is then read by the lock statement,
+    and an unknown id is a 400 on "seat"."""
     by = by or user
     now = timezone.now()
     with _checked_booking(
@@ -512,7 +589,7 @@ def reservation_create(
         exclude_pk=None,
         series=series,
         locked=series is not None,
-    ):
+    ) as seat:
         reservation = Reservation(
             user=user,
             seat=seat,
@@ -691,12 +768,11 @@ def reservation_restore(*, reservation: Reservation, by: User) -> Reservation:
         or reservation.end <= now
     ):
         raise ValidationFailed.on("non_field_errors", msg.CANNOT_UNDO)
-    seat = reservation.seat
-    policy = get_policy()
-    rule = rule_for_seat(seat, policy)
-    _check_bookable(user=user, seat=seat, by=by)
     with transaction.atomic():
-        _lock(user=user, seat=seat)
+        seat, read = _lock(user=user, seat=reservation.seat)
+        policy, rules = read or policy_with_rules()
+        rule = RuleBook(policy, rules).for_seat(seat)
+        _check_bookable(user=user, seat=seat, by=by)
         # As a new booking (the cancelled row is not live, so it neither clashes nor counts).
         _check_overlaps(
             user=user,

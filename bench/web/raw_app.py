@@ -2,8 +2,9 @@
 
 No framework, no ORM, no templates: what the hot endpoints would cost if hand-written. It
 verifies the same JWT (PyJWT, HS256, the app's SECRET_KEY) and reads the same user row, runs
-the same availability query, and books with the same transaction (lock member, lock seat, one
-check query, insert, commit). The map page renders the same seats with f-strings into the page
+the same availability query, and books with the same transaction (lock member and seat in one
+statement that reads the seat and the policy too, one check query, insert, outbox row, webhook
+endpoints, commit). The map page renders the same seats with f-strings into the page
 chrome captured once from the app (``BENCH_MAP_SKELETON``): the parts that depend on the seats
 are computed per request, the rest is a constant, as it would be in a hand-written page.
 
@@ -96,20 +97,39 @@ ORDER BY b.start, b.id
 """
 
 
+def _policy_from(rows: list[tuple], at: int) -> dict:
+    """The policy dict from rows carrying its columns from ``at``, then a rule's id and columns."""
+    names = [c.strip() for c in POLICY_COLS.split(",")]
+    policy = dict(zip(names, rows[0][at : at + len(names)], strict=True))
+    rule = at + len(names)
+    policy["rules"] = [row[rule + 1 :] for row in rows if row[rule] is not None]
+    return policy
+
+
+P_COLS = ", ".join(f"p.{c.strip()}" for c in POLICY_COLS.split(","))
+R_COLS = ", ".join(f"r.{c.strip()}" for c in RULE_COLS.split(","))
+
+
 def _policy(conn) -> dict:
     # Read once per request, as the app does since issue 14 (a primary-key read, never stale),
     # with the booking rules (issue 17) in the same statement, as the app reads them; the
     # bench's data set has none.
-    p_cols = ", ".join(f"p.{c.strip()}" for c in POLICY_COLS.split(","))
-    r_cols = ", ".join(f"r.{c.strip()}" for c in RULE_COLS.split(","))
     rows = conn.execute(
-        f"SELECT {p_cols}, r.id, {r_cols} FROM reservations_bookingpolicy p"
+        f"SELECT {P_COLS}, r.id, {R_COLS} FROM reservations_bookingpolicy p"
         " LEFT JOIN reservations_bookingrule r ON true WHERE p.id = 1"
     ).fetchall()
-    names = [c.strip() for c in POLICY_COLS.split(",")]
-    policy = dict(zip(names, rows[0][: len(names)], strict=True))
-    policy["rules"] = [row[len(names) + 1 :] for row in rows if row[len(names)] is not None]
-    return policy
+    return _policy_from(rows, 0)
+
+
+# The booking's lock (reservations.services._lock): the member and the seat locked by one
+# statement, which reads the seat with its floor and the policy with its rules too.
+LOCK_SQL = f"""
+SELECT s.id, s.floor_id, s.label, s.is_active, f.name, {P_COLS}, r.id, {R_COLS}
+FROM accounts_user u CROSS JOIN seats_seat s JOIN seats_floor f ON f.id = s.floor_id
+LEFT JOIN reservations_bookingpolicy p ON p.id = 1
+LEFT JOIN reservations_bookingrule r ON p.id IS NOT NULL
+WHERE u.id = %s AND s.id = %s ORDER BY r.floor_id, r.kind FOR UPDATE OF u, s
+"""
 
 
 def _blocks(conn, start, end, floors) -> dict:
@@ -293,26 +313,17 @@ def book(environ, start_response):
     body = json.loads(environ["wsgi.input"].read(length))
     start = dt.datetime.fromisoformat(body["start"])
     end = dt.datetime.fromisoformat(body["end"])
-    seat = conn.execute(
-        "SELECT s.id, s.floor_id, s.label, s.is_active, f.name FROM seats_seat s"
-        " JOIN seats_floor f ON f.id = s.floor_id WHERE s.id = %s",
-        (int(body["seat"]),),
-    ).fetchone()
     now = dt.datetime.now(dt.UTC)
-    policy = _policy(conn)
-    # can_book: active (checked by _user) and verified or staff; the seat active.
-    if (
-        seat is None
-        or not seat[3]
-        or not (user[2] or user[3])
-        or not _window_ok(policy, start, end, now)
-    ):
-        return _json(start_response, "400 Bad Request", {"detail": "invalid"})
-    edge = now - dt.timedelta(minutes=policy["checkin_grace_minutes"])
     late = now if start < now else None
     with conn.transaction():
-        conn.execute("SELECT id FROM accounts_user WHERE id = %s FOR UPDATE", (user[0],))
-        conn.execute("SELECT id FROM seats_seat WHERE id = %s FOR UPDATE", (seat[0],))
+        locked = conn.execute(LOCK_SQL, (user[0], int(body["seat"]))).fetchall()
+        if not locked:
+            return _json(start_response, "400 Bad Request", {"detail": "no such seat"})
+        seat, policy = locked[0][:5], _policy_from(locked, 5)
+        # can_book: active (checked by _user) and verified or staff; the seat active.
+        if not seat[3] or not (user[2] or user[3]) or not _window_ok(policy, start, end, now):
+            return _json(start_response, "400 Bad Request", {"detail": "invalid"})
+        edge = now - dt.timedelta(minutes=policy["checkin_grace_minutes"])
         rows = conn.execute(
             CHECK_SQL,
             {

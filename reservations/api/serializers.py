@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from accounts.models import User
-from bookit import params, rows
+from bookit import params
 from bookit.errors import ValidationFailed
 from bookit.fields import AwareDateTimeField, RelatedIdField, iso_datetime
 from reservations import slots
@@ -95,7 +95,9 @@ def reservation_input(data: Any) -> dict[str, Any]:
     valid values, is read here without the serializer (which copies its five fields for every
     request); anything else, the whole-day mode, an id sent as a string and every invalid value
     included, goes through the serializer, so each 400 keeps its messages from one place. The
-    values are the ones the serializer returns (test: test_reservation_input_is_the_serializer).
+    values are the ones the serializer returns (test: test_reservation_input_is_the_serializer),
+    but for the seat of the common body: its id, which reservation_create reads under the
+    booking's lock, with the serializer's 400 for an unknown one.
     """
     values = _plain_input(data)
     if values is None:
@@ -116,11 +118,9 @@ def _plain_input(data: Any) -> dict[str, Any] | None:
     start, end = _aware_datetime(data.get("start")), _aware_datetime(data.get("end"))
     if start is None or end is None:
         return None
-    seat = rows.get_by_pk(Seat, pk, related="floor")
-    if seat is None:  # the only error left, as RelatedIdField words it
-        message = serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"]
-        raise serializers.ValidationError({"seat": [message.format(pk_value=pk)]})
-    return {"seat": seat, "start": start, "end": end}
+    # The seat stays an id: the booking's lock statement reads it (services._lock), and an
+    # unknown id is the same 400 there, in the serializer's words.
+    return {"seat": pk, "start": start, "end": end}
 
 
 def _aware_datetime(value: Any) -> dt.datetime | None:

@@ -64,7 +64,8 @@ def race(jobs) -> list[str]:
 
 @pytest.fixture
 def bypass_lock(monkeypatch):
-    monkeypatch.setattr(services, "_lock", lambda **kwargs: None)
+    # No lock: the seat as given, the policy read as if the lock had not read it.
+    monkeypatch.setattr(services, "_lock", lambda *, user, seat: (seat, None))
     monkeypatch.setattr(services, "_check_overlaps", lambda **kwargs: None)
 
 
@@ -142,3 +143,57 @@ def test_without_lock_or_constraint_the_race_is_real(bypass_lock):
         )
         with connection.schema_editor() as editor:
             editor.add_constraint(Reservation, constraint)
+
+
+def test_the_one_lock_statement_takes_the_member_before_the_seat():
+    """The member and the seat are locked by one statement (services._lock), and in the order
+    the two statements it replaced took them: with the seat held elsewhere, the booking
+    already holds the member while it waits for the seat. One order for every booking path
+    (a series, an undo, a move): no deadlocks."""
+    floor = Floor.objects.create(name="Order")
+    seat = Seat.objects.create(floor=floor, label="O1")
+    member = _members(1)[0]
+    holder, probe = (connections.create_connection("default") for _ in range(2))
+    holder.set_autocommit(False)
+    probe.set_autocommit(False)
+    outcome: list[object] = []
+
+    def book():
+        try:
+            outcome.append(
+                services.reservation_create(
+                    user=member, seat=seat.pk, start=tomorrow(10), end=tomorrow(11)
+                )
+            )
+        except Exception as exc:
+            outcome.append(exc)
+        finally:
+            connections.close_all()
+
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT id FROM seats_seat WHERE id = %s FOR UPDATE", [seat.pk])
+        booking = threading.Thread(target=book)
+        booking.start()
+        member_locked = False
+        for _ in range(200):  # until the booking waits on the seat holding the member
+            try:
+                with probe.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT id FROM accounts_user WHERE id = %s FOR UPDATE NOWAIT", [member.pk]
+                    )
+                probe.rollback()
+            except Exception:  # LockNotAvailable: the booking holds the member
+                probe.rollback()
+                member_locked = True
+                break
+            booking.join(timeout=0.05)
+        assert member_locked and booking.is_alive() and not outcome
+        holder.rollback()  # the seat is free: the booking goes on and commits
+        booking.join(timeout=30)
+    finally:
+        holder.rollback()
+        holder.close()
+        probe.close()
+    assert len(outcome) == 1 and isinstance(outcome[0], Reservation), outcome
+    assert outcome[0].seat.floor.name == "Order"
