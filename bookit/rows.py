@@ -94,11 +94,6 @@ def instance(model: type[M], values: Sequence[Any]) -> M:
     return _instance(model, router.db_for_read(model), values)
 
 
-def width(model: type[Model]) -> int:
-    """How many columns ``columns(model)`` selects."""
-    return len(_columns(model, router.db_for_read(model))[1])
-
-
 def db_datetimes(alias: str, *values: dt.datetime) -> list[Any]:
     """Datetime parameters of a hand-written statement as the ORM sends them (UTC text on
     SQLite, as they are on PostgreSQL): it must compare like with like."""
@@ -159,21 +154,52 @@ def fast_datetimes(cursor: Any, alias: str) -> None:
 
 
 @functools.cache
-def _by_pk_sql(model: type[Model], alias: str, related: str | None) -> str:
+def _joined(model: type[Model], alias: str, related: str | None) -> tuple[str, str, int]:
+    """The select list, the FROM clause and the select list's width of ``model`` with its
+    foreign key ``related`` joined (or none)."""
     quote = connections[alias].ops.quote_name
-    select, _names, _converters = _columns(model, alias)
+    select, names, _converters = _columns(model, alias)
     table = quote(model._meta.db_table)
-    sql_from = table
+    if not related:
+        return select, table, len(names)
+    fk = cast(ForeignKey, model._meta.get_field(related))
+    other_model = fk.related_model
+    other_select, other_names, _c = _columns(other_model, alias)
+    other_table = quote(other_model._meta.db_table)
+    sql_from = (
+        f"{table} INNER JOIN {other_table} ON ({table}.{quote(_column(fk))} = "
+        f"{other_table}.{quote(_column(other_model._meta.pk))})"
+    )
+    return f"{select}, {other_select}", sql_from, len(names) + len(other_names)
+
+
+def joined(model: type[Model], related: str | None) -> tuple[str, str, int]:
+    """For a hand-written statement reading ``model`` with the row of its foreign key
+    ``related`` (as ``select_related``): the select list, the FROM clause and how many
+    columns the select list has. ``joined_instance`` builds the instance from them."""
+    return _joined(model, router.db_for_read(model), related)
+
+
+def _joined_instance(model: type[M], alias: str, related: str | None, row: Sequence[Any]) -> M:
+    width = len(_columns(model, alias)[1])
+    obj = _instance(model, alias, row[:width])
     if related:
         fk = cast(ForeignKey, model._meta.get_field(related))
-        other_model = fk.related_model
-        other_select, _n, _c = _columns(other_model, alias)
-        other_table = quote(other_model._meta.db_table)
-        select = f"{select}, {other_select}"
-        sql_from = (
-            f"{table} INNER JOIN {other_table} ON ({table}.{quote(_column(fk))} = "
-            f"{other_table}.{quote(_column(other_model._meta.pk))})"
-        )
+        fk.set_cached_value(obj, _instance(fk.related_model, alias, row[width:]))
+    return obj
+
+
+def joined_instance(model: type[M], related: str | None, row: Sequence[Any]) -> M:
+    """The instance (its ``related`` row cached on it) from a row of ``joined(model,
+    related)``'s select list."""
+    return _joined_instance(model, router.db_for_read(model), related, row)
+
+
+@functools.cache
+def _by_pk_sql(model: type[Model], alias: str, related: str | None) -> str:
+    quote = connections[alias].ops.quote_name
+    select, sql_from, _width = _joined(model, alias, related)
+    table = quote(model._meta.db_table)
     return f"SELECT {select} FROM {sql_from} WHERE {table}.{quote(_column(model._meta.pk))} = %s"
 
 
@@ -186,13 +212,7 @@ def get_by_pk(model: type[M], pk: Any, *, related: str | None = None) -> M | Non
     fetched = statement.fetchall()
     if not fetched:
         return None
-    row = fetched[0]
-    width = len(_columns(model, alias)[1])
-    obj = _instance(model, alias, row[:width])
-    if related:
-        fk = cast(ForeignKey, model._meta.get_field(related))
-        fk.set_cached_value(obj, _instance(fk.related_model, alias, row[width:]))
-    return obj
+    return _joined_instance(model, alias, related, fetched[0])
 
 
 def _column(field: Any) -> str:

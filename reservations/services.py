@@ -17,7 +17,7 @@ import functools
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.core import signing
 from django.db import IntegrityError, connections, router, transaction
@@ -52,7 +52,7 @@ from reservations.policy import (
     rule_for_seat,
 )
 from reservations.signals import reservation_changed, reservation_conflict
-from seats.models import Floor, Seat
+from seats.models import Seat
 
 logger = logging.getLogger(__name__)
 
@@ -348,13 +348,12 @@ def _lock_sql(alias: str, *, read_seat: bool, read_policy: bool) -> str:
     """The lock statement of _lock, one per shape, built once."""
     connection = connections[alias]
     q = connection.ops.quote_name
-    u, s, f, p, r = (q(m._meta.db_table) for m in (User, Seat, Floor, BookingPolicy, BookingRule))
-    select, joins = [f"{u}.{q('id')}"], ""
-    if read_seat:
-        select += [sql_rows.columns(Seat), sql_rows.columns(Floor)]
-        joins += f" INNER JOIN {f} ON ({s}.{q('floor_id')} = {f}.{q('id')})"
-    else:
-        select.append(f"{s}.{q('id')}")
+    u, s, p, r = (q(m._meta.db_table) for m in (User, Seat, BookingPolicy, BookingRule))
+    # The seat's own row with its floor, or only its id when the caller holds the seat.
+    seat_select, seat_from, _width = sql_rows.joined(Seat, "floor" if read_seat else None)
+    if not read_seat:
+        seat_select = f"{s}.{q('id')}"
+    select, joins = [f"{u}.{q('id')}", seat_select], ""
     order = ""
     if read_policy:
         select += [sql_rows.columns(BookingPolicy), sql_rows.columns(BookingRule)]
@@ -364,7 +363,7 @@ def _lock_sql(alias: str, *, read_seat: bool, read_policy: bool) -> str:
         )
         order = " ORDER BY " + ", ".join(f"{r}.{q(c)} ASC" for c in RULE_ORDER)
     sql = (
-        f"SELECT {', '.join(select)} FROM {u} CROSS JOIN {s}{joins}"
+        f"SELECT {', '.join(select)} FROM {u} CROSS JOIN {seat_from}{joins}"
         f" WHERE {u}.{q('id')} = %s AND {s}.{q('id')} = %s{order}"
     )
     if connection.features.has_select_for_update_of:
@@ -412,21 +411,16 @@ def _lock(*, user: User, seat: Seat | int) -> tuple[Seat, Policy | None]:
         if read_seat and not Seat.objects.filter(pk=seat_pk).exists():
             raise ValidationFailed.on("seat", msg.seat_does_not_exist(seat_pk))
         raise ValidationFailed.on("user", msg.ACCOUNT_INACTIVE)
-    row, at = fetched[0], 1
-    if isinstance(seat, Seat):
-        at += 1
-    else:
-        seat = sql_rows.instance(Seat, row[at : at + sql_rows.width(Seat)])
-        at += sql_rows.width(Seat)
-        floor = sql_rows.instance(Floor, row[at : at + sql_rows.width(Floor)])
-        Seat.floor.field.set_cached_value(seat, floor)
-        at += sql_rows.width(Floor)
+    row = fetched[0]
+    at = 1 + (sql_rows.joined(Seat, "floor")[2] if read_seat else 1)  # the policy's columns
+    if read_seat:
+        seat = sql_rows.joined_instance(Seat, "floor", row[1:at])
     if not read_policy or row[at] is None:  # read already, or not created yet (its first use)
-        return seat, None
-    policy = sql_rows.instance(BookingPolicy, row[at : at + sql_rows.width(BookingPolicy)])
-    at += sql_rows.width(BookingPolicy)
-    rules = [sql_rows.instance(BookingRule, r[at:]) for r in fetched if r[at] is not None]
-    return seat, remember_policy(policy, rules)
+        return cast(Seat, seat), None
+    rule_at = at + sql_rows.joined(BookingPolicy, None)[2]
+    policy = sql_rows.instance(BookingPolicy, row[at:rule_at])
+    rules = [sql_rows.instance(BookingRule, r[rule_at:]) for r in fetched if r[rule_at] is not None]
+    return cast(Seat, seat), remember_policy(policy, rules)
 
 
 def lock_for_series(*, user: User, seat: Seat) -> None:
