@@ -110,10 +110,10 @@ def window_rows(
     (bookit.rows.fast_datetimes)."""
     cut = (now or timezone.now()) - (policy or get_policy()).checkin_grace
     sql, params = window_sql(start=start, end=end, cut=cut)
-    with connection.cursor() as cursor:
-        sql_rows.fast_datetimes(cursor, connection.alias)
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
+    cursor = sql_rows.cursor(connection.alias)
+    sql_rows.fast_datetimes(cursor, connection.alias)
+    cursor.execute(sql, params)
+    fetched = cursor.fetchall()
     if connection.vendor == "postgresql":
         return fetched
     read = sql_rows.datetime_reader(connection.alias)  # SQLite: naive UTC, made aware
@@ -206,11 +206,11 @@ def _blocks_by_seat(
         return {}
     marks = ", ".join(["%s"] * len(floor_ids))
     sql = BLOCKS_SQL.format(columns=sql_rows.columns(SeatBlock), floors=marks)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [*sql_rows.db_datetimes(connection.alias, end, start), *floor_ids, *floor_ids]
-        )
-        fetched = cursor.fetchall()
+    cursor = sql_rows.cursor(connection.alias)
+    cursor.execute(
+        sql, [*sql_rows.db_datetimes(connection.alias, end, start), *floor_ids, *floor_ids]
+    )
+    fetched = cursor.fetchall()
     if not fetched:
         return {}
     by_seat: dict[int, SeatBlock] = {}
@@ -374,13 +374,12 @@ def usual_seat(*, user: User, now: dt.datetime | None = None) -> Seat | None:
     params = [user.pk, *sql_rows.db_datetimes(connection.alias, since), user.pk]
     # The seat with its floor, as select_related("floor") reads it: the queryset around the
     # statement cost the map page more to compile than PostgreSQL spends running it.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            USUAL_SEAT_SQL.format(sql_rows.columns(Seat), sql_rows.columns(Floor)), params
-        )
-        row = cursor.fetchone()
-    if row is None:
+    cursor = sql_rows.cursor(connection.alias)
+    cursor.execute(USUAL_SEAT_SQL.format(sql_rows.columns(Seat), sql_rows.columns(Floor)), params)
+    fetched = cursor.fetchall()
+    if not fetched:
         return None
+    row = fetched[0]
     width = len(Seat._meta.concrete_fields)
     seat = sql_rows.instance(Seat, row[:width])
     Seat._meta.get_field("floor").set_cached_value(seat, sql_rows.instance(Floor, row[width:]))

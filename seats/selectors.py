@@ -105,9 +105,9 @@ def seat_rows(
         where.append("s.kind = %s")
         params.append(kind)
     sql = SEAT_ROWS_SQL + (" WHERE " + " AND ".join(where) if where else "")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        raw = cursor.fetchall()
+    cursor = sql_rows.cursor(connection.alias)
+    cursor.execute(sql, params)
+    raw = cursor.fetchall()
     new = tuple.__new__  # SeatRow's own __new__, without its Python frame per seat
     rows = [
         new(SeatRow, (i, f, label, k, _amenities(a), x, y, bool(active), o, name, bool(fav)))
@@ -173,7 +173,7 @@ def floor_zones(floor_id: int) -> list[Zone]:
     sql = (
         f"SELECT {sql_rows.columns(Zone)} FROM {table} WHERE {table}.floor_id = %s ORDER BY {order}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [floor_id])
-        fetched = cursor.fetchall()
+    cursor = sql_rows.cursor(connection.alias)
+    cursor.execute(sql, [floor_id])
+    fetched = cursor.fetchall()
     return [sql_rows.instance(Zone, row) for row in fetched]

@@ -1,5 +1,6 @@
 """A/B: two builds of the app under gunicorn side by side, wrk rounds interleaved (alternating
-which goes first), CPU per request from /proc — for "did this change help" on a loaded machine.
+which goes first), CPU per request from /proc (the
+servers' and the database backends') — for "did this change help" on a loaded machine.
 
     python bench/web/ab.py --data bench/.data/10k.json availability \\
         --a root=/tmp/before --b root=.                     # two source trees
@@ -84,7 +85,8 @@ def main() -> None:
             [f"Cookie: sessionid={session}"],
         ),
     }[args.endpoint]
-    results: list[list[tuple[float, float]]] = [[], []]
+    database = urllib.parse.urlsplit(data["url"]).path.lstrip("/")
+    results: list[list[tuple[float, float, float]]] = [[], []]
     try:
         for _, port in servers:
             run.wait_up(port)
@@ -93,7 +95,7 @@ def main() -> None:
                 server, port = servers[which]
                 if script is not None:
                     run.clean_after_wrk(conn, data)
-                cpu = run.server_cpu(server.pid)
+                cpu, db_cpu = run.server_cpu(server.pid), run.database_cpu(database)
                 report = run.wrk(
                     port,
                     path,
@@ -105,11 +107,16 @@ def main() -> None:
                 )
                 served = max(report["rps"] * args.seconds, 1)
                 results[which].append(
-                    (report["rps"], (run.server_cpu(server.pid) - cpu) * 1000 / served)
+                    (
+                        report["rps"],
+                        (run.server_cpu(server.pid) - cpu) * 1000 / served,
+                        (run.database_cpu(database) - db_cpu) * 1000 / served,
+                    )
                 )
-            (ra, ca), (rb, cb) = results[0][-1], results[1][-1]
+            (ra, ca, da), (rb, cb, db) = results[0][-1], results[1][-1]
             print(
-                f"round {round_ + 1}: A {ra:7.1f} rps {ca:6.2f} ms | B {rb:7.1f} rps {cb:6.2f} ms"
+                f"round {round_ + 1}: A {ra:7.1f} rps {ca:6.2f} ms db {da:5.2f} | "
+                f"B {rb:7.1f} rps {cb:6.2f} ms db {db:5.2f}"
             )
     finally:
         for server, _ in servers:
@@ -119,12 +126,12 @@ def main() -> None:
         if script is not None:
             run.clean_run(conn, data)
             conn.close()
-    (rps_a, cpu_a), (rps_b, cpu_b) = (
-        (statistics.median(r for r, _ in runs), statistics.median(c for _, c in runs))
-        for runs in results
+    (rps_a, cpu_a, db_a), (rps_b, cpu_b, db_b) = (
+        tuple(statistics.median(column) for column in zip(*runs, strict=True)) for runs in results
     )
     print(
-        f"median: A {rps_a:.1f} rps {cpu_a:.2f} ms/req | B {rps_b:.1f} rps {cpu_b:.2f} ms/req"
+        f"median: A {rps_a:.1f} rps {cpu_a:.2f} ms/req (database {db_a:.2f})"
+        f" | B {rps_b:.1f} rps {cpu_b:.2f} ms/req (database {db_b:.2f})"
         f" | B/A rps {rps_b / rps_a:.2f}"
     )
 

@@ -120,6 +120,24 @@ def server_cpu(master: int) -> float:
     return total
 
 
+def database_cpu(database: str) -> float:
+    """CPU seconds (user + system) used so far by the PostgreSQL backends serving ``database``
+    (their process titles name it). The server shares the machine's cores with the apps: a
+    statement the app sends unprepared costs the database more planning than a prepared one.
+    A backend that exits between two readings takes its CPU with it (CONN_MAX_AGE)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    marker = f" {database} ".encode()
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            title = cmdline.read_bytes()  # "postgres: 15/main: user database host(port) state"
+            if not title.startswith(b"postgres: ") or marker not in title:
+                continue
+            fields = cmdline.with_name("stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def map_skeleton(html: str, data: dict, out: Path) -> None:
     """The app's map page around its seat parts, for the raw page (see raw_app.floor_map)."""
     from django.urls import reverse
@@ -359,6 +377,7 @@ def measure(
         "booking": dict(path="/api/reservations", script=Path(__file__).with_name("booking.lua")),
     }
     results: dict = {"checks": checks}
+    database = urllib.parse.urlsplit(data["url"]).path.lstrip("/")
     for name in args.only.split(","):
         spec = endpoints[name]
         extra = {"args": files} if name == "booking" else {}
@@ -369,7 +388,7 @@ def measure(
             for who, port in order if round_ % 2 == 0 else order[::-1]:
                 if name == "booking":
                     clean_bookings()
-                cpu = server_cpu(pids[who])
+                cpu, db_cpu = server_cpu(pids[who]), database_cpu(database)
                 pair[who] = wrk(
                     port,
                     spec["path"],
@@ -383,6 +402,8 @@ def measure(
                 # app, not PostgreSQL or the machine, is the bottleneck.
                 served = max(pair[who]["rps"] * args.seconds, 1)
                 pair[who]["cpu_ms"] = (server_cpu(pids[who]) - cpu) * 1000 / served
+                # PostgreSQL's, on the same cores: what the app's statements cost the server.
+                pair[who]["db_ms"] = (database_cpu(database) - db_cpu) * 1000 / served
             pair["ratio"] = pair["app"]["rps"] / pair["raw"]["rps"]
             runs.append(pair)
             a, r = pair["app"], pair["raw"]
@@ -390,7 +411,8 @@ def measure(
                 f"{name:<13} round {round_ + 1}: app {a['rps']:8.1f} rps p50 {a['p50']:7.2f} "
                 f"p99 {a['p99']:7.2f} ms | raw {r['rps']:8.1f} rps p50 {r['p50']:7.2f} p99 "
                 f"{r['p99']:7.2f} ms | ratio {pair['ratio']:.2f} | CPU ms/req app "
-                f"{a['cpu_ms']:.2f} raw {r['cpu_ms']:.2f}"
+                f"{a['cpu_ms']:.2f} raw {r['cpu_ms']:.2f} | database app {a['db_ms']:.2f} "
+                f"raw {r['db_ms']:.2f}"
                 + (
                     f"  non-2xx app {a['non2xx']} raw {r['non2xx']}"
                     if a["non2xx"] or r["non2xx"]
@@ -451,7 +473,8 @@ def report(results: dict, data: dict) -> None:
     print(f"\n{data['reservations']} reservations, {len(data['seats'])} seats; medians of rounds")
     print(
         f"{'endpoint':<13} {'app rps':>9} {'raw rps':>9} {'app p50':>8} {'app p99':>8} "
-        f"{'raw p50':>8} {'raw p99':>8} {'p99/p50':>7} {'ratio':>6} {'CPU app':>8} {'CPU raw':>8}"
+        f"{'raw p50':>8} {'raw p99':>8} {'p99/p50':>7} {'ratio':>6} {'CPU app':>8} {'CPU raw':>8} "
+        f"{'DB app':>7} {'DB raw':>7}"
     )
     for name, runs in results.items():
         if name == "checks":
@@ -465,7 +488,8 @@ def report(results: dict, data: dict) -> None:
             f"{med('app', 'p50'):8.2f} {med('app', 'p99'):8.2f} {med('raw', 'p50'):8.2f} "
             f"{med('raw', 'p99'):8.2f} {med('app', 'p99') / med('app', 'p50'):7.2f} "
             f"{statistics.median(r['ratio'] for r in runs):6.2f} "
-            f"{med('app', 'cpu_ms'):8.2f} {med('raw', 'cpu_ms'):8.2f}"
+            f"{med('app', 'cpu_ms'):8.2f} {med('raw', 'cpu_ms'):8.2f} "
+            f"{med('app', 'db_ms'):7.2f} {med('raw', 'db_ms'):7.2f}"
         )
 
 

@@ -327,6 +327,74 @@ def test_availability_is_an_index_range_scan_on_reservations(frozen, member):
     assert len(selectors.window_rows(start=at(1, 10), end=at(1, 12))) == 10
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's generic plans")
+def test_the_window_statement_prepared_is_still_an_index_scan(frozen, member):
+    """The window statement is bound on the server and prepared (bookit.rows.cursor): after five
+    runs PostgreSQL may switch it to one generic plan, made without the window's values. That
+    plan, forced here, must read reservations through an index too."""
+    floor = Floor.objects.create(name="F")
+    seats = Seat.objects.bulk_create(
+        [Seat(floor=floor, label=f"S{i}", x=i, y=i) for i in range(20)]
+    )
+    history = [
+        Reservation(seat=s, start=at(-day - 1, 10), end=at(-day - 1, 12), status=Status.CHECKED_IN)
+        for day in range(300)
+        for s in seats
+    ]
+    Reservation.objects.bulk_create(history, batch_size=5000)
+    sql, params = selectors.window_sql(start=at(1, 10), end=at(1, 12), cut=at(0, 8))
+    head, *rest = sql.split("%s")
+    numbered = head + "".join(f"${n}{part}" for n, part in enumerate(rest, start=1))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE reservations_reservation")
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE bookit_window AS {numbered}")
+        try:
+            cursor.execute(
+                f"EXPLAIN EXECUTE bookit_window({', '.join(['%s'] * len(params))})", params
+            )
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("DEALLOCATE bookit_window")
+    assert "$1" in plan, plan  # the generic plan indeed
+    assert "Seq Scan on reservations_reservation" not in plan, plan
+    assert "Index" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side binding is psycopg's")
+def test_the_availability_request_binds_every_statement_on_the_server(frozen, member, seat):
+    """The hot read's statements bind their values on the server, where PostgreSQL prepares a
+    statement it has seen five times on a connection: sent as text with the values written in
+    (Django's client-side binding), each is parsed and planned again, and the database then
+    spent more CPU on the request than a hand-written app's prepared statements (issue 15)."""
+    from psycopg import ClientCursor
+
+    make_reservation(member, seat, at(1, 10), at(1, 11))
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for_user(member)['access']}")
+    bound: list[tuple[str, bool]] = []
+
+    def record(execute, sql, params, many, context):
+        bound.append((sql, isinstance(context["cursor"].cursor, ClientCursor)))
+        return execute(sql, params, many, context)
+
+    url = f"/api/seat?start={at(1, 10).isoformat()}&end={at(1, 12).isoformat()}"
+    url = url.replace("+", "%2B")
+    assert api.get(url).status_code == 200  # the first one creates the policy row
+    with connection.execute_wrapper(record):
+        for _ in range(6):
+            response = api.get(url)
+            assert response.status_code == 200
+            assert [row["state"] for row in response.json()] == ["mine"]
+    assert len(bound) == 6 * 5  # member, seats, policy with its rules, window, blocks
+    assert [sql for sql, client_side in bound if client_side] == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("FROM reservations_reservation r" in text for text in prepared), prepared
+    assert any("FROM seats_seat s JOIN seats_floor" in text for text in prepared), prepared
+
+
 def test_seat_rows_are_seats_filtered_with_the_viewer_s_favourites(
     member, other_member, django_assert_num_queries
 ):
