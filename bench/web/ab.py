@@ -110,7 +110,7 @@ def main() -> None:
                     (
                         report["rps"],
                         (run.server_cpu(server.pid) - cpu) * 1000 / served,
-                        (run.database_cpu(database) - db_cpu) * 1000 / served,
+                        run.database_cpu_since(db_cpu, database) * 1000 / served,
                     )
                 )
             (ra, ca, da), (rb, cb, db) = results[0][-1], results[1][-1]

@@ -120,13 +120,13 @@ def server_cpu(master: int) -> float:
     return total
 
 
-def database_cpu(database: str) -> float:
-    """CPU seconds (user + system) used so far by the PostgreSQL backends serving ``database``
-    (their process titles name it). The server shares the machine's cores with the apps: a
-    statement the app sends unprepared costs the database more planning than a prepared one.
-    A backend that exits between two readings takes its CPU with it (CONN_MAX_AGE)."""
+def database_cpu(database: str) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by each PostgreSQL backend serving ``database``
+    (their process titles name it), by process id. The server shares the machine's cores with
+    the apps: a statement the app sends unprepared costs the database more planning than a
+    prepared one. ``database_cpu_since`` turns two readings into the CPU used between them."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    used: dict[int, float] = {}
     marker = f" {database} ".encode()
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         with contextlib.suppress(OSError, IndexError, ValueError):
@@ -134,8 +134,15 @@ def database_cpu(database: str) -> float:
             if not title.startswith(b"postgres: ") or marker not in title:
                 continue
             fields = cmdline.with_name("stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+            used[int(cmdline.parent.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
+def database_cpu_since(before: dict[int, float], database: str) -> float:
+    """The CPU the database's backends used since the reading ``before``: the backends alive
+    now, each from its earlier reading (or from its start). A backend that exited meanwhile
+    (the app closes a connection after CONN_MAX_AGE) took what it used with it: not counted."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in database_cpu(database).items())
 
 
 def map_skeleton(html: str, data: dict, out: Path) -> None:
@@ -403,7 +410,7 @@ def measure(
                 served = max(pair[who]["rps"] * args.seconds, 1)
                 pair[who]["cpu_ms"] = (server_cpu(pids[who]) - cpu) * 1000 / served
                 # PostgreSQL's, on the same cores: what the app's statements cost the server.
-                pair[who]["db_ms"] = (database_cpu(database) - db_cpu) * 1000 / served
+                pair[who]["db_ms"] = database_cpu_since(db_cpu, database) * 1000 / served
             pair["ratio"] = pair["app"]["rps"] / pair["raw"]["rps"]
             runs.append(pair)
             a, r = pair["app"], pair["raw"]
