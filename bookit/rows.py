@@ -58,9 +58,15 @@ def cursor(alias: str) -> CursorWrapper:
     when it was made (or the reverse).
     """
     connection = connections[alias]
-    # PostgreSQL (bookit.db): a cursor binding parameters on the server, statements prepared.
-    make = getattr(connection, "statement_cursor", connection.cursor)
     key = f"bookit.rows:cursor:{alias}"
+
+    def make() -> CursorWrapper:
+        # PostgreSQL (bookit.db): a cursor binding parameters on the server, statements
+        # prepared, reading timestamptz with psycopg's C loader.
+        made = getattr(connection, "statement_cursor", connection.cursor)()
+        fast_datetimes(made, alias)
+        return made
+
     current: CursorWrapper = memoized(key, make)
     captured = isinstance(current, CursorDebugWrapper)
     if current.cursor.connection is not connection.connection or captured != bool(

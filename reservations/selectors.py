@@ -23,7 +23,7 @@ from reservations.models import (
 )
 from reservations.policy import EffectiveRule, RuleBook, get_policy
 from reservations.services import validate_window
-from seats.models import Floor, Seat
+from seats.models import Seat
 from seats.selectors import SeatRow
 
 
@@ -106,12 +106,11 @@ def window_rows(
 ) -> list[tuple]:
     """(seat_id, user_id, end, first_name, show_on_map, avatar) of every live reservation
     overlapping [start, end): ``Reservation.objects.live().overlapping()``'s rows, one
-    statement, no model. A window reads a hundred datetimes: psycopg's C loader reads them
-    (bookit.rows.fast_datetimes)."""
+    statement, no model. A window reads a hundred datetimes: the statement cursor reads them
+    with psycopg's C loader (bookit.rows.fast_datetimes)."""
     cut = (now or timezone.now()) - (policy or get_policy()).checkin_grace
     sql, params = window_sql(start=start, end=end, cut=cut)
     cursor = sql_rows.cursor(connection.alias)
-    sql_rows.fast_datetimes(cursor, connection.alias)
     cursor.execute(sql, params)
     fetched = cursor.fetchall()
     if connection.vendor == "postgresql":
@@ -357,10 +356,6 @@ ORDER BY CASE WHEN fav.id IS NULL THEN 1 ELSE 0 END, COALESCE(r.n, 0) DESC, s.id
 LIMIT 1
 """
 assert LIVE_STATUSES == ("booked", "checked_in")  # spelled out above
-USUAL_SEAT_SQL = (
-    "SELECT {} , {} FROM seats_seat JOIN seats_floor ON seats_floor.id = seats_seat.floor_id"
-    " WHERE seats_seat.id = (" + USUAL_SQL.replace("{", "{{").replace("}", "}}") + ")"
-)
 
 
 def usual_seat(*, user: User, now: dt.datetime | None = None) -> Seat | None:
@@ -374,16 +369,12 @@ def usual_seat(*, user: User, now: dt.datetime | None = None) -> Seat | None:
     params = [user.pk, *sql_rows.db_datetimes(connection.alias, since), user.pk]
     # The seat with its floor, as select_related("floor") reads it: the queryset around the
     # statement cost the map page more to compile than PostgreSQL spends running it.
+    select, sql_from, _width = sql_rows.joined(Seat, "floor")
+    seat_id = f"{connection.ops.quote_name(Seat._meta.db_table)}.{connection.ops.quote_name('id')}"
     cursor = sql_rows.cursor(connection.alias)
-    cursor.execute(USUAL_SEAT_SQL.format(sql_rows.columns(Seat), sql_rows.columns(Floor)), params)
+    cursor.execute(f"SELECT {select} FROM {sql_from} WHERE {seat_id} = ({USUAL_SQL})", params)
     fetched = cursor.fetchall()
-    if not fetched:
-        return None
-    row = fetched[0]
-    width = len(Seat._meta.concrete_fields)
-    seat = sql_rows.instance(Seat, row[:width])
-    Seat._meta.get_field("floor").set_cached_value(seat, sql_rows.instance(Floor, row[width:]))
-    return seat
+    return sql_rows.joined_instance(Seat, "floor", fetched[0]) if fetched else None
 
 
 USUAL_DAYS = 90

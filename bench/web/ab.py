@@ -1,6 +1,6 @@
 """A/B: two builds of the app under gunicorn side by side, wrk rounds interleaved (alternating
-which goes first), CPU per request from /proc (the
-servers' and the database backends') — for "did this change help" on a loaded machine.
+which goes first), CPU per request from /proc (the servers' and the database backends') — for
+"did this change help" on a loaded machine.
 
     python bench/web/ab.py --data bench/.data/10k.json availability \\
         --a root=/tmp/before --b root=.                     # two source trees
@@ -85,7 +85,6 @@ def main() -> None:
             [f"Cookie: sessionid={session}"],
         ),
     }[args.endpoint]
-    database = urllib.parse.urlsplit(data["url"]).path.lstrip("/")
     results: list[list[tuple[float, float, float]]] = [[], []]
     try:
         for _, port in servers:
@@ -95,7 +94,7 @@ def main() -> None:
                 server, port = servers[which]
                 if script is not None:
                     run.clean_after_wrk(conn, data)
-                cpu, db_cpu = run.server_cpu(server.pid), run.database_cpu(database)
+                cpu, db_cpu = run.server_cpu(server.pid), run.database_cpu(data["url"])
                 report = run.wrk(
                     port,
                     path,
@@ -110,7 +109,7 @@ def main() -> None:
                     (
                         report["rps"],
                         (run.server_cpu(server.pid) - cpu) * 1000 / served,
-                        run.database_cpu_since(db_cpu, database) * 1000 / served,
+                        run.database_cpu_since(db_cpu, data["url"]) * 1000 / served,
                     )
                 )
             (ra, ca, da), (rb, cb, db) = results[0][-1], results[1][-1]

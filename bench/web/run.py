@@ -120,14 +120,14 @@ def server_cpu(master: int) -> float:
     return total
 
 
-def database_cpu(database: str) -> dict[int, float]:
-    """CPU seconds (user + system) used so far by each PostgreSQL backend serving ``database``
-    (their process titles name it), by process id. The server shares the machine's cores with
-    the apps: a statement the app sends unprepared costs the database more planning than a
-    prepared one. ``database_cpu_since`` turns two readings into the CPU used between them."""
+def database_cpu(url: str) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by each PostgreSQL backend serving the database
+    of ``url`` (their process titles name it), by process id. The server shares the machine's
+    cores with the apps: a statement the app sends unprepared costs the database more planning
+    than a prepared one. ``database_cpu_since`` turns two readings into the CPU used since."""
     ticks = os.sysconf("SC_CLK_TCK")
     used: dict[int, float] = {}
-    marker = f" {database} ".encode()
+    marker = f" {urllib.parse.urlsplit(url).path.lstrip('/')} ".encode()
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         with contextlib.suppress(OSError, IndexError, ValueError):
             title = cmdline.read_bytes()  # "postgres: 15/main: user database host(port) state"
@@ -138,11 +138,11 @@ def database_cpu(database: str) -> dict[int, float]:
     return used
 
 
-def database_cpu_since(before: dict[int, float], database: str) -> float:
+def database_cpu_since(before: dict[int, float], url: str) -> float:
     """The CPU the database's backends used since the reading ``before``: the backends alive
     now, each from its earlier reading (or from its start). A backend that exited meanwhile
     (the app closes a connection after CONN_MAX_AGE) took what it used with it: not counted."""
-    return sum(cpu - before.get(pid, 0.0) for pid, cpu in database_cpu(database).items())
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in database_cpu(url).items())
 
 
 def map_skeleton(html: str, data: dict, out: Path) -> None:
@@ -384,7 +384,6 @@ def measure(
         "booking": dict(path="/api/reservations", script=Path(__file__).with_name("booking.lua")),
     }
     results: dict = {"checks": checks}
-    database = urllib.parse.urlsplit(data["url"]).path.lstrip("/")
     for name in args.only.split(","):
         spec = endpoints[name]
         extra = {"args": files} if name == "booking" else {}
@@ -395,7 +394,7 @@ def measure(
             for who, port in order if round_ % 2 == 0 else order[::-1]:
                 if name == "booking":
                     clean_bookings()
-                cpu, db_cpu = server_cpu(pids[who]), database_cpu(database)
+                cpu, db_cpu = server_cpu(pids[who]), database_cpu(data["url"])
                 pair[who] = wrk(
                     port,
                     spec["path"],
@@ -410,7 +409,7 @@ def measure(
                 served = max(pair[who]["rps"] * args.seconds, 1)
                 pair[who]["cpu_ms"] = (server_cpu(pids[who]) - cpu) * 1000 / served
                 # PostgreSQL's, on the same cores: what the app's statements cost the server.
-                pair[who]["db_ms"] = database_cpu_since(db_cpu, database) * 1000 / served
+                pair[who]["db_ms"] = database_cpu_since(db_cpu, data["url"]) * 1000 / served
             pair["ratio"] = pair["app"]["rps"] / pair["raw"]["rps"]
             runs.append(pair)
             a, r = pair["app"], pair["raw"]
