@@ -11,6 +11,7 @@ is still served, /readyz says "degraded", and the outage is logged once, without
 import datetime as dt
 import threading
 import time
+import urllib.parse
 import zoneinfo
 
 import psycopg
@@ -106,10 +107,22 @@ def wait_until(predicate, timeout: float = 20) -> bool:
     return False
 
 
+def _availability_path() -> str:
+    """The availability read, whose statements the workers' connections prepare."""
+    start = dt.datetime.combine(dt.datetime.now(MSK).date() + dt.timedelta(days=2), dt.time(10))
+    window = {"start": start.replace(tzinfo=MSK), "end": start.replace(hour=12, tzinfo=MSK)}
+    return "/api/seat?" + urllib.parse.urlencode({k: v.isoformat() for k, v in window.items()})
+
+
 def test_database_stopped_api_is_json_503_pages_short_503_then_recovers(stack):
     assert stack.book()[0] == 201
+    availability = _availability_path()
+    for _ in range(6):  # past psycopg's threshold: prepared on the connections that served them
+        assert stack.get(availability)[0] == 200
     stack.pg.stop()
     try:
+        status, body, _ = stack.get(availability)
+        assert status == 503 and body["detail"]
         status, body, headers = stack.get("/api/reservations")
         assert status == 503
         assert set(body) >= {"detail"} and body["detail"]
@@ -128,6 +141,10 @@ def test_database_stopped_api_is_json_503_pages_short_503_then_recovers(stack):
         stack.pg.start()
     # The very first request after recovery succeeds: no worker restart.
     assert stack.get("/api/reservations")[0] == 200
+    # New connections, statements prepared again: the same seats as before the outage.
+    for _ in range(6):
+        status, body, _ = stack.get(availability)
+        assert status == 200 and len(body) == len(stack.data["seats"])
     assert stack.app.proc.poll() is None
     assert "Internal Server Error" not in stack.log()
 
